@@ -1,0 +1,184 @@
+//! Command-line definitions (clap), and nothing else: parsing results are
+//! turned into plain configs by the command modules.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+/// The top-level command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "proctl",
+    version,
+    about = "Inspect and control Linux processes: ps, pstree, kill and spawn in one tool",
+    max_term_width = 100,
+    after_help = "Exit status: 0 success, 1 nothing matched or an operation failed, 2 bad usage."
+)]
+pub struct Cli {
+    /// When to use colors: auto (only on a terminal), always or never.
+    /// NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+
+    /// Read process information from another /proc tree (for tests).
+    #[arg(
+        long,
+        global = true,
+        hide = true,
+        env = "PROCTL_PROC_ROOT",
+        value_name = "DIR"
+    )]
+    pub proc_root: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to color output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`).
+    #[command(
+        after_help = "BSD-style options work as the first argument, as in procps: \
+`proctl ps aux`, `proctl ps ax`, `proctl ps auxww`.\n\
+Selectors combine: a process must match all of them.\n\
+Exit status: 0 when something was listed, 1 when a selection matched nothing, 2 on bad usage."
+    )]
+    Ps(PsArgs),
+}
+
+/// Output formats for listings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// A table: colored and fitted to the width on a terminal.
+    Table,
+    /// Space-aligned text, no colors, nothing cut.
+    Plain,
+    /// A JSON array of objects with typed fields.
+    Json,
+    /// One JSON object a line.
+    Ndjson,
+    /// Comma-separated values (RFC 4180).
+    Csv,
+}
+
+/// Options of `proctl ps`.
+#[derive(Debug, Args)]
+pub struct PsArgs {
+    /// Only processes whose name contains PATTERN (see --regex, --exact, --full).
+    #[arg(value_name = "PATTERN")]
+    pub pattern: Option<String>,
+
+    /// Select every process (procps -e).
+    #[arg(short = 'e', visible_short_alias = 'A', long = "every")]
+    pub every: bool,
+
+    /// Full: procps full-format listing (-f), and PATTERN matches the whole command line.
+    #[arg(short = 'f', long = "full")]
+    pub full: bool,
+
+    /// Extra full format (procps -F).
+    #[arg(short = 'F', long = "extra-full")]
+    pub extra_full: bool,
+
+    /// Long format (procps -l).
+    #[arg(short = 'l', long = "long")]
+    pub long: bool,
+
+    /// Columns to show: comma-separated keys, KEY=Header renames (see --list-columns).
+    #[arg(short = 'o', long = "columns", value_name = "LIST", action = ArgAction::Append)]
+    pub columns: Vec<String>,
+
+    /// Print every column key with a description, and exit.
+    #[arg(long)]
+    pub list_columns: bool,
+
+    /// Select by process id (comma-separated list).
+    #[arg(short = 'p', long = "pid", value_name = "PIDS", action = ArgAction::Append)]
+    pub pid: Vec<String>,
+
+    /// Select by effective user name or id (comma-separated list).
+    #[arg(short = 'u', long = "user", value_name = "USERS", action = ArgAction::Append)]
+    pub user: Vec<String>,
+
+    /// Select by parent process id (comma-separated list).
+    #[arg(long = "ppid", value_name = "PIDS", action = ArgAction::Append)]
+    pub ppid: Vec<String>,
+
+    /// Select by exact command name (comma-separated list).
+    #[arg(short = 'C', long = "command", value_name = "NAMES", action = ArgAction::Append)]
+    pub command: Vec<String>,
+
+    /// Select by terminal: pts/0, tty1, or - for none (comma-separated list).
+    #[arg(short = 't', long = "tty", value_name = "TTYS", action = ArgAction::Append)]
+    pub tty: Vec<String>,
+
+    /// Select by state letters: R, S, D, Z, T, t, I, X (comma-separated list).
+    #[arg(long = "state", value_name = "STATES", action = ArgAction::Append)]
+    pub state: Vec<String>,
+
+    /// PATTERN is a regular expression.
+    #[arg(long)]
+    pub regex: bool,
+
+    /// PATTERN must match the whole name (or command line with --full).
+    #[arg(short = 'x', long)]
+    pub exact: bool,
+
+    /// Include kernel threads in the default view.
+    #[arg(long)]
+    pub kernel: bool,
+
+    /// List threads, one row each (adds the LWP column).
+    #[arg(short = 'L', long)]
+    pub threads: bool,
+
+    /// Sort by keys: [+|-]KEY[,...]; - sorts descending.
+    #[arg(long, value_name = "KEYS", action = ArgAction::Append, allow_hyphen_values = true)]
+    pub sort: Vec<String>,
+
+    /// Show the process hierarchy as an indented command column (like ps axf).
+    #[arg(long)]
+    pub forest: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<OutputFormat>,
+
+    /// Do not print the header line.
+    #[arg(long = "no-header", visible_alias = "no-headers")]
+    pub no_header: bool,
+
+    /// Measure %CPU over DURATION (e.g. 500ms) instead of the lifetime average.
+    #[arg(long, value_name = "DURATION")]
+    pub sample: Option<String>,
+
+    /// Wide output: do not cut lines to the terminal width (procps w).
+    #[arg(short = 'w', long = "wide", action = ArgAction::Count)]
+    pub wide: u8,
+
+    /// BSD-style option letters (from `proctl ps aux`).
+    #[arg(long = "bsd", hide = true, value_name = "LETTERS")]
+    pub bsd: Option<String>,
+}
+
+/// Builds the clap command (for completions, man pages and tests).
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn clap_definitions_are_consistent() {
+        super::command().debug_assert();
+    }
+}

@@ -1,0 +1,4 @@
+//! One module per command: glue from the command line to the model and the renderers.
+
+pub mod ps;
+pub mod ps_layout;

@@ -1,0 +1,448 @@
+//! `proctl ps`: list processes.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use crate::cli::{OutputFormat, PsArgs};
+use crate::cmd::ps_layout::{CompatFlags, compat_columns, machine_columns, modern_columns};
+use crate::columns::{self, Column, ColumnCtx, ColumnId};
+use crate::duration::parse_duration;
+use crate::error::{Error, Exit, Result};
+use crate::model::tree::Tree;
+use crate::model::users::{NameCache, resolve_user};
+use crate::model::{Needs, ProcSource, ProcessInfo, Snapshot, tty};
+use crate::render::csv;
+use crate::render::json;
+use crate::render::table::{TableOptions, write_table};
+use crate::render::text::{Cell, TextGrid, TextOptions, write_text};
+use crate::render::theme::CellKind;
+use crate::render::{Theme, escape_bytes};
+use crate::select::{Pattern, Scope, Selection, SortKey, parse_sort};
+use crate::terminal::Terminal;
+
+/// Everything `proctl ps` needs to know, decided from the command line.
+#[derive(Debug)]
+pub struct PsConfig {
+    pub columns: Vec<Column>,
+    pub selection: Selection,
+    pub sort: Vec<SortKey>,
+    pub forest: bool,
+    pub threads: bool,
+    pub format: OutputFormat,
+    pub header: bool,
+    pub sample: Option<Duration>,
+    /// procps layouts cut names to this width.
+    pub name_width: Option<usize>,
+    pub wchan_width: Option<usize>,
+    /// Cut lines to this width (procps layouts on a terminal).
+    pub max_width: Option<usize>,
+    /// Fit the table to this width (modern view on a terminal).
+    pub table_width: Option<usize>,
+    pub theme: Theme,
+    pub list_columns: bool,
+}
+
+impl PsConfig {
+    /// Validates the arguments and decides the view. Nothing is read yet.
+    pub fn from_args(args: &PsArgs, term: &Terminal, theme: Theme) -> Result<PsConfig> {
+        let compat = CompatFlags::from_args(args);
+        let threads = args.threads;
+        let machine = matches!(
+            args.format,
+            Some(OutputFormat::Json | OutputFormat::Ndjson | OutputFormat::Csv)
+        );
+        let columns = if !args.columns.is_empty() {
+            let mut all = Vec::new();
+            for list in &args.columns {
+                all.extend(columns::parse_list(list)?);
+            }
+            all
+        } else if compat.any() {
+            compat_columns(&compat, threads)
+        } else if machine {
+            machine_columns(threads)
+        } else {
+            modern_columns(threads)
+        };
+        let mut sort = Vec::new();
+        for s in &args.sort {
+            sort.extend(parse_sort(s)?);
+        }
+        let selection = build_selection(args, &compat)?;
+        let sample = args.sample.as_deref().map(parse_duration).transpose()?;
+        let format = args.format.unwrap_or(if compat.any() {
+            OutputFormat::Plain
+        } else {
+            OutputFormat::Table
+        });
+        let wide = args.wide.max(compat.bsd_w);
+        let max_width = match (compat.any(), wide, term.width) {
+            (true, 0, Some(w)) if term.is_tty => Some(w),
+            (true, 1, Some(w)) if term.is_tty => Some(w.max(132)),
+            _ => None,
+        };
+        Ok(PsConfig {
+            name_width: compat.any().then_some(8),
+            wchan_width: compat.long.then_some(6),
+            columns,
+            selection,
+            sort,
+            forest: args.forest || compat.bsd_f,
+            threads,
+            format,
+            header: !(args.no_header || compat.bsd_h),
+            sample,
+            max_width,
+            table_width: if term.is_tty { term.width } else { None },
+            theme: if format == OutputFormat::Plain {
+                Theme::plain()
+            } else {
+                theme
+            },
+            list_columns: args.list_columns,
+        })
+    }
+
+    fn needs(&self) -> Needs {
+        let cols = self.columns.iter().map(|c| columns::needs(c.id()));
+        let sorts = self.sort.iter().map(|k| columns::needs(k.column));
+        cols.chain(sorts).fold(self.selection.needs(), |a, b| a | b)
+    }
+}
+
+fn split_list(values: &[String]) -> impl Iterator<Item = &str> {
+    values
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+fn parse_pids(values: &[String], what: &str) -> Result<Vec<i32>> {
+    split_list(values)
+        .map(|s| {
+            s.parse::<i32>().ok().filter(|p| *p > 0).ok_or_else(|| {
+                Error::usage(format!("invalid {what} '{s}': expected a positive number"))
+            })
+        })
+        .collect()
+}
+
+fn build_selection(args: &PsArgs, compat: &CompatFlags) -> Result<Selection> {
+    let me = nix::unistd::geteuid().as_raw();
+    let scope = if compat.every || (compat.bsd_a && compat.bsd_x) || args.kernel {
+        Scope::All
+    } else if compat.bsd_a {
+        Scope::WithTty
+    } else if compat.bsd_x {
+        Scope::OwnUser { euid: me }
+    } else if compat.any() {
+        Scope::OwnTerminal {
+            euid: me,
+            tty_nr: own_tty(),
+        }
+    } else {
+        Scope::NoKernel
+    };
+    let mut sel = Selection::scope(scope);
+    sel.pids = parse_pids(&args.pid, "pid")?;
+    sel.ppids = parse_pids(&args.ppid, "parent pid")?;
+    sel.uids = split_list(&args.user)
+        .map(|u| resolve_user(u).ok_or_else(|| Error::usage(format!("unknown user '{u}'"))))
+        .collect::<Result<_>>()?;
+    sel.names = split_list(&args.command)
+        .map(|n| n.as_bytes().to_vec())
+        .collect();
+    sel.ttys = split_list(&args.tty)
+        .map(|t| match t {
+            "-" | "?" => Ok(0),
+            _ => tty::tty_number(t).ok_or_else(|| {
+                Error::usage(format!(
+                    "invalid terminal '{t}': use pts/N, ttyN, ttySN, console or -"
+                ))
+            }),
+        })
+        .collect::<Result<_>>()?;
+    sel.states = split_list(&args.state)
+        .flat_map(|s| s.chars().filter(|c| *c != ' '))
+        .map(|c| {
+            let c = if c == 'r' || c == 's' || c == 'd' || c == 'z' || c == 'i' || c == 'x' {
+                c.to_ascii_uppercase()
+            } else {
+                c
+            };
+            if "RSDZTtIXWP".contains(c) {
+                Ok(c)
+            } else {
+                Err(Error::usage(format!(
+                    "invalid state '{c}': use R, S, D, Z, T, t, I or X"
+                )))
+            }
+        })
+        .collect::<Result<_>>()?;
+    if let Some(text) = &args.pattern {
+        sel.pattern = Some(Pattern::new(text, args.regex, args.exact, args.full)?);
+    } else if args.regex || args.exact {
+        return Err(Error::usage("--regex and --exact need a PATTERN"));
+    }
+    if sel.is_explicit() {
+        sel.scope = match sel.scope {
+            Scope::NoKernel => Scope::All,
+            Scope::OwnTerminal { .. } => Scope::All,
+            other => other,
+        };
+        if sel.pattern.is_some() {
+            sel.exclude = Some(std::process::id() as i32);
+        }
+    }
+    Ok(sel)
+}
+
+/// The controlling terminal of proctl itself, as procps uses for its default selection.
+fn own_tty() -> i32 {
+    std::fs::read("/proc/self/stat")
+        .ok()
+        .and_then(|b| {
+            let close = b.iter().rposition(|&c| c == b')')?;
+            let rest = std::str::from_utf8(&b[close + 2..]).ok()?;
+            rest.split(' ').nth(4)?.parse().ok()
+        })
+        .unwrap_or(0)
+}
+
+/// Runs `proctl ps`.
+pub fn run(config: &PsConfig, source: &ProcSource, out: &mut dyn Write) -> Result<Exit> {
+    if config.list_columns {
+        out.write_all(columns::list_text().as_bytes())?;
+        return Ok(Exit::Success);
+    }
+    let needs = config.needs();
+    let mut snapshot = take_snapshot(config, source, needs)?;
+    let names = NameCache::default();
+    let ctx = ColumnCtx {
+        system: &snapshot.system,
+        names: &names,
+        name_width: config.name_width,
+        wchan_width: config.wchan_width,
+    };
+    let mut procs: Vec<ProcessInfo> = std::mem::take(&mut snapshot.processes)
+        .into_iter()
+        .filter(|p| config.selection.matches(p))
+        .collect();
+    if procs.is_empty() && config.selection.is_explicit() {
+        return Ok(Exit::Failure);
+    }
+    let prefixes = if config.forest {
+        let (ordered, prefixes) = forest_order(procs, &config.sort, &ctx);
+        procs = ordered;
+        Some(prefixes)
+    } else {
+        crate::select::sort(&mut procs, &config.sort, &ctx);
+        None
+    };
+    match config.format {
+        OutputFormat::Json | OutputFormat::Ndjson => write_json(config, &procs, &ctx, out)?,
+        OutputFormat::Csv => write_csv(config, &procs, &ctx, out)?,
+        OutputFormat::Table | OutputFormat::Plain => {
+            let grid = text_grid(config, &procs, prefixes.as_deref(), &ctx);
+            if config.format == OutputFormat::Table {
+                let opts = TableOptions {
+                    header: config.header,
+                    width: config.table_width,
+                    elastic_column: config.columns.iter().rposition(Column::is_command),
+                    theme: config.theme,
+                };
+                write_table(out, &grid, opts)?;
+            } else {
+                let opts = TextOptions {
+                    header: config.header,
+                    max_width: config.max_width,
+                    theme: config.theme,
+                };
+                write_text(out, &grid, opts)?;
+            }
+        }
+    }
+    Ok(Exit::Success)
+}
+
+fn take_snapshot(config: &PsConfig, source: &ProcSource, needs: Needs) -> Result<Snapshot> {
+    let read_err =
+        |e: std::io::Error| Error::Failed(format!("cannot read {}: {e}", source.root().display()));
+    let Some(interval) = config.sample else {
+        return source.snapshot(needs, config.threads).map_err(read_err);
+    };
+    let before = source
+        .snapshot(Needs::STAT, config.threads)
+        .map_err(read_err)?;
+    let first: HashMap<(i32, i32, u64), u64> = before
+        .processes
+        .iter()
+        .map(|p| ((p.pid, p.tid, p.start_ticks), p.cpu_ticks()))
+        .collect();
+    let started = Instant::now();
+    std::thread::sleep(interval);
+    let mut after = source.snapshot(needs, config.threads).map_err(read_err)?;
+    let seconds = started.elapsed().as_secs_f64().max(1e-3);
+    let hz = after.system.hz as f64;
+    for p in &mut after.processes {
+        let base = first
+            .get(&(p.pid, p.tid, p.start_ticks))
+            .copied()
+            .unwrap_or(0);
+        let ticks = p.cpu_ticks().saturating_sub(base) as f64;
+        p.sampled_cpu = Some(ticks / hz / seconds * 100.0);
+    }
+    Ok(after)
+}
+
+/// Orders processes as `ps --forest` does (procps display.c): siblings by
+/// the sort keys (start time when none), roots in reverse; and the tree
+/// prefix of each row's command.
+fn forest_order(
+    mut procs: Vec<ProcessInfo>,
+    keys: &[SortKey],
+    ctx: &ColumnCtx,
+) -> (Vec<ProcessInfo>, Vec<String>) {
+    let keys: Vec<SortKey> = if keys.is_empty() {
+        vec![SortKey {
+            column: ColumnId::Stime,
+            descending: false,
+        }]
+    } else {
+        keys.to_vec()
+    };
+    crate::select::sort(&mut procs, &keys, ctx);
+    let tree = Tree::build(&procs);
+    let mut roots = tree.roots.clone();
+    roots.sort_by_key(|&i| procs[i].ppid);
+    roots.reverse();
+    let mut rows = tree.walk(&roots);
+    let mut seen = vec![false; procs.len()];
+    rows.iter().for_each(|r| seen[r.index] = true);
+    let strays: Vec<usize> = (0..procs.len()).filter(|&i| !seen[i]).collect();
+    rows.extend(tree.walk(&strays));
+    let prefixes = rows
+        .iter()
+        .map(|r| forest_prefix(&r.more_siblings))
+        .collect();
+    let mut slots: Vec<Option<ProcessInfo>> = procs.into_iter().map(Some).collect();
+    let ordered = rows.iter().filter_map(|r| slots[r.index].take()).collect();
+    (ordered, prefixes)
+}
+
+/// procps's ASCII forest art: ` |  ` or four spaces per ancestor level, then ` \_ `.
+fn forest_prefix(more: &[bool]) -> String {
+    let Some((_, ancestors)) = more.split_last() else {
+        return String::new();
+    };
+    let mut s: String = ancestors
+        .iter()
+        .map(|&m| if m { " |  " } else { "    " })
+        .collect();
+    s.push_str(" \\_ ");
+    s
+}
+
+fn cell_kind(id: ColumnId, p: &ProcessInfo, text: &str) -> CellKind {
+    match id {
+        ColumnId::Stat | ColumnId::State => CellKind::State(p.state),
+        ColumnId::Pcpu | ColumnId::Pmem => CellKind::Load(
+            text.split('.')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0),
+        ),
+        ColumnId::Args | ColumnId::Comm if p.is_kernel_thread() => CellKind::Kernel,
+        _ => CellKind::Plain,
+    }
+}
+
+fn text_grid(
+    config: &PsConfig,
+    procs: &[ProcessInfo],
+    prefixes: Option<&[String]>,
+    ctx: &ColumnCtx,
+) -> TextGrid {
+    let rows = procs
+        .iter()
+        .enumerate()
+        .map(|(row, p)| {
+            config
+                .columns
+                .iter()
+                .map(|c| {
+                    let raw = columns::display_of(c.id(), p, ctx);
+                    let mut text = escape_bytes(&raw).into_owned();
+                    if let (Some(prefixes), true) = (prefixes, c.is_command()) {
+                        text.insert_str(0, &prefixes[row]);
+                    }
+                    let kind = cell_kind(c.id(), p, &text);
+                    Cell::new(text, kind)
+                })
+                .collect()
+        })
+        .collect();
+    TextGrid {
+        headers: config.columns.iter().map(|c| c.header.clone()).collect(),
+        aligns: config.columns.iter().map(|c| c.spec.align).collect(),
+        rows,
+    }
+}
+
+fn json_names(config: &PsConfig) -> Vec<&'static str> {
+    config.columns.iter().map(|c| c.spec.json).collect()
+}
+
+fn json_row(config: &PsConfig, p: &ProcessInfo, ctx: &ColumnCtx) -> Vec<serde_json::Value> {
+    config
+        .columns
+        .iter()
+        .map(|c| json::to_json(&columns::value_of(c.id(), p, ctx), &ctx.system.tz))
+        .collect()
+}
+
+fn write_json(
+    config: &PsConfig,
+    procs: &[ProcessInfo],
+    ctx: &ColumnCtx,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let names = json_names(config);
+    let rows = procs.iter().map(|p| json_row(config, p, ctx));
+    json::write_rows(out, &names, rows, config.format == OutputFormat::Ndjson)?;
+    Ok(())
+}
+
+fn write_csv(
+    config: &PsConfig,
+    procs: &[ProcessInfo],
+    ctx: &ColumnCtx,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if config.header {
+        csv::write_record(out, json_names(config).into_iter())?;
+    }
+    for p in procs {
+        let fields: Vec<String> = json_row(config, p, ctx)
+            .iter()
+            .map(csv::field_text)
+            .collect();
+        csv::write_record(out, fields.iter().map(String::as_str))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forest_prefixes_match_procps_art() {
+        assert_eq!(forest_prefix(&[]), "");
+        assert_eq!(forest_prefix(&[false]), " \\_ ");
+        assert_eq!(forest_prefix(&[true, false]), " |   \\_ ");
+        assert_eq!(forest_prefix(&[false, true]), "     \\_ ");
+    }
+}

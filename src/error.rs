@@ -1,0 +1,138 @@
+//! The error type and the exit statuses proctl documents.
+
+use std::fmt;
+use std::io;
+use std::process::ExitCode;
+
+/// Exit statuses, named in one place (see README "Exit status").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything worked.
+    Success = 0,
+    /// Nothing matched, or an operation failed.
+    Failure = 1,
+    /// Bad usage: an unknown option, column, sort key, duration, ...
+    Usage = 2,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(exit as u8)
+    }
+}
+
+/// An error that ends the command with a one-line message.
+#[derive(Debug)]
+pub enum Error {
+    /// The user asked for something invalid (exit 2).
+    Usage(String),
+    /// Something the user named does not exist, or an operation failed (exit 1).
+    Failed(String),
+    /// Reading or writing failed (exit 1); a broken pipe is handled by the caller.
+    Io(io::Error),
+}
+
+impl Error {
+    /// A usage error with the given message.
+    pub fn usage(msg: impl Into<String>) -> Error {
+        Error::Usage(msg.into())
+    }
+
+    /// The exit status this error maps to.
+    pub fn exit(&self) -> Exit {
+        match self {
+            Error::Usage(_) => Exit::Usage,
+            Error::Failed(_) | Error::Io(_) => Exit::Failure,
+        }
+    }
+
+    /// Whether this is a write to a closed pipe, which ends quietly.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io(e) if e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Usage(msg) | Error::Failed(msg) => f.write_str(msg),
+            Error::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<io::Error> for Error {
+    fn from(e: io::Error) -> Error {
+        Error::Io(e)
+    }
+}
+
+/// Result with proctl's error.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// The closest candidate to `word` by edit distance, if any is close enough.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&word, &c.to_ascii_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 2).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Edit distance counting a swap of neighbours as one edit (optimal string alignment).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_are_documented_values() {
+        assert_eq!(Exit::Success as u8, 0);
+        assert_eq!(Exit::Failure as u8, 1);
+        assert_eq!(Exit::Usage as u8, 2);
+        assert_eq!(Error::usage("x").exit(), Exit::Usage);
+        assert_eq!(Error::Failed("x".into()).exit(), Exit::Failure);
+    }
+
+    #[test]
+    fn closest_suggests_near_words_only() {
+        let keys = ["pid", "ppid", "user", "%cpu", "args"];
+        assert_eq!(closest("pdi", keys), Some("pid"));
+        assert_eq!(closest("usr", keys), Some("user"));
+        assert_eq!(closest("zzzzzzzz", keys), None);
+    }
+
+    #[test]
+    fn broken_pipe_is_recognised() {
+        let e = Error::from(io::Error::from(io::ErrorKind::BrokenPipe));
+        assert!(e.is_broken_pipe());
+        assert!(!Error::usage("x").is_broken_pipe());
+    }
+}

@@ -1,0 +1,150 @@
+//! proctl: a Linux process inspector and control tool.
+
+pub mod cli;
+pub mod cmd;
+pub mod columns;
+pub mod duration;
+pub mod error;
+pub mod model;
+pub mod render;
+pub mod select;
+pub mod terminal;
+
+use std::ffi::OsString;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::error::{Error, Exit};
+use crate::model::ProcSource;
+use crate::render::Theme;
+use crate::terminal::Terminal;
+
+/// Runs proctl with these arguments and returns the exit status; errors are
+/// printed as one `proctl: ...` line.
+pub fn main_with_args(args: Vec<OsString>) -> ExitCode {
+    let args = rewrite_args(args);
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Success
+            };
+            let _ = e.print();
+            return code.into();
+        }
+    };
+    match run(cli) {
+        Ok(exit) => exit.into(),
+        Err(e) if e.is_broken_pipe() => Exit::Success.into(),
+        Err(e) => {
+            eprintln!("proctl: {e}");
+            e.exit().into()
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<Exit, Error> {
+    let term = Terminal::stdout();
+    let theme = Theme::decide(cli.color, term.is_tty);
+    let source = ProcSource::new(cli.proc_root);
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let exit = match cli.command {
+        Command::Ps(args) => {
+            let config = cmd::ps::PsConfig::from_args(&args, &term, theme)?;
+            cmd::ps::run(&config, &source, &mut out)?
+        }
+    };
+    out.flush()?;
+    Ok(exit)
+}
+
+/// Multi-call (a link named `ps` runs `proctl ps`) and procps's BSD-style
+/// options (`ps aux`): both become ordinary clap arguments here.
+pub fn rewrite_args(mut args: Vec<OsString>) -> Vec<OsString> {
+    let invoked = args
+        .first()
+        .and_then(|a| Path::new(a).file_name())
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_string();
+    if invoked == "ps" {
+        args.insert(1, OsString::from("ps"));
+    }
+    let Some(sub) = subcommand_position(&args) else {
+        return args;
+    };
+    if args[sub] == "ps"
+        && let Some(first) = args.get(sub + 1).and_then(|a| a.to_str())
+        && is_bsd_letters(first)
+    {
+        let letters = first.to_string();
+        args[sub + 1] = OsString::from(format!("--bsd={letters}"));
+    }
+    args
+}
+
+/// The index of the subcommand, skipping global options before it.
+fn subcommand_position(args: &[OsString]) -> Option<usize> {
+    let mut i = 1;
+    while i < args.len() {
+        let a = args[i].to_str()?;
+        if a == "--color" || a == "--proc-root" {
+            i += 2;
+        } else if a.starts_with('-') {
+            i += 1;
+        } else {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// Whether an argument is a cluster of the BSD option letters proctl knows.
+fn is_bsd_letters(arg: &str) -> bool {
+    !arg.is_empty() && arg.chars().all(|c| "auxwfh".contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rewrite(args: &[&str]) -> Vec<String> {
+        rewrite_args(args.iter().map(OsString::from).collect())
+            .into_iter()
+            .map(|a| a.into_string().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn bsd_letters_become_an_option() {
+        assert_eq!(
+            rewrite(&["proctl", "ps", "aux"]),
+            ["proctl", "ps", "--bsd=aux"]
+        );
+        assert_eq!(
+            rewrite(&["proctl", "--color", "never", "ps", "axww"]),
+            ["proctl", "--color", "never", "ps", "--bsd=axww"]
+        );
+        assert_eq!(
+            rewrite(&["proctl", "ps", "nginx"]),
+            ["proctl", "ps", "nginx"]
+        );
+        assert_eq!(rewrite(&["proctl", "ps", "-ef"]), ["proctl", "ps", "-ef"]);
+    }
+
+    #[test]
+    fn multi_call_through_a_link_named_ps() {
+        assert_eq!(
+            rewrite(&["/usr/local/bin/ps", "aux"]),
+            ["/usr/local/bin/ps", "ps", "--bsd=aux"]
+        );
+        assert_eq!(rewrite(&["ps", "-ef"]), ["ps", "ps", "-ef"]);
+    }
+}

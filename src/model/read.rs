@@ -1,0 +1,326 @@
+//! Reading processes from a /proc tree into [`ProcessInfo`] values: only the
+//! files a view needs, each once, skipping processes that vanish mid-read.
+
+use std::io::Read;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+
+use procfs::FromRead;
+use procfs::process::{Process, Stat};
+use rayon::prelude::*;
+
+use super::process::{IoInfo, Needs, ProcessInfo, StatusInfo};
+use super::system::SystemFacts;
+
+/// Where process information comes from: the live /proc, or a fixture tree.
+#[derive(Debug, Clone)]
+pub struct ProcSource {
+    root: PathBuf,
+    live: bool,
+}
+
+/// Every process read in one pass, with the system figures to interpret them.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub processes: Vec<ProcessInfo>,
+    pub system: SystemFacts,
+}
+
+impl ProcSource {
+    /// The live /proc, or another tree (for tests).
+    pub fn new(root: Option<PathBuf>) -> ProcSource {
+        match root {
+            Some(root) if root != Path::new("/proc") => ProcSource { root, live: false },
+            _ => ProcSource {
+                root: PathBuf::from("/proc"),
+                live: true,
+            },
+        }
+    }
+
+    /// Whether this is the live /proc of this machine.
+    pub fn is_live(&self) -> bool {
+        self.live
+    }
+
+    /// The root directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// System-wide figures for this source.
+    pub fn system_facts(&self) -> SystemFacts {
+        if self.live {
+            SystemFacts::live()
+        } else {
+            SystemFacts::from_root(&self.root)
+        }
+    }
+
+    /// The pids present now, in ascending order.
+    pub fn pids(&self) -> std::io::Result<Vec<i32>> {
+        let mut pids: Vec<i32> = std::fs::read_dir(&self.root)?
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                std::str::from_utf8(e.file_name().as_bytes())
+                    .ok()?
+                    .parse()
+                    .ok()
+            })
+            .collect();
+        pids.sort_unstable();
+        Ok(pids)
+    }
+
+    /// Reads every process (and with `threads`, every thread instead).
+    pub fn snapshot(&self, needs: Needs, threads: bool) -> std::io::Result<Snapshot> {
+        let system = self.system_facts();
+        let pids = self.pids()?;
+        let processes = if threads {
+            pids.par_iter()
+                .flat_map_iter(|&pid| self.read_threads(pid, needs))
+                .collect()
+        } else {
+            pids.par_iter()
+                .filter_map(|&pid| self.read_process(pid, needs))
+                .collect()
+        };
+        Ok(Snapshot { processes, system })
+    }
+
+    /// Reads one process; `None` when it is gone or its stat is unreadable.
+    pub fn read_process(&self, pid: i32, needs: Needs) -> Option<ProcessInfo> {
+        let dir = self.root.join(pid.to_string());
+        let proc = Process::new_with_root(dir).ok()?;
+        self.read_from(&proc, pid, pid, needs, None)
+    }
+
+    /// Reads the threads of one process, each as a row; the command line is the process's.
+    pub fn read_threads(&self, pid: i32, needs: Needs) -> Vec<ProcessInfo> {
+        let task_dir = self.root.join(pid.to_string()).join("task");
+        let Ok(entries) = std::fs::read_dir(&task_dir) else {
+            return Vec::new();
+        };
+        let mut tids: Vec<i32> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                std::str::from_utf8(e.file_name().as_bytes())
+                    .ok()?
+                    .parse()
+                    .ok()
+            })
+            .collect();
+        tids.sort_unstable();
+        let cmdline = if needs.cmdline {
+            Process::new_with_root(self.root.join(pid.to_string()))
+                .ok()
+                .and_then(|p| read_bytes(&p, "cmdline"))
+        } else {
+            None
+        };
+        let per_thread = Needs {
+            cmdline: false,
+            ..needs
+        };
+        tids.into_iter()
+            .filter_map(|tid| {
+                let proc = Process::new_with_root(task_dir.join(tid.to_string())).ok()?;
+                let mut info = self.read_from(&proc, pid, tid, per_thread, cmdline.clone())?;
+                if needs.cmdline && info.cmdline.is_none() {
+                    info.cmdline = cmdline.clone();
+                }
+                Some(info)
+            })
+            .collect()
+    }
+
+    fn read_from(
+        &self,
+        proc: &Process,
+        pid: i32,
+        tid: i32,
+        needs: Needs,
+        cmdline: Option<Vec<u8>>,
+    ) -> Option<ProcessInfo> {
+        let stat_bytes = read_bytes(proc, "stat")?;
+        let stat = Stat::from_read(&stat_bytes[..]).ok()?;
+        let name = raw_comm(&stat_bytes).to_vec();
+        // A fixture tree's ownership cannot be trusted (git keeps no owners),
+        // so there the uids always come from status.
+        let want_status = needs.status || !self.live;
+        let status = if want_status {
+            read_bytes(proc, "status").map(|b| parse_status(&b))
+        } else {
+            None
+        };
+        let euid = match &status {
+            Some(s) => Some(s.uids[1]),
+            None => proc.uid().ok(),
+        };
+        let mut info = ProcessInfo {
+            pid,
+            tid,
+            name,
+            state: stat.state,
+            ppid: stat.ppid,
+            pgrp: stat.pgrp,
+            session: stat.session,
+            tty_nr: stat.tty_nr,
+            tpgid: stat.tpgid,
+            flags: stat.flags,
+            utime: stat.utime,
+            stime: stat.stime,
+            priority: stat.priority,
+            nice: stat.nice,
+            num_threads: stat.num_threads,
+            start_ticks: stat.starttime,
+            vsize_bytes: stat.vsize,
+            rss_pages: stat.rss,
+            processor: stat.processor,
+            policy: stat.policy,
+            euid,
+            status,
+            cmdline,
+            ..ProcessInfo::default()
+        };
+        if needs.cmdline && info.cmdline.is_none() {
+            info.cmdline = read_bytes(proc, "cmdline");
+        }
+        if needs.io {
+            info.io = proc.io().ok().map(|io| IoInfo {
+                read_bytes: io.read_bytes,
+                write_bytes: io.write_bytes,
+            });
+        }
+        if needs.fds {
+            info.fds = proc.fd_count().ok().map(|n| n as u64);
+        }
+        if needs.exe {
+            info.exe = proc.exe().ok().map(|p| p.into_os_string().into_vec());
+        }
+        if needs.cwd {
+            info.cwd = proc.cwd().ok().map(|p| p.into_os_string().into_vec());
+        }
+        if needs.cgroup {
+            info.cgroup = read_bytes(proc, "cgroup").map(|b| cgroup_path(&b));
+        }
+        if needs.wchan {
+            info.wchan = proc.wchan().ok();
+        }
+        Some(info)
+    }
+}
+
+use std::os::unix::ffi::OsStringExt;
+
+/// Reads a whole file of a process directory as raw bytes.
+fn read_bytes(proc: &Process, name: &str) -> Option<Vec<u8>> {
+    let mut file = proc.open_relative(name).ok()?;
+    let mut buf = Vec::with_capacity(512);
+    file.read_to_end(&mut buf).ok()?;
+    Some(buf)
+}
+
+/// The name between the first '(' and the last ')' of a stat line, raw.
+pub fn raw_comm(stat: &[u8]) -> &[u8] {
+    let open = stat.iter().position(|&b| b == b'(');
+    let close = stat.iter().rposition(|&b| b == b')');
+    match (open, close) {
+        (Some(o), Some(c)) if c > o => &stat[o + 1..c],
+        _ => &[],
+    }
+}
+
+/// Parses the fields proctl uses from /proc/PID/status. procfs's `Status`
+/// builds a map of every line and fails on a name that is not UTF-8; this
+/// reads the few lines needed from the raw bytes.
+pub fn parse_status(bytes: &[u8]) -> StatusInfo {
+    let mut info = StatusInfo::default();
+    for line in bytes.split(|&b| b == b'\n') {
+        let Some(colon) = line.iter().position(|&b| b == b':') else {
+            continue;
+        };
+        let (key, value) = (&line[..colon], &line[colon + 1..]);
+        let value = std::str::from_utf8(value).unwrap_or("").trim();
+        let first_number = || value.split_whitespace().next()?.parse::<u64>().ok();
+        match key {
+            b"Uid" => info.uids = four_ids(value),
+            b"Gid" => info.gids = four_ids(value),
+            b"VmLck" => info.vm_lock_kib = first_number().unwrap_or(0),
+            b"VmRSS" => info.vm_rss_kib = first_number(),
+            b"voluntary_ctxt_switches" => info.voluntary_ctxt = first_number(),
+            b"nonvoluntary_ctxt_switches" => info.nonvoluntary_ctxt = first_number(),
+            _ => {}
+        }
+    }
+    info
+}
+
+fn four_ids(value: &str) -> [u32; 4] {
+    let mut ids = [0u32; 4];
+    for (slot, word) in ids.iter_mut().zip(value.split_whitespace()) {
+        *slot = word.parse().unwrap_or(0);
+    }
+    ids
+}
+
+/// The cgroup path: the unified (v2) hierarchy's line, else the first line's path.
+fn cgroup_path(bytes: &[u8]) -> Vec<u8> {
+    let lines: Vec<&[u8]> = bytes
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    let pick = lines
+        .iter()
+        .find(|l| l.starts_with(b"0::"))
+        .or_else(|| lines.first());
+    match pick {
+        Some(line) => line
+            .splitn(3, |&b| b == b':')
+            .nth(2)
+            .unwrap_or(&[])
+            .to_vec(),
+        None => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comm_with_parens_and_spaces() {
+        let stat = b"42 (a) (b c)) S 1 42 42 0 -1 0";
+        assert_eq!(raw_comm(stat), b"a) (b c)");
+        assert_eq!(raw_comm(b"garbage"), b"");
+    }
+
+    #[test]
+    fn status_fields() {
+        let status = b"Name:\tx\xff\nUid:\t1000\t1001\t1002\t1003\nGid:\t5\t6\t7\t8\nVmLck:\t     12 kB\nvoluntary_ctxt_switches:\t7\nnonvoluntary_ctxt_switches:\t3\n";
+        let s = parse_status(status);
+        assert_eq!(s.uids, [1000, 1001, 1002, 1003]);
+        assert_eq!(s.gids, [5, 6, 7, 8]);
+        assert_eq!(s.vm_lock_kib, 12);
+        assert_eq!(s.vm_rss_kib, None);
+        assert_eq!(s.voluntary_ctxt, Some(7));
+        assert_eq!(s.nonvoluntary_ctxt, Some(3));
+    }
+
+    #[test]
+    fn status_of_a_zombie_has_no_memory_lines() {
+        let s = parse_status(b"Name:\tz\nUid:\t0\t0\t0\t0\n");
+        assert_eq!(s.vm_lock_kib, 0);
+        assert_eq!(s.voluntary_ctxt, None);
+    }
+
+    #[test]
+    fn cgroup_prefers_unified_hierarchy() {
+        assert_eq!(
+            cgroup_path(b"0::/user.slice/x.scope\n"),
+            b"/user.slice/x.scope"
+        );
+        assert_eq!(cgroup_path(b"12:cpu:/a\n0::/b\n"), b"/b");
+        assert_eq!(cgroup_path(b""), b"");
+    }
+}
