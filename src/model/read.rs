@@ -95,43 +95,39 @@ impl ProcSource {
         self.read_from(&proc, pid, pid, needs, None)
     }
 
-    /// Reads the threads of one process, each as a row; the command line is the process's.
+    /// Reads the threads of one process, each as a row, with the process's
+    /// command line. The leader's row comes from /proc/PID itself, whose
+    /// times cover the whole process, as procps shows it.
     pub fn read_threads(&self, pid: i32, needs: Needs) -> Vec<ProcessInfo> {
-        let task_dir = self.root.join(pid.to_string()).join("task");
+        let process_dir = self.root.join(pid.to_string());
+        let task_dir = process_dir.join("task");
         let Ok(entries) = std::fs::read_dir(&task_dir) else {
             return Vec::new();
         };
         let mut tids: Vec<i32> = entries
             .filter_map(|e| e.ok())
-            .filter_map(|e| {
-                std::str::from_utf8(e.file_name().as_bytes())
-                    .ok()?
-                    .parse()
-                    .ok()
-            })
+            .filter_map(|e| std::str::from_utf8(e.file_name().as_bytes()).ok()?.parse().ok())
             .collect();
         tids.sort_unstable();
-        let cmdline = if needs.cmdline {
-            Process::new_with_root(self.root.join(pid.to_string()))
-                .ok()
-                .and_then(|p| read_bytes(&p, "cmdline"))
-        } else {
-            None
+        let Some(leader) = self.read_process(pid, needs) else {
+            return Vec::new();
         };
         let per_thread = Needs {
             cmdline: false,
             ..needs
         };
-        tids.into_iter()
+        let others: Vec<ProcessInfo> = tids
+            .into_iter()
+            .filter(|&tid| tid != pid)
             .filter_map(|tid| {
                 let proc = Process::new_with_root(task_dir.join(tid.to_string())).ok()?;
-                let mut info = self.read_from(&proc, pid, tid, per_thread, cmdline.clone())?;
-                if needs.cmdline && info.cmdline.is_none() {
-                    info.cmdline = cmdline.clone();
-                }
-                Some(info)
+                self.read_from(&proc, pid, tid, per_thread, leader.cmdline.clone())
             })
-            .collect()
+            .collect();
+        let mut rows = Vec::with_capacity(others.len() + 1);
+        rows.push(leader);
+        rows.extend(others);
+        rows
     }
 
     fn read_from(
