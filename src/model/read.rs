@@ -106,7 +106,12 @@ impl ProcSource {
         };
         let mut tids: Vec<i32> = entries
             .filter_map(|e| e.ok())
-            .filter_map(|e| std::str::from_utf8(e.file_name().as_bytes()).ok()?.parse().ok())
+            .filter_map(|e| {
+                std::str::from_utf8(e.file_name().as_bytes())
+                    .ok()?
+                    .parse()
+                    .ok()
+            })
             .collect();
         tids.sort_unstable();
         let Some(leader) = self.read_process(pid, needs) else {
@@ -209,12 +214,25 @@ impl ProcSource {
 
 use std::os::unix::ffi::OsStringExt;
 
-/// Reads a whole file of a process directory as raw bytes.
+/// Reads a whole file of a process directory as raw bytes. /proc files
+/// are produced on each read, so a short read means the end: stopping there
+/// saves the final empty read, and reading into a buffer avoids the
+/// fstat and lseek that `read_to_end` spends on size hints.
 fn read_bytes(proc: &Process, name: &str) -> Option<Vec<u8>> {
     let mut file = proc.open_relative(name).ok()?;
-    let mut buf = Vec::with_capacity(512);
-    file.read_to_end(&mut buf).ok()?;
-    Some(buf)
+    let mut chunk = [0u8; 4096];
+    let mut buf = Vec::new();
+    loop {
+        let n = match file.read(&mut chunk) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return None,
+        };
+        buf.extend_from_slice(&chunk[..n]);
+        if n < chunk.len() {
+            return Some(buf);
+        }
+    }
 }
 
 /// The name between the first '(' and the last ')' of a stat line, raw.
