@@ -29,14 +29,14 @@ pub fn main_with_args(args: Vec<OsString>) -> ExitCode {
     let args = rewrite_args(args);
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
-        Err(e) => {
-            let code = if e.use_stderr() {
-                Exit::Usage
-            } else {
-                Exit::Success
-            };
+        Err(e) if !e.use_stderr() => {
+            // --help and --version.
             let _ = e.print();
-            return code.into();
+            return Exit::Success.into();
+        }
+        Err(e) => {
+            eprintln!("proctl: {}", one_line(&e));
+            return Exit::Usage.into();
         }
     };
     match run(cli) {
@@ -63,6 +63,20 @@ fn run(cli: Cli) -> Result<Exit, Error> {
     };
     out.flush()?;
     Ok(exit)
+}
+
+/// Clap's message folded into one line, keeping its tip when it has one.
+fn one_line(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines
+        .next()
+        .unwrap_or("bad usage")
+        .trim_start_matches("error: ");
+    match lines.find(|l| l.starts_with("tip: ")) {
+        Some(tip) => format!("{first} ({tip})"),
+        None => format!("{first} (see 'proctl --help')"),
+    }
 }
 
 /// Multi-call (a link named `ps` runs `proctl ps`) and procps's BSD-style

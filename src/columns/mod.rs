@@ -524,23 +524,18 @@ pub fn lookup(key: &str) -> Result<&'static ColumnSpec> {
 pub fn parse_list(arg: &str) -> Result<Vec<Column>> {
     let mut columns = Vec::new();
     let mut rest = arg;
-    while !rest.is_empty() {
+    loop {
         let (item, next) = match (rest.find(','), rest.find('=')) {
-            (Some(c), Some(e)) if e < c => (rest, ""),
-            (Some(c), _) => (&rest[..c], &rest[c + 1..]),
-            (None, _) => (rest, ""),
+            (Some(c), Some(e)) if e < c => (rest, None),
+            (Some(c), _) => (&rest[..c], Some(&rest[c + 1..])),
+            (None, _) => (rest, None),
         };
-        rest = next;
         let (key, header) = match item.split_once('=') {
-            Some((k, h)) => (k, Some(h)),
-            None => (item, None),
+            Some((k, h)) => (k.trim(), Some(h)),
+            None => (item.trim(), None),
         };
-        let key = key.trim();
         if key.is_empty() {
-            if header.is_some() || item.is_empty() {
-                return Err(Error::usage(format!("empty column key in '{arg}'")));
-            }
-            continue;
+            return Err(Error::usage(format!("empty column key in '{arg}'")));
         }
         let spec = lookup(key)?;
         let default_header = alias_header(&key.to_ascii_lowercase()).unwrap_or(spec.header);
@@ -548,11 +543,11 @@ pub fn parse_list(arg: &str) -> Result<Vec<Column>> {
             spec,
             header: header.map_or_else(|| default_header.to_string(), str::to_string),
         });
+        match next {
+            Some(n) => rest = n,
+            None => return Ok(columns),
+        }
     }
-    if columns.is_empty() {
-        return Err(Error::usage("no columns given to -o"));
-    }
-    Ok(columns)
 }
 
 /// Aliases whose procps header differs from their column's usual one.
@@ -679,6 +674,8 @@ mod tests {
         assert!(err.contains("did you mean 'user'"), "{err}");
         assert!(parse_list("").is_err());
         assert!(parse_list(",").is_err());
+        assert!(parse_list("pid,").is_err());
+        assert!(parse_list("pid,,comm").is_err());
     }
 
     #[test]

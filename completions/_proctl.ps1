@@ -1,0 +1,93 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'proctl'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'proctl' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
+            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('ps', 'ps', [CompletionResultType]::ParameterValue, 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'proctl;ps' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Columns to show: comma-separated keys, KEY=Header renames (see --list-columns)')
+            [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'Columns to show: comma-separated keys, KEY=Header renames (see --list-columns)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Select by process id (comma-separated list)')
+            [CompletionResult]::new('--pid', '--pid', [CompletionResultType]::ParameterName, 'Select by process id (comma-separated list)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Select by effective user name or id (comma-separated list)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Select by effective user name or id (comma-separated list)')
+            [CompletionResult]::new('--ppid', '--ppid', [CompletionResultType]::ParameterName, 'Select by parent process id (comma-separated list)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Select by exact command name (comma-separated list)')
+            [CompletionResult]::new('--command', '--command', [CompletionResultType]::ParameterName, 'Select by exact command name (comma-separated list)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Select by terminal: pts/0, tty1, or - for none (comma-separated list)')
+            [CompletionResult]::new('--tty', '--tty', [CompletionResultType]::ParameterName, 'Select by terminal: pts/0, tty1, or - for none (comma-separated list)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Select by state letters: R, S, D, Z, T, t, I, X (comma-separated list)')
+            [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Sort by keys: [+|-]KEY[,...]; - sorts descending')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--sample', '--sample', [CompletionResultType]::ParameterName, 'Measure %CPU over DURATION (e.g. 500ms) instead of the lifetime average')
+            [CompletionResult]::new('--bsd', '--bsd', [CompletionResultType]::ParameterName, 'BSD-style option letters (from `proctl ps aux`)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
+            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Select every process (procps -e)')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Select every process (procps -e)')
+            [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'Select every process (procps -e)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Full: procps full-format listing (-f), and PATTERN matches the whole command line')
+            [CompletionResult]::new('--full', '--full', [CompletionResultType]::ParameterName, 'Full: procps full-format listing (-f), and PATTERN matches the whole command line')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Extra full format (procps -F)')
+            [CompletionResult]::new('--extra-full', '--extra-full', [CompletionResultType]::ParameterName, 'Extra full format (procps -F)')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Long format (procps -l)')
+            [CompletionResult]::new('--long', '--long', [CompletionResultType]::ParameterName, 'Long format (procps -l)')
+            [CompletionResult]::new('--list-columns', '--list-columns', [CompletionResultType]::ParameterName, 'Print every column key with a description, and exit')
+            [CompletionResult]::new('--regex', '--regex', [CompletionResultType]::ParameterName, 'PATTERN is a regular expression')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'PATTERN must match the whole name (or command line with --full)')
+            [CompletionResult]::new('--exact', '--exact', [CompletionResultType]::ParameterName, 'PATTERN must match the whole name (or command line with --full)')
+            [CompletionResult]::new('--kernel', '--kernel', [CompletionResultType]::ParameterName, 'Include kernel threads in the default view')
+            [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'List threads, one row each (adds the LWP column)')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'List threads, one row each (adds the LWP column)')
+            [CompletionResult]::new('--forest', '--forest', [CompletionResultType]::ParameterName, 'Show the process hierarchy as an indented command column (like ps axf)')
+            [CompletionResult]::new('--no-header', '--no-header', [CompletionResultType]::ParameterName, 'Do not print the header line')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Do not print the header line')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Wide output: do not cut lines to the terminal width (procps w)')
+            [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Wide output: do not cut lines to the terminal width (procps w)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'proctl;help' {
+            [CompletionResult]::new('ps', 'ps', [CompletionResultType]::ParameterValue, 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'proctl;help;ps' {
+            break
+        }
+        'proctl;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,68 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_proctl_global_optspecs
+    string join \n color= proc-root= h/help V/version
+end
+
+function __fish_proctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_proctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_proctl_using_subcommand
+    set -l cmd (__fish_proctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c proctl -n "__fish_proctl_needs_command" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c proctl -n "__fish_proctl_needs_command" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
+complete -c proctl -n "__fish_proctl_needs_command" -s h -l help -d 'Print help'
+complete -c proctl -n "__fish_proctl_needs_command" -s V -l version -d 'Print version'
+complete -c proctl -n "__fish_proctl_needs_command" -f -a "ps" -d 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'
+complete -c proctl -n "__fish_proctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -s o -l columns -d 'Columns to show: comma-separated keys, KEY=Header renames (see --list-columns)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -s p -l pid -d 'Select by process id (comma-separated list)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -s u -l user -d 'Select by effective user name or id (comma-separated list)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -l ppid -d 'Select by parent process id (comma-separated list)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -s C -l command -d 'Select by exact command name (comma-separated list)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -s t -l tty -d 'Select by terminal: pts/0, tty1, or - for none (comma-separated list)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -l state -d 'Select by state letters: R, S, D, Z, T, t, I, X (comma-separated list)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -l sort -d 'Sort by keys: [+|-]KEY[,...]; - sorts descending' -r
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -l format -d 'Output format' -r -f -a "table\t'A table: colored and fitted to the width on a terminal'
+plain\t'Space-aligned text, no colors, nothing cut'
+json\t'A JSON array of objects with typed fields'
+ndjson\t'One JSON object a line'
+csv\t'Comma-separated values (RFC 4180)'"
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -l sample -d 'Measure %CPU over DURATION (e.g. 500ms) instead of the lifetime average' -r
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -l bsd -d 'BSD-style option letters (from `proctl ps aux`)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -s e -s A -l every -d 'Select every process (procps -e)'
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -s f -l full -d 'Full: procps full-format listing (-f), and PATTERN matches the whole command line'
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -s F -l extra-full -d 'Extra full format (procps -F)'
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -s l -l long -d 'Long format (procps -l)'
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -l list-columns -d 'Print every column key with a description, and exit'
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -l regex -d 'PATTERN is a regular expression'
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -s x -l exact -d 'PATTERN must match the whole name (or command line with --full)'
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -l kernel -d 'Include kernel threads in the default view'
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -s L -l threads -d 'List threads, one row each (adds the LWP column)'
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -l forest -d 'Show the process hierarchy as an indented command column (like ps axf)'
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -l no-header -l no-headers -d 'Do not print the header line'
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -s w -l wide -d 'Wide output: do not cut lines to the terminal width (procps w)'
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps help" -f -a "ps" -d 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,58 @@
+//! completions/ and man/ are generated from the clap definitions and
+//! committed; this fails when they are stale. Regenerate with
+//! `PROCTL_BLESS=1 cargo test --test cli generated`.
+
+use std::path::Path;
+
+use clap_complete::Shell;
+
+fn check(path: &Path, content: &[u8], stale: &mut Vec<String>) {
+    if std::env::var_os("PROCTL_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    } else if std::fs::read(path).ok().as_deref() != Some(content) {
+        stale.push(path.display().to_string());
+    }
+}
+
+#[test]
+fn generated_completions_and_man_pages_are_current() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut stale = Vec::new();
+    for shell in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::Elvish,
+        Shell::PowerShell,
+    ] {
+        let mut cmd = proctl::cli::command();
+        let mut buf = Vec::new();
+        clap_complete::generate(shell, &mut cmd, "proctl", &mut buf);
+        let name = match shell {
+            Shell::Bash => "proctl.bash",
+            Shell::Zsh => "_proctl",
+            Shell::Fish => "proctl.fish",
+            Shell::Elvish => "proctl.elv",
+            _ => "_proctl.ps1",
+        };
+        check(&root.join("completions").join(name), &buf, &mut stale);
+    }
+    let cmd = proctl::cli::command();
+    let mut pages = vec![("proctl.1".to_string(), cmd.clone())];
+    for sub in cmd.get_subcommands() {
+        let name = format!("proctl-{}", sub.get_name());
+        let file = format!("{name}.1");
+        let name: &'static str = Box::leak(name.into_boxed_str());
+        pages.push((file, sub.clone().name(name)));
+    }
+    for (file, page) in pages {
+        let mut buf = Vec::new();
+        clap_mangen::Man::new(page).render(&mut buf).unwrap();
+        check(&root.join("man").join(file), &buf, &mut stale);
+    }
+    assert!(
+        stale.is_empty(),
+        "stale generated files {stale:?}: run PROCTL_BLESS=1 cargo test --test cli generated"
+    );
+}

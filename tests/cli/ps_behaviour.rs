@@ -1,0 +1,384 @@
+//! Behaviour of `proctl ps` that golden files cannot show: errors, colors,
+//! pipes, hostile names from real processes, sampling, multi-call.
+
+use std::os::fd::OwnedFd;
+use std::process::{Command as StdCommand, Stdio};
+
+use crate::util::{binary, fixture, proctl, spawn_named};
+
+fn assert_usage_error(args: &[&str], needle: &str) {
+    let out = fixture().args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{args:?} should exit 2");
+    assert!(out.stdout.is_empty(), "{args:?} printed to stdout");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        err.lines().count(),
+        1,
+        "{args:?}: one line expected, got {err:?}"
+    );
+    assert!(err.starts_with("proctl: "), "{err:?}");
+    assert!(err.contains(needle), "{args:?}: {err:?} lacks {needle:?}");
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_2() {
+    assert_usage_error(&["ps", "-o", "pid,uesr"], "did you mean 'user'");
+    assert_usage_error(&["ps", "-o", "pid,"], "empty column");
+    assert_usage_error(&["ps", "--sort", "-cpuu"], "unknown sort key 'cpuu'");
+    assert_usage_error(&["ps", "--sample", "5x"], "invalid duration '5x'");
+    assert_usage_error(
+        &["ps", "-u", "no-such-user-xyz"],
+        "unknown user 'no-such-user-xyz'",
+    );
+    assert_usage_error(&["ps", "-p", "abc"], "invalid pid 'abc'");
+    assert_usage_error(&["ps", "--ppid", "0"], "invalid parent pid");
+    assert_usage_error(&["ps", "--state", "Q"], "invalid state 'Q'");
+    assert_usage_error(&["ps", "-t", "nowhere"], "invalid terminal 'nowhere'");
+    assert_usage_error(&["ps", "--regex", "("], "invalid regex '('");
+    assert_usage_error(&["ps", "--exact"], "need a PATTERN");
+}
+
+#[test]
+fn clap_errors_are_one_line_too() {
+    assert_usage_error(
+        &["ps", "--no-such-flag"],
+        "unexpected argument '--no-such-flag'",
+    );
+    assert_usage_error(&["ps", "--format", "xml"], "invalid value 'xml'");
+    assert_usage_error(&["--color", "sometimes", "ps"], "invalid value 'sometimes'");
+    assert_usage_error(&["frobnicate"], "unrecognized subcommand 'frobnicate'");
+}
+
+#[test]
+fn help_goes_to_stdout_and_exits_0() {
+    let out = proctl().args(["ps", "--help"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("--columns"));
+}
+
+#[test]
+fn a_selection_that_matches_nothing_prints_nothing_and_exits_1() {
+    for args in [
+        &["ps", "-p", "31999"][..],
+        &["ps", "no-such-process-name"],
+        &["ps", "aux", "-C", "nothing"],
+    ] {
+        let out = fixture().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(out.stderr.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn list_columns_describes_every_key() {
+    let out = proctl().args(["ps", "--list-columns"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    for key in [
+        "pid", "%cpu", "stat", "lstart", "fds", "vctx", "nvctx", "ctxsw", "rbytes", "wbytes",
+        "exe", "cwd", "cgroup",
+    ] {
+        assert!(text.lines().any(|l| l.starts_with(key)), "{key} missing");
+    }
+}
+
+#[test]
+fn colors_follow_flag_and_environment() {
+    let colored = |cmd: &mut assert_cmd::Command| {
+        let out = cmd.output().unwrap();
+        assert!(out.status.success());
+        out.stdout.contains(&0x1b)
+    };
+    // Not a terminal: no colors by default.
+    assert!(!colored(fixture().arg("ps")));
+    assert!(colored(fixture().args(["--color", "always", "ps"])));
+    assert!(
+        colored(fixture().args(["ps", "--color=always"])),
+        "--color after the subcommand"
+    );
+    assert!(colored(fixture().env("FORCE_COLOR", "1").arg("ps")));
+    assert!(colored(fixture().env("CLICOLOR_FORCE", "1").arg("ps")));
+    assert!(!colored(
+        fixture()
+            .env("FORCE_COLOR", "1")
+            .args(["--color", "never", "ps"])
+    ));
+    assert!(!colored(fixture().env("NO_COLOR", "1").arg("ps")));
+    // The plain format and machine formats never color.
+    assert!(!colored(
+        fixture().args(["--color", "always", "ps", "--format", "plain"])
+    ));
+    assert!(!colored(
+        fixture().args(["--color", "always", "ps", "--format", "json"])
+    ));
+}
+
+#[test]
+fn hostile_fixture_names_never_reach_the_output_raw() {
+    for format in ["table", "plain", "csv"] {
+        for color in ["never", "always"] {
+            let out = fixture()
+                .args([
+                    "--color",
+                    color,
+                    "ps",
+                    "-e",
+                    "--format",
+                    format,
+                    "-o",
+                    "pid,comm,args",
+                ])
+                .output()
+                .unwrap();
+            assert!(out.status.success());
+            let text = String::from_utf8(out.stdout).expect("valid UTF-8 even for invalid names");
+            let line = text
+                .lines()
+                .find(|l| l.contains("500"))
+                .expect("row of pid 500");
+            assert!(
+                line.contains("evil\\e]0;pwned\\x07 line1\\nline2 \\xff\\xfe"),
+                "{format}: {line:?}"
+            );
+            // Only the theme's own SGR sequences may appear: ESC followed by '[' and digits then 'm'.
+            let stripped = strip_sgr(&text);
+            assert!(
+                !stripped
+                    .bytes()
+                    .any(|b| b < 0x20 && b != b'\n' && b != b'\r'),
+                "{format}/{color}: raw control byte in {stripped:?}"
+            );
+        }
+    }
+}
+
+fn strip_sgr(text: &str) -> String {
+    let re = regex::Regex::new("\x1b\\[[0-9;]*m").unwrap();
+    re.replace_all(text, "").into_owned()
+}
+
+#[test]
+fn json_keeps_exact_text_and_types() {
+    let out = fixture()
+        .args([
+            "ps",
+            "-e",
+            "--format",
+            "json",
+            "-o",
+            "pid,comm,args,%cpu,lstart,tty,nice",
+        ])
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let evil = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["pid"] == 500)
+        .unwrap();
+    assert_eq!(evil["name"], "evil\u{1b}[31m");
+    assert_eq!(evil["args"][0], "evil\u{1b}]0;pwned\u{7}");
+    assert_eq!(evil["args"][1], "line1\nline2");
+    assert_eq!(evil["args"][2], "\\xff\\xfe");
+    assert!(
+        evil["nice"].is_null(),
+        "real-time processes have no nice value"
+    );
+    assert!(evil["tty"].is_null());
+    let bash = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["pid"] == 200)
+        .unwrap();
+    assert_eq!(bash["tty"], "pts/0");
+    assert_eq!(bash["start_time"], "2026-11-26T08:00:00+00:00");
+    assert!(bash["cpu_percent"].is_f64());
+}
+
+#[test]
+fn hostile_names_of_real_processes_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let child = spawn_named(
+        dir.path(),
+        "ev\x1b[2Jil\nx",
+        "sh",
+        &["-c", "sleep 3600; :", "arg\x07with\ttab\x1b]0;t\x07"],
+    );
+    let out = proctl()
+        .args([
+            "ps",
+            "-p",
+            &child.pid().to_string(),
+            "-o",
+            "pid,comm,args",
+            "--format",
+            "plain",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("ev\\e[2Jil\\nx"), "{text:?}");
+    assert!(text.contains("arg\\x07with\\ttab\\e]0;t\\x07"), "{text:?}");
+    assert_eq!(text.lines().count(), 2, "{text:?}");
+    assert!(!text.bytes().any(|b| b < 0x20 && b != b'\n'));
+}
+
+#[test]
+fn writing_to_a_closed_pipe_ends_quietly() {
+    let (reader, writer): (OwnedFd, OwnedFd) = nix::unistd::pipe().unwrap();
+    drop(reader);
+    let out = StdCommand::new(binary())
+        .args(["ps", "aux"])
+        .stdout(Stdio::from(writer))
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_pattern_never_matches_proctl_itself() {
+    let out = proctl()
+        .args(["ps", "-f", "-o", "pid,args", "self-exclusion-marker-91523"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn selects_real_children_by_name_pid_and_parent() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = spawn_named(dir.path(), "pxsel-alpha", "sleep", &["3600"]);
+    let b = spawn_named(dir.path(), "pxsel-beta", "sleep", &["3601"]);
+    let me = std::process::id().to_string();
+    let out = proctl()
+        .args(["ps", "--no-header", "-o", "pid", "pxsel-"])
+        .output()
+        .unwrap();
+    let pids: Vec<i32> = String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .map(|p| p.parse().unwrap())
+        .collect();
+    assert_eq!(pids, vec![a.pid(), b.pid()]);
+    let out = proctl()
+        .args(["ps", "--no-header", "-o", "comm", "-x", "pxsel-beta"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "pxsel-beta\n");
+    let out = proctl()
+        .args([
+            "ps",
+            "--no-header",
+            "-o",
+            "comm",
+            "--ppid",
+            &me,
+            "-C",
+            "pxsel-alpha,pxsel-beta",
+            "--sort",
+            "-pid",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "pxsel-beta\npxsel-alpha\n"
+    );
+    let out = proctl()
+        .args(["ps", "--no-header", "-o", "args", "-f", "pxsel-beta 3601"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        format!("{} 3601", dir.path().join("pxsel-beta").display())
+    );
+}
+
+#[test]
+fn sampling_measures_a_busy_child() {
+    let dir = tempfile::tempdir().unwrap();
+    let busy = spawn_named(dir.path(), "pxbusy", "sh", &["-c", "while :; do :; done"]);
+    let idle = spawn_named(dir.path(), "pxidle", "sleep", &["3600"]);
+    let out = proctl()
+        .args([
+            "ps",
+            "--sample",
+            "300ms",
+            "--no-header",
+            "-o",
+            "pid,%cpu",
+            "-p",
+        ])
+        .arg(format!("{},{}", busy.pid(), idle.pid()))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let cpu_of = |pid: i32| -> f64 {
+        text.lines()
+            .find(|l| l.split_whitespace().next() == Some(&pid.to_string()))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert!(cpu_of(busy.pid()) > 5.0, "{text}");
+    assert_eq!(cpu_of(idle.pid()), 0.0, "{text}");
+}
+
+#[test]
+fn a_link_named_ps_behaves_as_proctl_ps() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("ps");
+    std::os::unix::fs::symlink(binary(), &link).unwrap();
+    let out = StdCommand::new(&link)
+        .env("PROCTL_PROC_ROOT", crate::util::fixture_root())
+        .env("PROCTL_NOW", crate::util::FIXTURE_NOW)
+        .env("TZ", "UTC")
+        .args(["-o", "pid,comm", "-p", "400"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "PID COMMAND\n400 java\n"
+    );
+    let out = StdCommand::new(&link)
+        .env("PROCTL_PROC_ROOT", crate::util::fixture_root())
+        .arg("aux")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(out.stdout).unwrap().starts_with("USER "));
+}
+
+#[test]
+fn threads_are_listed_with_their_own_ids() {
+    let out = fixture()
+        .args(["ps", "-L", "-o", "pid,lwp,comm", "-p", "400"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "PID LWP COMMAND\n400 400 java\n400 401 GC Thread#0\n"
+    );
+}

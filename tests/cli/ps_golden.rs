@@ -1,0 +1,163 @@
+//! Exact output of `proctl ps` on the fixture /proc tree.
+
+use crate::util::{assert_golden, fixture};
+
+fn golden(name: &str, args: &[&str]) {
+    let out = fixture().arg("ps").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stderr.is_empty());
+    assert_golden(name, &out.stdout);
+}
+
+#[test]
+fn aux() {
+    golden("ps_aux.txt", &["aux"]);
+}
+
+#[test]
+fn ef() {
+    golden("ps_ef.txt", &["-ef"]);
+}
+
+#[test]
+fn extra_full() {
+    golden("ps_eF.txt", &["-eF"]);
+}
+
+#[test]
+fn long() {
+    golden("ps_el.txt", &["-el"]);
+}
+
+#[test]
+fn long_full() {
+    golden("ps_elf.txt", &["-elf"]);
+}
+
+#[test]
+fn threads_full() {
+    golden("ps_eLf.txt", &["-eLf"]);
+}
+
+#[test]
+fn procps_default_format() {
+    golden("ps_e.txt", &["-e"]);
+}
+
+#[test]
+fn default_view() {
+    golden("ps_default.txt", &[]);
+}
+
+#[test]
+fn default_view_with_kernel_threads() {
+    golden("ps_kernel.txt", &["--kernel"]);
+}
+
+#[test]
+fn bsd_forest() {
+    golden("ps_axf.txt", &["axf"]);
+}
+
+#[test]
+fn custom_columns_with_renamed_header() {
+    golden(
+        "ps_o.txt",
+        &[
+            "-e",
+            "-o",
+            "pid,ppid,pgid,sid,tpgid,tty,user,ruser,uid,ruid,group,gid,nlwp,ni,pri,psr",
+            "-o",
+            "stat,state,%cpu,%mem,vsz,rss,sz,start,stime,lstart,etime,etimes,time,times,c,f,lwp,vctx,nvctx,ctxsw",
+            "-o",
+            "comm=NAME",
+        ],
+    );
+}
+
+#[test]
+fn json() {
+    golden("ps.json", &["--format", "json"]);
+}
+
+#[test]
+fn json_custom_columns() {
+    golden(
+        "ps_o.json",
+        &[
+            "--format",
+            "json",
+            "-e",
+            "-o",
+            "pid,comm,args,stat,%cpu,rss,etime,lstart,tty,nice",
+        ],
+    );
+}
+
+#[test]
+fn ndjson() {
+    golden("ps.ndjson", &["--format", "ndjson", "-o", "pid,comm,user"]);
+}
+
+#[test]
+fn csv() {
+    golden(
+        "ps.csv",
+        &[
+            "--format",
+            "csv",
+            "-e",
+            "-o",
+            "pid,user,comm,args,%cpu,stime",
+        ],
+    );
+}
+
+#[test]
+fn sorted_by_cpu_descending_then_pid() {
+    golden(
+        "ps_sort.txt",
+        &["-e", "-o", "pid,%cpu,comm", "--sort", "-%cpu,pid"],
+    );
+}
+
+#[test]
+fn forest_with_custom_columns() {
+    golden("ps_forest.txt", &["-e", "-o", "pid,ppid,args", "--forest"]);
+}
+
+#[test]
+fn selection_by_user_and_state() {
+    golden(
+        "ps_select.txt",
+        &[
+            "-o",
+            "pid,user,state,comm",
+            "-u",
+            "www-data",
+            "--state",
+            "S,Z",
+        ],
+    );
+}
+
+#[test]
+fn pattern_regex_and_full() {
+    golden(
+        "ps_pattern.txt",
+        &["-o", "pid,comm", "--regex", "^(bash|sleep)$"],
+    );
+    golden("ps_pattern_full.txt", &["-o", "pid,args", "-f", "jar"]);
+}
+
+#[test]
+fn plain_format_without_header() {
+    golden(
+        "ps_plain.txt",
+        &["--format", "plain", "--no-header", "-o", "pid,user,args"],
+    );
+}

@@ -1,0 +1,120 @@
+//! Helpers shared by the integration tests: a hermetic command for the
+//! binary, golden files, and children with distinctive names.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command as StdCommand, Stdio};
+
+use assert_cmd::Command;
+
+/// The fixed "now" of the fixture tree: 2026-11-26T10:00:00Z.
+pub const FIXTURE_NOW: &str = "1795687200";
+
+/// `proctl` with an environment that cannot change its output.
+pub fn proctl() -> Command {
+    let mut cmd = Command::cargo_bin("proctl").expect("binary built");
+    for var in [
+        "NO_COLOR",
+        "FORCE_COLOR",
+        "CLICOLOR_FORCE",
+        "COLUMNS",
+        "PROCTL_PROC_ROOT",
+        "PROCTL_NOW",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// The path of the built binary.
+pub fn binary() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("proctl")
+}
+
+/// The fixture /proc tree.
+pub fn fixture_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/proc")
+}
+
+/// `proctl` reading the fixture tree at its fixed time, in UTC.
+pub fn fixture() -> Command {
+    let mut cmd = proctl();
+    cmd.env("PROCTL_NOW", FIXTURE_NOW)
+        .env("TZ", "UTC")
+        .arg("--proc-root")
+        .arg(fixture_root());
+    cmd
+}
+
+/// Compares output with `tests/golden/NAME`; PROCTL_BLESS=1 rewrites the file.
+pub fn assert_golden(name: &str, actual: &[u8]) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("PROCTL_BLESS").is_some() {
+        std::fs::write(&path, actual).expect("write golden file");
+        return;
+    }
+    let expected =
+        std::fs::read(&path).unwrap_or_else(|_| panic!("missing golden file {}", path.display()));
+    assert!(
+        expected == actual,
+        "output differs from {}:\n--- expected\n{}\n--- actual\n{}",
+        path.display(),
+        String::from_utf8_lossy(&expected),
+        String::from_utf8_lossy(actual)
+    );
+}
+
+/// A child process that is killed and reaped when dropped.
+pub struct Reaped(pub Child);
+
+impl Reaped {
+    pub fn pid(&self) -> i32 {
+        self.0.id() as i32
+    }
+}
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `program` through a symlink named `name`, so that its process name
+/// is `name`. `Command::spawn` returns once the exec has happened.
+pub fn spawn_named(dir: &Path, name: &str, program: &str, args: &[&str]) -> Reaped {
+    let link = dir.join(name);
+    let target = which(program);
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink(target, &link).expect("symlink");
+    let child = StdCommand::new(&link)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn child");
+    Reaped(child)
+}
+
+/// The full path of a program on PATH.
+pub fn which(program: &str) -> PathBuf {
+    std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("{program} not found on PATH"))
+}
+
+/// Runs a command and returns its stdout as text, asserting success.
+pub fn stdout_of(cmd: &mut StdCommand) -> String {
+    let out = cmd.output().expect("run command");
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
