@@ -213,13 +213,8 @@ pub fn display(id: ColumnId, p: &ProcessInfo, ctx: &ColumnCtx) -> Vec<u8> {
             Value::Text(name) => cut_name(name, ctx.name_width),
             _ => b"-".to_vec(),
         },
-        Comm => {
-            let mut name = p.name.clone();
-            if p.is_zombie() {
-                name.extend_from_slice(b" <defunct>");
-            }
-            name
-        }
+        // procps-ng 4.0 marks zombies in args only, not in comm.
+        Comm => p.name.clone(),
         Args => {
             let mut line = p.command_line();
             if p.is_zombie() && p.args().is_empty() {
@@ -404,7 +399,7 @@ mod tests {
         p.state = 'Z';
         p.cmdline = Some(Vec::new());
         assert_eq!(show(ColumnId::Args, &p), "[worker] <defunct>");
-        assert_eq!(show(ColumnId::Comm, &p), "worker <defunct>");
+        assert_eq!(show(ColumnId::Comm, &p), "worker");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: a hermetic command for the
 //! binary, golden files, and children with distinctive names.
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command as StdCommand, Stdio};
 
@@ -65,7 +66,8 @@ pub fn assert_golden(name: &str, actual: &[u8]) {
     );
 }
 
-/// A child process that is killed and reaped when dropped.
+/// A child process that is killed, with its process group when it leads
+/// one, and reaped when dropped.
 pub struct Reaped(pub Child);
 
 impl Reaped {
@@ -76,13 +78,16 @@ impl Reaped {
 
 impl Drop for Reaped {
     fn drop(&mut self) {
+        let group = nix::unistd::Pid::from_raw(-self.pid());
+        let _ = nix::sys::signal::kill(group, nix::sys::signal::Signal::SIGKILL);
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
 }
 
 /// Starts `program` through a symlink named `name`, so that its process name
-/// is `name`. `Command::spawn` returns once the exec has happened.
+/// is `name`, in a process group of its own (so that its children die with
+/// it). `Command::spawn` returns once the exec has happened.
 pub fn spawn_named(dir: &Path, name: &str, program: &str, args: &[&str]) -> Reaped {
     let link = dir.join(name);
     let target = which(program);
@@ -93,6 +98,7 @@ pub fn spawn_named(dir: &Path, name: &str, program: &str, args: &[&str]) -> Reap
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
+        .process_group(0)
         .spawn()
         .expect("spawn child");
     Reaped(child)

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Benchmarks proctl against procps ps (and procs, when installed) with N
+# extra idle processes, for each N given (default: 1000 10000).
+#
+#   bench/run.sh            # N = 1000 and 10000
+#   bench/run.sh 500        # one N
+#
+# Needs hyperfine and procps (apt-get install hyperfine procps); builds
+# proctl in release mode. Prints a Markdown table of medians, the ratio to
+# procps ps aux measured in the same run, and peak memory (max RSS).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v hyperfine >/dev/null || { echo "bench: hyperfine is needed (apt-get install hyperfine)" >&2; exit 2; }
+cargo build --release --locked --quiet
+P="$PWD/target/release/proctl"
+OUT="$(mktemp -d)"
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$OUT"' EXIT
+
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
+
+# Starts N idle processes in their own process group; prints the group id.
+start_idle() {
+  setsid bash -c 'for ((i = 0; i < $1; i++)); do sleep 1000000 & done; wait' _ "$1" </dev/null >/dev/null 2>&1 &
+  local leader=$!
+  while [ "$(pgrep -c -g "$leader" -x sleep || true)" -lt "$1" ]; do sleep 0.2; done
+  echo "$leader"
+}
+
+# Peak RSS in KiB of one run of a command, output discarded.
+max_rss() {
+  python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(ps --version)"
+for n in "${sizes[@]}"; do
+  group=$(start_idle "$n")
+  total=$(ls -d /proc/[0-9]* | wc -l)
+  cmds=(
+    "ps aux" "$P ps aux"
+    "ps -ef" "$P ps -ef"
+    "$P ps" "$P ps --format json"
+  )
+  command -v procs >/dev/null && cmds+=("procs --color disable --pager disable")
+  hyperfine -N --warmup 3 --min-runs 20 --export-json "$OUT/$n.json" --output null "${cmds[@]}" >/dev/null
+  echo
+  echo "### N = $n extra idle processes ($total processes in all)"
+  echo
+  python3 - "$OUT/$n.json" <<'PY'
+import json, statistics, sys
+results = json.load(open(sys.argv[1]))["results"]
+med = {r["command"]: statistics.median(r["times"]) * 1000 for r in results}
+base = next(v for k, v in med.items() if k == "ps aux")
+print("| command | median (ms) | ratio to procps `ps aux` |")
+print("|---|---:|---:|")
+for cmd, ms in med.items():
+    name = cmd.replace(sys.argv[1].rsplit("/", 1)[0], "")
+    name = name.split("release/")[-1]
+    print(f"| `{name}` | {ms:.1f} | {ms / base:.2f}x |")
+PY
+  echo
+  echo "| peak memory | max RSS (KiB) |"
+  echo "|---|---:|"
+  for c in "ps aux" "$P ps aux" "$P ps --format json"; do
+    # shellcheck disable=SC2086
+    echo "| \`${c##*/}\` | $(max_rss $c) |"
+  done
+  kill -- "-$group" 2>/dev/null || true
+  wait 2>/dev/null || true
+done
