@@ -2,7 +2,6 @@
 //! every field of their rows must be the same tokens.
 
 use std::collections::HashMap;
-use std::os::unix::process::CommandExt;
 use std::process::Command as StdCommand;
 
 use crate::util::{Reaped, binary, spawn_named, stdout_of, which};
