@@ -5,13 +5,14 @@
 #   bench/run.sh            # N = 1000 and 10000
 #   bench/run.sh 500        # one N
 #
-# Needs hyperfine and procps (apt-get install hyperfine procps); builds
+# Needs hyperfine, procps and GNU time (apt-get install hyperfine procps time); builds
 # proctl in release mode. Prints a Markdown table of medians, the ratio to
 # procps ps aux measured in the same run, and peak memory (max RSS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 command -v hyperfine >/dev/null || { echo "bench: hyperfine is needed (apt-get install hyperfine)" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "bench: GNU time is needed (apt-get install time)" >&2; exit 2; }
 cargo build --release --locked --quiet
 P="$PWD/target/release/proctl"
 OUT="$(mktemp -d)"
@@ -28,11 +29,10 @@ start_idle() {
   echo "$leader"
 }
 
-# Peak RSS in KiB of one run of a command, output discarded.
+# Peak RSS in KiB of one run of a command, output discarded. GNU time
+# forks a small process, so the floor is about 1 MiB (`time true`).
 max_rss() {
-  python3 -c 'import resource, subprocess, sys
-subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
+  /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(ps --version)"
