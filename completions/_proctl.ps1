@@ -28,6 +28,8 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('ps', 'ps', [CompletionResultType]::ParameterValue, 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)')
+            [CompletionResult]::new('pstree', 'pstree', [CompletionResultType]::ParameterValue, 'Show the process tree (a psmisc `pstree` replacement)')
+            [CompletionResult]::new('tree', 'tree', [CompletionResultType]::ParameterValue, 'Show the process tree (a psmisc `pstree` replacement)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -75,12 +77,94 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'proctl;pstree' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Highlight this process and its ancestors')
+            [CompletionResult]::new('--highlight-pid', '--highlight-pid', [CompletionResultType]::ParameterName, 'Highlight this process and its ancestors')
+            [CompletionResult]::new('--match', '--match', [CompletionResultType]::ParameterName, 'Only the branches that lead to processes matching PATTERN (a regex on the name), with everything below each match')
+            [CompletionResult]::new('--depth', '--depth', [CompletionResultType]::ParameterName, 'Draw no deeper than N levels below the root')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
+            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Show command line arguments')
+            [CompletionResult]::new('--arguments', '--arguments', [CompletionResultType]::ParameterName, 'Show command line arguments')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Use ASCII line drawing characters')
+            [CompletionResult]::new('--ascii', '--ascii', [CompletionResultType]::ParameterName, 'Use ASCII line drawing characters')
+            [CompletionResult]::new('-U', '-U ', [CompletionResultType]::ParameterName, 'Use Unicode line drawing characters')
+            [CompletionResult]::new('--unicode', '--unicode', [CompletionResultType]::ParameterName, 'Use Unicode line drawing characters')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Do not compact identical subtrees')
+            [CompletionResult]::new('--compact-not', '--compact-not', [CompletionResultType]::ParameterName, 'Do not compact identical subtrees')
+            [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'Show process group ids (identical subtrees are still compacted, as psmisc 23 does)')
+            [CompletionResult]::new('--show-pgids', '--show-pgids', [CompletionResultType]::ParameterName, 'Show process group ids (identical subtrees are still compacted, as psmisc 23 does)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Highlight the current process and its ancestors')
+            [CompletionResult]::new('--highlight-all', '--highlight-all', [CompletionResultType]::ParameterName, 'Highlight the current process and its ancestors')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Do not cut long lines')
+            [CompletionResult]::new('--long', '--long', [CompletionResultType]::ParameterName, 'Do not cut long lines')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Sort siblings by pid instead of by name')
+            [CompletionResult]::new('--numeric-sort', '--numeric-sort', [CompletionResultType]::ParameterName, 'Sort siblings by pid instead of by name')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Show pids; implies -c')
+            [CompletionResult]::new('--show-pids', '--show-pids', [CompletionResultType]::ParameterName, 'Show pids; implies -c')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Show the parents of the selected process')
+            [CompletionResult]::new('--show-parents', '--show-parents', [CompletionResultType]::ParameterName, 'Show the parents of the selected process')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Show full thread names')
+            [CompletionResult]::new('--thread-names', '--thread-names', [CompletionResultType]::ParameterName, 'Show full thread names')
+            [CompletionResult]::new('-T', '-T ', [CompletionResultType]::ParameterName, 'Hide threads, show only processes')
+            [CompletionResult]::new('--hide-threads', '--hide-threads', [CompletionResultType]::ParameterName, 'Hide threads, show only processes')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Show uid transitions')
+            [CompletionResult]::new('--uid-changes', '--uid-changes', [CompletionResultType]::ParameterName, 'Show uid transitions')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'With --match: match the whole command line instead of the name')
+            [CompletionResult]::new('--full', '--full', [CompletionResultType]::ParameterName, 'With --match: match the whole command line instead of the name')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'proctl;tree' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Highlight this process and its ancestors')
+            [CompletionResult]::new('--highlight-pid', '--highlight-pid', [CompletionResultType]::ParameterName, 'Highlight this process and its ancestors')
+            [CompletionResult]::new('--match', '--match', [CompletionResultType]::ParameterName, 'Only the branches that lead to processes matching PATTERN (a regex on the name), with everything below each match')
+            [CompletionResult]::new('--depth', '--depth', [CompletionResultType]::ParameterName, 'Draw no deeper than N levels below the root')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
+            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Show command line arguments')
+            [CompletionResult]::new('--arguments', '--arguments', [CompletionResultType]::ParameterName, 'Show command line arguments')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Use ASCII line drawing characters')
+            [CompletionResult]::new('--ascii', '--ascii', [CompletionResultType]::ParameterName, 'Use ASCII line drawing characters')
+            [CompletionResult]::new('-U', '-U ', [CompletionResultType]::ParameterName, 'Use Unicode line drawing characters')
+            [CompletionResult]::new('--unicode', '--unicode', [CompletionResultType]::ParameterName, 'Use Unicode line drawing characters')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Do not compact identical subtrees')
+            [CompletionResult]::new('--compact-not', '--compact-not', [CompletionResultType]::ParameterName, 'Do not compact identical subtrees')
+            [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'Show process group ids (identical subtrees are still compacted, as psmisc 23 does)')
+            [CompletionResult]::new('--show-pgids', '--show-pgids', [CompletionResultType]::ParameterName, 'Show process group ids (identical subtrees are still compacted, as psmisc 23 does)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Highlight the current process and its ancestors')
+            [CompletionResult]::new('--highlight-all', '--highlight-all', [CompletionResultType]::ParameterName, 'Highlight the current process and its ancestors')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Do not cut long lines')
+            [CompletionResult]::new('--long', '--long', [CompletionResultType]::ParameterName, 'Do not cut long lines')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Sort siblings by pid instead of by name')
+            [CompletionResult]::new('--numeric-sort', '--numeric-sort', [CompletionResultType]::ParameterName, 'Sort siblings by pid instead of by name')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Show pids; implies -c')
+            [CompletionResult]::new('--show-pids', '--show-pids', [CompletionResultType]::ParameterName, 'Show pids; implies -c')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Show the parents of the selected process')
+            [CompletionResult]::new('--show-parents', '--show-parents', [CompletionResultType]::ParameterName, 'Show the parents of the selected process')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Show full thread names')
+            [CompletionResult]::new('--thread-names', '--thread-names', [CompletionResultType]::ParameterName, 'Show full thread names')
+            [CompletionResult]::new('-T', '-T ', [CompletionResultType]::ParameterName, 'Hide threads, show only processes')
+            [CompletionResult]::new('--hide-threads', '--hide-threads', [CompletionResultType]::ParameterName, 'Hide threads, show only processes')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Show uid transitions')
+            [CompletionResult]::new('--uid-changes', '--uid-changes', [CompletionResultType]::ParameterName, 'Show uid transitions')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'With --match: match the whole command line instead of the name')
+            [CompletionResult]::new('--full', '--full', [CompletionResultType]::ParameterName, 'With --match: match the whole command line instead of the name')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'proctl;help' {
             [CompletionResult]::new('ps', 'ps', [CompletionResultType]::ParameterValue, 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)')
+            [CompletionResult]::new('pstree', 'pstree', [CompletionResultType]::ParameterValue, 'Show the process tree (a psmisc `pstree` replacement)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'proctl;help;ps' {
+            break
+        }
+        'proctl;help;pstree' {
             break
         }
         'proctl;help;help' {

@@ -22,11 +22,20 @@ _proctl() {
             proctl,ps)
                 cmd="proctl__subcmd__ps"
                 ;;
+            proctl,pstree)
+                cmd="proctl__subcmd__pstree"
+                ;;
+            proctl,tree)
+                cmd="proctl__subcmd__pstree"
+                ;;
             proctl__subcmd__help,help)
                 cmd="proctl__subcmd__help__subcmd__help"
                 ;;
             proctl__subcmd__help,ps)
                 cmd="proctl__subcmd__help__subcmd__ps"
+                ;;
+            proctl__subcmd__help,pstree)
+                cmd="proctl__subcmd__help__subcmd__pstree"
                 ;;
             *)
                 ;;
@@ -35,7 +44,7 @@ _proctl() {
 
     case "${cmd}" in
         proctl)
-            opts="-h -V --color --proc-root --help --version ps help"
+            opts="-h -V --color --proc-root --help --version ps pstree tree help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -57,7 +66,7 @@ _proctl() {
             return 0
             ;;
         proctl__subcmd__help)
-            opts="ps help"
+            opts="ps pstree help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -85,6 +94,20 @@ _proctl() {
             return 0
             ;;
         proctl__subcmd__help__subcmd__ps)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        proctl__subcmd__help__subcmd__pstree)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -167,6 +190,48 @@ _proctl() {
                     ;;
                 --bsd)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --proc-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        proctl__subcmd__pstree)
+            opts="-a -A -U -c -g -h -H -l -n -p -s -t -T -u -f --arguments --ascii --unicode --compact-not --show-pgids --highlight-all --highlight-pid --long --numeric-sort --show-pids --show-parents --thread-names --hide-threads --uid-changes --match --full --depth --format --help --color --proc-root"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --highlight-pid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --match)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --depth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -31,6 +31,8 @@ complete -c proctl -n "__fish_proctl_needs_command" -l proc-root -d 'Read proces
 complete -c proctl -n "__fish_proctl_needs_command" -s h -l help -d 'Print help'
 complete -c proctl -n "__fish_proctl_needs_command" -s V -l version -d 'Print version'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "ps" -d 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'
+complete -c proctl -n "__fish_proctl_needs_command" -f -a "pstree" -d 'Show the process tree (a psmisc `pstree` replacement)'
+complete -c proctl -n "__fish_proctl_needs_command" -f -a "tree" -d 'Show the process tree (a psmisc `pstree` replacement)'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -s o -l columns -d 'Columns to show: comma-separated keys, KEY=Header renames (see --list-columns)' -r
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -s p -l pid -d 'Select by process id (comma-separated list)' -r
@@ -64,5 +66,54 @@ complete -c proctl -n "__fish_proctl_using_subcommand ps" -l forest -d 'Show the
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -l no-header -l no-headers -d 'Do not print the header line'
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -s w -l wide -d 'Wide output: do not cut lines to the terminal width (procps w)'
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps help" -f -a "ps" -d 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s H -l highlight-pid -d 'Highlight this process and its ancestors' -r
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -l match -d 'Only the branches that lead to processes matching PATTERN (a regex on the name), with everything below each match' -r
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -l depth -d 'Draw no deeper than N levels below the root' -r
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -l format -d 'Output format' -r -f -a "text\t'The tree drawn as psmisc\'s pstree draws it'
+json\t'Nested JSON objects'"
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s a -l arguments -d 'Show command line arguments'
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s A -l ascii -d 'Use ASCII line drawing characters'
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s U -l unicode -d 'Use Unicode line drawing characters'
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s c -l compact-not -d 'Do not compact identical subtrees'
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s g -l show-pgids -d 'Show process group ids (identical subtrees are still compacted, as psmisc 23 does)'
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s h -l highlight-all -d 'Highlight the current process and its ancestors'
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s l -l long -d 'Do not cut long lines'
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s n -l numeric-sort -d 'Sort siblings by pid instead of by name'
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s p -l show-pids -d 'Show pids; implies -c'
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s s -l show-parents -d 'Show the parents of the selected process'
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s t -l thread-names -d 'Show full thread names'
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s T -l hide-threads -d 'Hide threads, show only processes'
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s u -l uid-changes -d 'Show uid transitions'
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s f -l full -d 'With --match: match the whole command line instead of the name'
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -l help -d 'Print help'
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -s H -l highlight-pid -d 'Highlight this process and its ancestors' -r
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -l match -d 'Only the branches that lead to processes matching PATTERN (a regex on the name), with everything below each match' -r
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -l depth -d 'Draw no deeper than N levels below the root' -r
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -l format -d 'Output format' -r -f -a "text\t'The tree drawn as psmisc\'s pstree draws it'
+json\t'Nested JSON objects'"
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -s a -l arguments -d 'Show command line arguments'
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -s A -l ascii -d 'Use ASCII line drawing characters'
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -s U -l unicode -d 'Use Unicode line drawing characters'
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -s c -l compact-not -d 'Do not compact identical subtrees'
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -s g -l show-pgids -d 'Show process group ids (identical subtrees are still compacted, as psmisc 23 does)'
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -s h -l highlight-all -d 'Highlight the current process and its ancestors'
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -s l -l long -d 'Do not cut long lines'
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -s n -l numeric-sort -d 'Sort siblings by pid instead of by name'
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -s p -l show-pids -d 'Show pids; implies -c'
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -s s -l show-parents -d 'Show the parents of the selected process'
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -s t -l thread-names -d 'Show full thread names'
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -s T -l hide-threads -d 'Hide threads, show only processes'
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -s u -l uid-changes -d 'Show uid transitions'
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -s f -l full -d 'With --match: match the whole command line instead of the name'
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -l help -d 'Print help'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree help" -f -a "ps" -d 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree help" -f -a "pstree" -d 'Show the process tree (a psmisc `pstree` replacement)'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -53,6 +53,107 @@ Selectors combine: a process must match all of them.\n\
 Exit status: 0 when something was listed, 1 when a selection matched nothing, 2 on bad usage."
     )]
     Ps(PsArgs),
+    /// Show the process tree (a psmisc `pstree` replacement).
+    #[command(
+        visible_alias = "tree",
+        disable_help_flag = true,
+        after_help = "Exit status: 0 success, 1 when PID, USER or --match finds nothing, 2 on bad usage."
+    )]
+    Pstree(PstreeArgs),
+}
+
+/// Output formats for trees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TreeFormat {
+    /// The tree drawn as psmisc's pstree draws it.
+    Text,
+    /// Nested JSON objects.
+    Json,
+}
+
+/// Options of `proctl pstree` (psmisc's letters and meanings, plus extras).
+#[derive(Debug, Args)]
+pub struct PstreeArgs {
+    /// Start at this PID, or show every tree whose root belongs to USER.
+    #[arg(value_name = "PID|USER")]
+    pub target: Option<String>,
+
+    /// Show command line arguments.
+    #[arg(short = 'a', long = "arguments")]
+    pub arguments: bool,
+
+    /// Use ASCII line drawing characters.
+    #[arg(short = 'A', long = "ascii", overrides_with = "unicode")]
+    pub ascii: bool,
+
+    /// Use Unicode line drawing characters.
+    #[arg(short = 'U', long = "unicode", overrides_with = "ascii")]
+    pub unicode: bool,
+
+    /// Do not compact identical subtrees.
+    #[arg(short = 'c', long = "compact-not")]
+    pub compact_not: bool,
+
+    /// Show process group ids (identical subtrees are still compacted, as psmisc 23 does).
+    #[arg(short = 'g', long = "show-pgids")]
+    pub show_pgids: bool,
+
+    /// Highlight the current process and its ancestors.
+    #[arg(short = 'h', long = "highlight-all")]
+    pub highlight_all: bool,
+
+    /// Highlight this process and its ancestors.
+    #[arg(short = 'H', long = "highlight-pid", value_name = "PID")]
+    pub highlight_pid: Option<String>,
+
+    /// Do not cut long lines.
+    #[arg(short = 'l', long = "long")]
+    pub long: bool,
+
+    /// Sort siblings by pid instead of by name.
+    #[arg(short = 'n', long = "numeric-sort")]
+    pub numeric_sort: bool,
+
+    /// Show pids; implies -c.
+    #[arg(short = 'p', long = "show-pids")]
+    pub show_pids: bool,
+
+    /// Show the parents of the selected process.
+    #[arg(short = 's', long = "show-parents")]
+    pub show_parents: bool,
+
+    /// Show full thread names.
+    #[arg(short = 't', long = "thread-names")]
+    pub thread_names: bool,
+
+    /// Hide threads, show only processes.
+    #[arg(short = 'T', long = "hide-threads")]
+    pub hide_threads: bool,
+
+    /// Show uid transitions.
+    #[arg(short = 'u', long = "uid-changes")]
+    pub uid_changes: bool,
+
+    /// Only the branches that lead to processes matching PATTERN (a regex on
+    /// the name), with everything below each match.
+    #[arg(long = "match", value_name = "PATTERN")]
+    pub match_pattern: Option<String>,
+
+    /// With --match: match the whole command line instead of the name.
+    #[arg(short = 'f', long = "full", requires = "match_pattern")]
+    pub full: bool,
+
+    /// Draw no deeper than N levels below the root.
+    #[arg(long, value_name = "N")]
+    pub depth: Option<usize>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TreeFormat::Text, value_name = "FORMAT")]
+    pub format: TreeFormat,
+
+    /// Print help.
+    #[arg(long, action = ArgAction::Help)]
+    pub help: Option<bool>,
 }
 
 /// Output formats for listings.

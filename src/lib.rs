@@ -60,6 +60,11 @@ fn run(cli: Cli) -> Result<Exit, Error> {
             let config = cmd::ps::PsConfig::from_args(&args, &term, theme)?;
             cmd::ps::run(&config, &source, &mut out)?
         }
+        Command::Pstree(args) => {
+            let never = cli.color == cli::ColorWhen::Never;
+            let config = cmd::pstree::PstreeConfig::from_args(&args, &term, theme, never)?;
+            cmd::pstree::run(&config, &source, &mut out)?
+        }
     };
     out.flush()?;
     Ok(exit)
@@ -88,8 +93,8 @@ pub fn rewrite_args(mut args: Vec<OsString>) -> Vec<OsString> {
         .and_then(|n| n.to_str())
         .unwrap_or("")
         .to_string();
-    if invoked == "ps" {
-        args.insert(1, OsString::from("ps"));
+    if invoked == "ps" || invoked == "pstree" {
+        args.insert(1, OsString::from(invoked));
     }
     let Some(sub) = subcommand_position(&args) else {
         return args;

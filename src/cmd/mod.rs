@@ -2,3 +2,4 @@
 
 pub mod ps;
 pub mod ps_layout;
+pub mod pstree;

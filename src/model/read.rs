@@ -135,6 +135,37 @@ impl ProcSource {
         rows
     }
 
+    /// The thread ids of a process, ascending (empty when it is gone).
+    pub fn task_ids(&self, pid: i32) -> Vec<i32> {
+        let task_dir = self.root.join(pid.to_string()).join("task");
+        let Ok(entries) = std::fs::read_dir(&task_dir) else {
+            return Vec::new();
+        };
+        let mut tids: Vec<i32> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                std::str::from_utf8(e.file_name().as_bytes())
+                    .ok()?
+                    .parse()
+                    .ok()
+            })
+            .collect();
+        tids.sort_unstable();
+        tids
+    }
+
+    /// A thread's own name, from /proc/PID/task/TID/stat.
+    pub fn thread_name(&self, pid: i32, tid: i32) -> Option<Vec<u8>> {
+        let path = self
+            .root
+            .join(pid.to_string())
+            .join("task")
+            .join(tid.to_string())
+            .join("stat");
+        let stat = std::fs::read(path).ok()?;
+        Some(raw_comm(&stat).to_vec())
+    }
+
     fn read_from(
         &self,
         proc: &Process,

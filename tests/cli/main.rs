@@ -4,4 +4,5 @@ mod generated;
 mod ps_behaviour;
 mod ps_differential;
 mod ps_golden;
+mod pstree;
 mod util;
