@@ -5,7 +5,8 @@
 #   bench/run.sh            # N = 1000 and 10000
 #   bench/run.sh 500        # one N
 #
-# Needs hyperfine, procps and GNU time (apt-get install hyperfine procps time); builds
+# Needs hyperfine, procps, psmisc and GNU time
+# (apt-get install hyperfine procps psmisc time); builds
 # proctl in release mode. Prints a Markdown table of medians, the ratio to
 # procps ps aux measured in the same run, and peak memory (max RSS).
 set -euo pipefail
@@ -43,6 +44,8 @@ for n in "${sizes[@]}"; do
     "ps aux" "$P ps aux"
     "ps -ef" "$P ps -ef"
     "$P ps" "$P ps --format json"
+    "pstree" "$P pstree"
+    "pstree -p" "$P pstree -p"
   )
   command -v procs >/dev/null && cmds+=("procs --color disable --pager disable")
   hyperfine -N --warmup 3 --min-runs 20 --export-json "$OUT/$n.json" --output null "${cmds[@]}" >/dev/null
@@ -53,13 +56,24 @@ for n in "${sizes[@]}"; do
 import json, statistics, sys
 results = json.load(open(sys.argv[1]))["results"]
 med = {r["command"]: statistics.median(r["times"]) * 1000 for r in results}
-base = next(v for k, v in med.items() if k == "ps aux")
-print("| command | median (ms) | ratio to procps `ps aux` |")
-print("|---|---:|---:|")
+# Each proctl command is compared with the peer command measured in the
+# same run: ps aux for the ps views, pstree for pstree.
+def peer(cmd):
+    name = cmd.split("release/")[-1]
+    if name.startswith("proctl pstree"):
+        return name.replace("proctl ", "")
+    if name.startswith("proctl ps -ef"):
+        return "ps -ef"
+    return "ps aux"
+print("| command | median (ms) | peer | ratio to peer |")
+print("|---|---:|---|---:|")
 for cmd, ms in med.items():
-    name = cmd.replace(sys.argv[1].rsplit("/", 1)[0], "")
-    name = name.split("release/")[-1]
-    print(f"| `{name}` | {ms:.1f} | {ms / base:.2f}x |")
+    name = cmd.split("release/")[-1]
+    if name.startswith("proctl"):
+        p = peer(cmd)
+        print(f"| `{name}` | {ms:.1f} | `{p}` | {ms / med[p]:.2f}x |")
+    else:
+        print(f"| `{name}` | {ms:.1f} | | |")
 PY
   echo
   echo "| peak memory | max RSS (KiB) |"
