@@ -30,6 +30,9 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('ps', 'ps', [CompletionResultType]::ParameterValue, 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)')
             [CompletionResult]::new('pstree', 'pstree', [CompletionResultType]::ParameterValue, 'Show the process tree (a psmisc `pstree` replacement)')
             [CompletionResult]::new('tree', 'tree', [CompletionResultType]::ParameterValue, 'Show the process tree (a psmisc `pstree` replacement)')
+            [CompletionResult]::new('signal', 'signal', [CompletionResultType]::ParameterValue, 'Send a signal to processes, safely: by pid, group, pattern, user or subtree')
+            [CompletionResult]::new('kill', 'kill', [CompletionResultType]::ParameterValue, 'Send a signal to processes, safely: by pid, group, pattern, user or subtree')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait for processes (not only children) to exit, like pidwait')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -155,9 +158,97 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'proctl;signal' {
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM')
+            [CompletionResult]::new('--signal', '--signal', [CompletionResultType]::ParameterName, 'The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'List signal names, or translate N or NAME (kill -l 15 prints TERM)')
+            [CompletionResult]::new('--list-names', '--list-names', [CompletionResultType]::ParameterName, 'List signal names, or translate N or NAME (kill -l 15 prints TERM)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Select processes whose name matches this regex')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Select processes of this effective user (name or uid)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Select processes of this effective user (name or uid)')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Select children of this pid')
+            [CompletionResult]::new('--parent', '--parent', [CompletionResultType]::ParameterName, 'Select children of this pid')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Select members of this process group')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Select members of this session')
+            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Select processes older than DURATION')
+            [CompletionResult]::new('--tree', '--tree', [CompletionResultType]::ParameterName, 'Signal PID and all its descendants, stopped first so none escapes')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --wait: give up after DURATION (exit 1)')
+            [CompletionResult]::new('--kill-after', '--kill-after', [CompletionResultType]::ParameterName, 'Send KILL to the targets still running after DURATION')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
+            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
+            [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Print a table of signals: number, name, default action, description')
+            [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'Print a table of signals: number, name, default action, description')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, '--name matches the whole command line')
+            [CompletionResult]::new('--full', '--full', [CompletionResultType]::ParameterName, '--name matches the whole command line')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, '--name must match the whole name (or command line)')
+            [CompletionResult]::new('--exact', '--exact', [CompletionResultType]::ParameterName, '--name must match the whole name (or command line)')
+            [CompletionResult]::new('--newest', '--newest', [CompletionResultType]::ParameterName, 'Of the selected processes, only the newest')
+            [CompletionResult]::new('--oldest', '--oldest', [CompletionResultType]::ParameterName, 'Of the selected processes, only the oldest')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Allow pid 1, 0, -1 and proctl''s own pid')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before signalling several processes')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before signalling several processes')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be signalled; send nothing')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until every target has exited')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report every target, not only failures')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report every target, not only failures')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'proctl;kill' {
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM')
+            [CompletionResult]::new('--signal', '--signal', [CompletionResultType]::ParameterName, 'The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'List signal names, or translate N or NAME (kill -l 15 prints TERM)')
+            [CompletionResult]::new('--list-names', '--list-names', [CompletionResultType]::ParameterName, 'List signal names, or translate N or NAME (kill -l 15 prints TERM)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Select processes whose name matches this regex')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Select processes of this effective user (name or uid)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Select processes of this effective user (name or uid)')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Select children of this pid')
+            [CompletionResult]::new('--parent', '--parent', [CompletionResultType]::ParameterName, 'Select children of this pid')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Select members of this process group')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Select members of this session')
+            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Select processes older than DURATION')
+            [CompletionResult]::new('--tree', '--tree', [CompletionResultType]::ParameterName, 'Signal PID and all its descendants, stopped first so none escapes')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --wait: give up after DURATION (exit 1)')
+            [CompletionResult]::new('--kill-after', '--kill-after', [CompletionResultType]::ParameterName, 'Send KILL to the targets still running after DURATION')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
+            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
+            [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Print a table of signals: number, name, default action, description')
+            [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'Print a table of signals: number, name, default action, description')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, '--name matches the whole command line')
+            [CompletionResult]::new('--full', '--full', [CompletionResultType]::ParameterName, '--name matches the whole command line')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, '--name must match the whole name (or command line)')
+            [CompletionResult]::new('--exact', '--exact', [CompletionResultType]::ParameterName, '--name must match the whole name (or command line)')
+            [CompletionResult]::new('--newest', '--newest', [CompletionResultType]::ParameterName, 'Of the selected processes, only the newest')
+            [CompletionResult]::new('--oldest', '--oldest', [CompletionResultType]::ParameterName, 'Of the selected processes, only the oldest')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Allow pid 1, 0, -1 and proctl''s own pid')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before signalling several processes')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before signalling several processes')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be signalled; send nothing')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait until every target has exited')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report every target, not only failures')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report every target, not only failures')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'proctl;wait' {
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after DURATION (exit 1)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
+            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say when each process exits')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say when each process exits')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'proctl;help' {
             [CompletionResult]::new('ps', 'ps', [CompletionResultType]::ParameterValue, 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)')
             [CompletionResult]::new('pstree', 'pstree', [CompletionResultType]::ParameterValue, 'Show the process tree (a psmisc `pstree` replacement)')
+            [CompletionResult]::new('signal', 'signal', [CompletionResultType]::ParameterValue, 'Send a signal to processes, safely: by pid, group, pattern, user or subtree')
+            [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait for processes (not only children) to exit, like pidwait')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -165,6 +256,12 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             break
         }
         'proctl;help;pstree' {
+            break
+        }
+        'proctl;help;signal' {
+            break
+        }
+        'proctl;help;wait' {
             break
         }
         'proctl;help;help' {

@@ -27,6 +27,9 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand ps 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'
             cand pstree 'Show the process tree (a psmisc `pstree` replacement)'
             cand tree 'Show the process tree (a psmisc `pstree` replacement)'
+            cand signal 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
+            cand kill 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
+            cand wait 'Wait for processes (not only children) to exit, like pidwait'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'proctl;ps'= {
@@ -148,14 +151,103 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand --full 'With --match: match the whole command line instead of the name'
             cand --help 'Print help'
         }
+        &'proctl;signal'= {
+            cand -s 'The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM'
+            cand --signal 'The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM'
+            cand -l 'List signal names, or translate N or NAME (kill -l 15 prints TERM)'
+            cand --list-names 'List signal names, or translate N or NAME (kill -l 15 prints TERM)'
+            cand --name 'Select processes whose name matches this regex'
+            cand -u 'Select processes of this effective user (name or uid)'
+            cand --user 'Select processes of this effective user (name or uid)'
+            cand -P 'Select children of this pid'
+            cand --parent 'Select children of this pid'
+            cand --group 'Select members of this process group'
+            cand --session 'Select members of this session'
+            cand --older-than 'Select processes older than DURATION'
+            cand --tree 'Signal PID and all its descendants, stopped first so none escapes'
+            cand --timeout 'With --wait: give up after DURATION (exit 1)'
+            cand --kill-after 'Send KILL to the targets still running after DURATION'
+            cand --format 'Report format'
+            cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
+            cand --proc-root 'Read process information from another /proc tree (for tests)'
+            cand -L 'Print a table of signals: number, name, default action, description'
+            cand --list 'Print a table of signals: number, name, default action, description'
+            cand -f '--name matches the whole command line'
+            cand --full '--name matches the whole command line'
+            cand -x '--name must match the whole name (or command line)'
+            cand --exact '--name must match the whole name (or command line)'
+            cand --newest 'Of the selected processes, only the newest'
+            cand --oldest 'Of the selected processes, only the oldest'
+            cand --force 'Allow pid 1, 0, -1 and proctl''s own pid'
+            cand -y 'Do not ask before signalling several processes'
+            cand --yes 'Do not ask before signalling several processes'
+            cand --dry-run 'Show what would be signalled; send nothing'
+            cand --wait 'Wait until every target has exited'
+            cand -v 'Report every target, not only failures'
+            cand --verbose 'Report every target, not only failures'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'proctl;kill'= {
+            cand -s 'The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM'
+            cand --signal 'The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM'
+            cand -l 'List signal names, or translate N or NAME (kill -l 15 prints TERM)'
+            cand --list-names 'List signal names, or translate N or NAME (kill -l 15 prints TERM)'
+            cand --name 'Select processes whose name matches this regex'
+            cand -u 'Select processes of this effective user (name or uid)'
+            cand --user 'Select processes of this effective user (name or uid)'
+            cand -P 'Select children of this pid'
+            cand --parent 'Select children of this pid'
+            cand --group 'Select members of this process group'
+            cand --session 'Select members of this session'
+            cand --older-than 'Select processes older than DURATION'
+            cand --tree 'Signal PID and all its descendants, stopped first so none escapes'
+            cand --timeout 'With --wait: give up after DURATION (exit 1)'
+            cand --kill-after 'Send KILL to the targets still running after DURATION'
+            cand --format 'Report format'
+            cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
+            cand --proc-root 'Read process information from another /proc tree (for tests)'
+            cand -L 'Print a table of signals: number, name, default action, description'
+            cand --list 'Print a table of signals: number, name, default action, description'
+            cand -f '--name matches the whole command line'
+            cand --full '--name matches the whole command line'
+            cand -x '--name must match the whole name (or command line)'
+            cand --exact '--name must match the whole name (or command line)'
+            cand --newest 'Of the selected processes, only the newest'
+            cand --oldest 'Of the selected processes, only the oldest'
+            cand --force 'Allow pid 1, 0, -1 and proctl''s own pid'
+            cand -y 'Do not ask before signalling several processes'
+            cand --yes 'Do not ask before signalling several processes'
+            cand --dry-run 'Show what would be signalled; send nothing'
+            cand --wait 'Wait until every target has exited'
+            cand -v 'Report every target, not only failures'
+            cand --verbose 'Report every target, not only failures'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'proctl;wait'= {
+            cand --timeout 'Give up after DURATION (exit 1)'
+            cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
+            cand --proc-root 'Read process information from another /proc tree (for tests)'
+            cand -v 'Say when each process exits'
+            cand --verbose 'Say when each process exits'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'proctl;help'= {
             cand ps 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'
             cand pstree 'Show the process tree (a psmisc `pstree` replacement)'
+            cand signal 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
+            cand wait 'Wait for processes (not only children) to exit, like pidwait'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'proctl;help;ps'= {
         }
         &'proctl;help;pstree'= {
+        }
+        &'proctl;help;signal'= {
+        }
+        &'proctl;help;wait'= {
         }
         &'proctl;help;help'= {
         }

@@ -33,6 +33,9 @@ complete -c proctl -n "__fish_proctl_needs_command" -s V -l version -d 'Print ve
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "ps" -d 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "pstree" -d 'Show the process tree (a psmisc `pstree` replacement)'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "tree" -d 'Show the process tree (a psmisc `pstree` replacement)'
+complete -c proctl -n "__fish_proctl_needs_command" -f -a "signal" -d 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
+complete -c proctl -n "__fish_proctl_needs_command" -f -a "kill" -d 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
+complete -c proctl -n "__fish_proctl_needs_command" -f -a "wait" -d 'Wait for processes (not only children) to exit, like pidwait'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -s o -l columns -d 'Columns to show: comma-separated keys, KEY=Header renames (see --list-columns)' -r
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -s p -l pid -d 'Select by process id (comma-separated list)' -r
@@ -114,6 +117,71 @@ complete -c proctl -n "__fish_proctl_using_subcommand tree" -s T -l hide-threads
 complete -c proctl -n "__fish_proctl_using_subcommand tree" -s u -l uid-changes -d 'Show uid transitions'
 complete -c proctl -n "__fish_proctl_using_subcommand tree" -s f -l full -d 'With --match: match the whole command line instead of the name'
 complete -c proctl -n "__fish_proctl_using_subcommand tree" -l help -d 'Print help'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree help" -f -a "ps" -d 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree help" -f -a "pstree" -d 'Show the process tree (a psmisc `pstree` replacement)'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -s s -l signal -d 'The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -s l -l list-names -d 'List signal names, or translate N or NAME (kill -l 15 prints TERM)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l name -d 'Select processes whose name matches this regex' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -s u -l user -d 'Select processes of this effective user (name or uid)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -s P -l parent -d 'Select children of this pid' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l group -d 'Select members of this process group' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l session -d 'Select members of this session' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l older-than -d 'Select processes older than DURATION' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l tree -d 'Signal PID and all its descendants, stopped first so none escapes' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l timeout -d 'With --wait: give up after DURATION (exit 1)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l kill-after -d 'Send KILL to the targets still running after DURATION' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l format -d 'Report format' -r -f -a "text\t'One line a target (errors always, the rest with -v)'
+json\t'A JSON array: pid, name, signal, outcome'"
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -s L -l list -d 'Print a table of signals: number, name, default action, description'
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -s f -l full -d '--name matches the whole command line'
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -s x -l exact -d '--name must match the whole name (or command line)'
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l newest -d 'Of the selected processes, only the newest'
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l oldest -d 'Of the selected processes, only the oldest'
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l force -d 'Allow pid 1, 0, -1 and proctl\'s own pid'
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -s y -l yes -d 'Do not ask before signalling several processes'
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l dry-run -d 'Show what would be signalled; send nothing'
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l wait -d 'Wait until every target has exited'
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -s v -l verbose -d 'Report every target, not only failures'
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -s s -l signal -d 'The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -s l -l list-names -d 'List signal names, or translate N or NAME (kill -l 15 prints TERM)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l name -d 'Select processes whose name matches this regex' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -s u -l user -d 'Select processes of this effective user (name or uid)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -s P -l parent -d 'Select children of this pid' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l group -d 'Select members of this process group' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l session -d 'Select members of this session' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l older-than -d 'Select processes older than DURATION' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l tree -d 'Signal PID and all its descendants, stopped first so none escapes' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l timeout -d 'With --wait: give up after DURATION (exit 1)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l kill-after -d 'Send KILL to the targets still running after DURATION' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l format -d 'Report format' -r -f -a "text\t'One line a target (errors always, the rest with -v)'
+json\t'A JSON array: pid, name, signal, outcome'"
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -s L -l list -d 'Print a table of signals: number, name, default action, description'
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -s f -l full -d '--name matches the whole command line'
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -s x -l exact -d '--name must match the whole name (or command line)'
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l newest -d 'Of the selected processes, only the newest'
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l oldest -d 'Of the selected processes, only the oldest'
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l force -d 'Allow pid 1, 0, -1 and proctl\'s own pid'
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -s y -l yes -d 'Do not ask before signalling several processes'
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l dry-run -d 'Show what would be signalled; send nothing'
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l wait -d 'Wait until every target has exited'
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -s v -l verbose -d 'Report every target, not only failures'
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -l timeout -d 'Give up after DURATION (exit 1)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -s v -l verbose -d 'Say when each process exits'
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -s h -l help -d 'Print help'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal wait help" -f -a "ps" -d 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal wait help" -f -a "pstree" -d 'Show the process tree (a psmisc `pstree` replacement)'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal wait help" -f -a "signal" -d 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal wait help" -f -a "wait" -d 'Wait for processes (not only children) to exit, like pidwait'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal wait help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -60,6 +60,143 @@ Exit status: 0 when something was listed, 1 when a selection matched nothing, 2 
         after_help = "Exit status: 0 success, 1 when PID, USER or --match finds nothing, 2 on bad usage."
     )]
     Pstree(PstreeArgs),
+    /// Send a signal to processes, safely: by pid, group, pattern, user or subtree.
+    #[command(
+        visible_alias = "kill",
+        allow_negative_numbers = true,
+        after_help = "TARGET is a PID, -PGID for a process group, or PID@TICKS to signal the pid only \
+while its start time (ps -o starttime) is TICKS.\n\
+The kill forms work too: proctl kill -9 PID, proctl kill -TERM PID, proctl kill -l 15.\n\
+Exit status: 0 when every target got the signal (and exited, with --wait), 1 when any \
+failed or nothing matched, 2 on bad usage."
+    )]
+    Signal(SignalArgs),
+    /// Wait for processes (not only children) to exit, like pidwait.
+    #[command(
+        after_help = "Exit status: 0 when all exited, 1 on timeout or when a PID does not exist."
+    )]
+    Wait(WaitArgs),
+}
+
+/// Output formats for signal reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// One line a target (errors always, the rest with -v).
+    Text,
+    /// A JSON array: pid, name, signal, outcome.
+    Json,
+}
+
+/// Options of `proctl signal` / `proctl kill`.
+#[derive(Debug, Args)]
+pub struct SignalArgs {
+    /// Processes to signal: PID, -PGID (a process group) or PID@TICKS.
+    #[arg(value_name = "TARGET", allow_negative_numbers = true)]
+    pub targets: Vec<String>,
+
+    /// The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM.
+    #[arg(short = 's', long = "signal", value_name = "SIG")]
+    pub signal: Option<String>,
+
+    /// List signal names, or translate N or NAME (kill -l 15 prints TERM).
+    #[arg(short = 'l', long = "list-names", value_name = "N|NAME", num_args = 0..=1)]
+    pub list_names: Option<Option<String>>,
+
+    /// Print a table of signals: number, name, default action, description.
+    #[arg(short = 'L', long = "list")]
+    pub list: bool,
+
+    /// Select processes whose name matches this regex.
+    #[arg(long = "name", value_name = "PATTERN")]
+    pub name: Option<String>,
+
+    /// --name matches the whole command line.
+    #[arg(short = 'f', long = "full")]
+    pub full: bool,
+
+    /// --name must match the whole name (or command line).
+    #[arg(short = 'x', long = "exact")]
+    pub exact: bool,
+
+    /// Select processes of this effective user (name or uid).
+    #[arg(short = 'u', long = "user", value_name = "USER")]
+    pub user: Option<String>,
+
+    /// Select children of this pid.
+    #[arg(short = 'P', long = "parent", value_name = "PID")]
+    pub parent: Option<String>,
+
+    /// Select members of this process group.
+    #[arg(long = "group", value_name = "PGID")]
+    pub group: Option<String>,
+
+    /// Select members of this session.
+    #[arg(long = "session", value_name = "SID")]
+    pub session: Option<String>,
+
+    /// Of the selected processes, only the newest.
+    #[arg(long, conflicts_with = "oldest")]
+    pub newest: bool,
+
+    /// Of the selected processes, only the oldest.
+    #[arg(long)]
+    pub oldest: bool,
+
+    /// Select processes older than DURATION.
+    #[arg(long = "older-than", value_name = "DURATION")]
+    pub older_than: Option<String>,
+
+    /// Signal PID and all its descendants, stopped first so none escapes.
+    #[arg(long = "tree", value_name = "PID")]
+    pub tree: Option<String>,
+
+    /// Allow pid 1, 0, -1 and proctl's own pid.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Do not ask before signalling several processes.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// Show what would be signalled; send nothing.
+    #[arg(long = "dry-run")]
+    pub dry_run: bool,
+
+    /// Wait until every target has exited.
+    #[arg(long)]
+    pub wait: bool,
+
+    /// With --wait: give up after DURATION (exit 1).
+    #[arg(long, value_name = "DURATION", requires = "wait")]
+    pub timeout: Option<String>,
+
+    /// Send KILL to the targets still running after DURATION.
+    #[arg(long = "kill-after", value_name = "DURATION")]
+    pub kill_after: Option<String>,
+
+    /// Report every target, not only failures.
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text, value_name = "FORMAT")]
+    pub format: ReportFormat,
+}
+
+/// Options of `proctl wait`.
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// The processes to wait for.
+    #[arg(value_name = "PID", required = true)]
+    pub pids: Vec<String>,
+
+    /// Give up after DURATION (exit 1).
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+
+    /// Say when each process exits.
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
 }
 
 /// Output formats for trees.

@@ -8,6 +8,7 @@ pub mod error;
 pub mod model;
 pub mod render;
 pub mod select;
+pub mod signal;
 pub mod terminal;
 
 use std::ffi::OsString;
@@ -65,6 +66,16 @@ fn run(cli: Cli) -> Result<Exit, Error> {
             let config = cmd::pstree::PstreeConfig::from_args(&args, &term, theme, never)?;
             cmd::pstree::run(&config, &source, &mut out)?
         }
+        Command::Signal(args) => {
+            let mode = cmd::signal::SignalMode::from_args(&args)?;
+            let exit = cmd::signal::run(&mode, &source, &mut out)?;
+            out.flush()?;
+            exit
+        }
+        Command::Wait(args) => {
+            let config = cmd::wait::WaitConfig::from_args(&args)?;
+            cmd::wait::run(&config, &source, &mut out)?
+        }
     };
     out.flush()?;
     Ok(exit)
@@ -99,6 +110,16 @@ pub fn rewrite_args(mut args: Vec<OsString>) -> Vec<OsString> {
     let Some(sub) = subcommand_position(&args) else {
         return args;
     };
+    if args[sub] == "signal" || args[sub] == "kill" {
+        // kill(1)'s signal comes first; proctl's own switches may precede it.
+        let at = (sub + 1..args.len()).find(|&i| !args[i].to_str().is_some_and(is_signal_switch));
+        if let Some(i) = at
+            && let Some(spec) = args[i].to_str().and_then(kill_style_signal)
+        {
+            args[i] = OsString::from(format!("--signal={spec}"));
+        }
+        return args;
+    }
     if args[sub] == "ps"
         && let Some(first) = args.get(sub + 1).and_then(|a| a.to_str())
         && is_bsd_letters(first)
@@ -123,6 +144,40 @@ fn subcommand_position(args: &[OsString]) -> Option<usize> {
         }
     }
     None
+}
+
+/// The switches of `proctl signal` that take no value.
+fn is_signal_switch(arg: &str) -> bool {
+    matches!(
+        arg,
+        "-v" | "-y"
+            | "-f"
+            | "-x"
+            | "--verbose"
+            | "--yes"
+            | "--force"
+            | "--full"
+            | "--exact"
+            | "--dry-run"
+            | "--wait"
+            | "--newest"
+            | "--oldest"
+    )
+}
+
+/// kill(1)'s `-9`, `-TERM`, `-SIGHUP`: the signal spec, when the argument
+/// is one and not one of proctl's own short options.
+fn kill_style_signal(arg: &str) -> Option<&str> {
+    let spec = arg.strip_prefix('-')?;
+    if spec.starts_with('-')
+        || matches!(
+            spec,
+            "s" | "l" | "L" | "f" | "x" | "u" | "P" | "y" | "v" | "h" | "V"
+        )
+    {
+        return None;
+    }
+    signal::parse_signal(spec).ok().map(|_| spec)
 }
 
 /// Whether an argument is a cluster of the BSD option letters proctl knows.
@@ -156,6 +211,42 @@ mod tests {
             ["proctl", "ps", "nginx"]
         );
         assert_eq!(rewrite(&["proctl", "ps", "-ef"]), ["proctl", "ps", "-ef"]);
+    }
+
+    #[test]
+    fn kill_style_signals_become_an_option() {
+        assert_eq!(
+            rewrite(&["proctl", "kill", "-9", "42"]),
+            ["proctl", "kill", "--signal=9", "42"]
+        );
+        assert_eq!(
+            rewrite(&["proctl", "kill", "-TERM", "42"]),
+            ["proctl", "kill", "--signal=TERM", "42"]
+        );
+        assert_eq!(
+            rewrite(&["proctl", "signal", "-sigusr1", "42"]),
+            ["proctl", "signal", "--signal=sigusr1", "42"]
+        );
+        assert_eq!(
+            rewrite(&["proctl", "kill", "-l", "15"]),
+            ["proctl", "kill", "-l", "15"]
+        );
+        assert_eq!(
+            rewrite(&["proctl", "kill", "-s", "INT", "42"]),
+            ["proctl", "kill", "-s", "INT", "42"]
+        );
+        assert_eq!(
+            rewrite(&["proctl", "kill", "-4242", "1"]),
+            ["proctl", "kill", "-4242", "1"]
+        );
+        assert_eq!(
+            rewrite(&["proctl", "kill", "-v", "-9", "42"]),
+            ["proctl", "kill", "-v", "--signal=9", "42"]
+        );
+        assert_eq!(
+            rewrite(&["proctl", "kill", "42", "-9"]),
+            ["proctl", "kill", "42", "-9"]
+        );
     }
 
     #[test]

@@ -98,8 +98,12 @@ pub struct Selection {
     pub ttys: Vec<i32>,
     pub states: Vec<char>,
     pub pattern: Option<Pattern>,
-    /// A pid never listed (proctl itself, in a pattern match).
-    pub exclude: Option<i32>,
+    pub pgids: Vec<i32>,
+    pub sids: Vec<i32>,
+    /// Only processes started before this many clock ticks after boot.
+    pub started_before: Option<u64>,
+    /// Pids never selected (proctl itself, and for signals its ancestors).
+    pub exclude: Vec<i32>,
 }
 
 impl Selection {
@@ -114,7 +118,10 @@ impl Selection {
             ttys: Vec::new(),
             states: Vec::new(),
             pattern: None,
-            exclude: None,
+            pgids: Vec::new(),
+            sids: Vec::new(),
+            started_before: None,
+            exclude: Vec::new(),
         }
     }
 
@@ -126,6 +133,9 @@ impl Selection {
             && self.names.is_empty()
             && self.ttys.is_empty()
             && self.states.is_empty()
+            && self.pgids.is_empty()
+            && self.sids.is_empty()
+            && self.started_before.is_none()
             && self.pattern.is_none())
     }
 
@@ -139,7 +149,7 @@ impl Selection {
 
     /// Whether the process is selected.
     pub fn matches(&self, p: &ProcessInfo) -> bool {
-        if self.exclude == Some(p.pid) {
+        if self.exclude.contains(&p.pid) {
             return false;
         }
         let in_scope = match self.scope {
@@ -156,6 +166,9 @@ impl Selection {
             && (self.names.is_empty() || self.names.contains(&p.name))
             && (self.ttys.is_empty() || self.ttys.contains(&p.tty_nr))
             && (self.states.is_empty() || self.states.contains(&p.state))
+            && (self.pgids.is_empty() || self.pgids.contains(&p.pgrp))
+            && (self.sids.is_empty() || self.sids.contains(&p.session))
+            && self.started_before.is_none_or(|t| p.start_ticks < t)
             && self.pattern.as_ref().is_none_or(|pat| pat.matches(p))
     }
 }
@@ -282,7 +295,7 @@ mod tests {
         sel.states = vec!['S'];
         assert!(sel.matches(&proc(5, "a", "a")));
         assert!(!sel.matches(&proc(7, "a", "a")));
-        sel.exclude = Some(5);
+        sel.exclude = vec![5];
         assert!(!sel.matches(&proc(5, "a", "a")));
         assert!(sel.is_explicit());
         assert!(!Selection::scope(Scope::All).is_explicit());

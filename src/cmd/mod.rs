@@ -3,3 +3,5 @@
 pub mod ps;
 pub mod ps_layout;
 pub mod pstree;
+pub mod signal;
+pub mod wait;

@@ -193,7 +193,7 @@ fn build_selection(args: &PsArgs, compat: &CompatFlags) -> Result<Selection> {
             other => other,
         };
         if sel.pattern.is_some() {
-            sel.exclude = Some(std::process::id() as i32);
+            sel.exclude = vec![std::process::id() as i32];
         }
     }
     Ok(sel)

@@ -48,6 +48,7 @@ pub enum ColumnId {
     Stime,
     BsdStart,
     Lstart,
+    StartTicks,
     Etime,
     Etimes,
     Time,
@@ -332,6 +333,14 @@ pub static COLUMNS: &[ColumnSpec] = &[
         "start_time",
         Left,
         "full start date and time"
+    ),
+    col!(
+        StartTicks,
+        ["starttime", "start_ticks"],
+        "STARTTIME",
+        "start_ticks",
+        Right,
+        "start time in clock ticks since boot (for signal PID@TICKS)"
     ),
     col!(
         Etime,

@@ -138,6 +138,7 @@ pub fn value(id: ColumnId, p: &ProcessInfo, ctx: &ColumnCtx) -> Value {
             Some(w) => Value::Text(w.as_bytes().to_vec()),
         },
         Start | Stime | BsdStart | Lstart => Value::Instant(sys.start_epoch(p.start_ticks)),
+        StartTicks => Value::Int(p.start_ticks as i64),
         Etime | Etimes => Value::Seconds(sys.elapsed_secs(p.start_ticks)),
         Time | Times | BsdTime => Value::Seconds(p.cpu_ticks() as f64 / sys.hz as f64),
         C => Value::Int((pcpu_tenths(p, sys) / 10).min(99) as i64),

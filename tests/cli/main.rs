@@ -5,4 +5,5 @@ mod ps_behaviour;
 mod ps_differential;
 mod ps_golden;
 mod pstree;
+mod signal;
 mod util;
