@@ -12,6 +12,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Internal: start a tree of N sleeping processes under one shell, write the
+# shell's pid to FILE once all exist (used as hyperfine's --prepare).
+if [ "${1:-}" = "--start-tree" ]; then
+  n=$2 file=$3
+  setsid bash -c 'for ((i = 0; i < $1; i++)); do sleep 1000000 & done; wait' _ "$n" </dev/null >/dev/null 2>&1 &
+  leader=$!
+  while [ "$(pgrep -c -P "$leader" || true)" -lt "$n" ]; do sleep 0.1; done
+  echo "$leader" > "$file"
+  exit 0
+fi
+
 command -v hyperfine >/dev/null || { echo "bench: hyperfine is needed (apt-get install hyperfine)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "bench: GNU time is needed (apt-get install time)" >&2; exit 2; }
 cargo build --release --locked --quiet
@@ -85,3 +96,18 @@ PY
   kill -- "-$group" 2>/dev/null || true
   wait 2>/dev/null || true
 done
+
+# Signal and wait for a tree of 1000 processes (root and 1000 children).
+echo
+echo "### proctl signal --tree on 1000 processes"
+echo
+hyperfine --runs 10 --export-json "$OUT/tree.json" --output null \
+  --prepare "bash bench/run.sh --start-tree 1000 $OUT/tree.pid" \
+  "$P signal --tree \$(cat $OUT/tree.pid) --wait --timeout 30s -y" >/dev/null
+python3 - "$OUT/tree.json" <<'PY'
+import json, statistics, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print("| command | median (ms) | user + system CPU (ms) |")
+print("|---|---:|---:|")
+print(f"| `proctl signal --tree ROOT --wait -y` | {statistics.median(r['times']) * 1000:.1f} | {(r['user'] + r['system']) * 1000:.1f} |")
+PY
