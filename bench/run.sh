@@ -5,8 +5,8 @@
 #   bench/run.sh            # N = 1000 and 10000
 #   bench/run.sh 500        # one N
 #
-# Needs hyperfine, procps, psmisc and GNU time
-# (apt-get install hyperfine procps psmisc time); builds
+# Needs hyperfine, procps, psmisc, iproute2 and GNU time
+# (apt-get install hyperfine procps psmisc iproute2 time); builds
 # proctl in release mode. Prints a Markdown table of medians, the ratio to
 # procps ps aux measured in the same run, and peak memory (max RSS).
 set -euo pipefail
@@ -57,6 +57,7 @@ for n in "${sizes[@]}"; do
     "$P ps" "$P ps --format json"
     "pstree" "$P pstree"
     "pstree -p" "$P pstree -p"
+    "ss -tulpn" "$P ports"
   )
   command -v procs >/dev/null && cmds+=("procs --color disable --pager disable")
   hyperfine -N --warmup 3 --min-runs 20 --export-json "$OUT/$n.json" --output null "${cmds[@]}" >/dev/null
@@ -75,6 +76,8 @@ def peer(cmd):
         return name.replace("proctl ", "")
     if name.startswith("proctl ps -ef"):
         return "ps -ef"
+    if name.startswith("proctl ports"):
+        return "ss -tulpn"
     return "ps aux"
 print("| command | median (ms) | peer | ratio to peer |")
 print("|---|---:|---|---:|")

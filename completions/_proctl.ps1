@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('tree', 'tree', [CompletionResultType]::ParameterValue, 'Show the process tree (a psmisc `pstree` replacement)')
             [CompletionResult]::new('signal', 'signal', [CompletionResultType]::ParameterValue, 'Send a signal to processes, safely: by pid, group, pattern, user or subtree')
             [CompletionResult]::new('kill', 'kill', [CompletionResultType]::ParameterValue, 'Send a signal to processes, safely: by pid, group, pattern, user or subtree')
+            [CompletionResult]::new('ports', 'ports', [CompletionResultType]::ParameterValue, 'List listening sockets (or all with --all) and the processes holding them')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait for processes (not only children) to exit, like pidwait')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -52,6 +53,7 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('--sort', '--sort', [CompletionResultType]::ParameterName, 'Sort by keys: [+|-]KEY[,...]; - sorts descending')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--sample', '--sample', [CompletionResultType]::ParameterName, 'Measure %CPU over DURATION (e.g. 500ms) instead of the lifetime average')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp')
             [CompletionResult]::new('--bsd', '--bsd', [CompletionResultType]::ParameterName, 'BSD-style option letters (from `proctl ps aux`)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
             [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
@@ -171,6 +173,7 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Select members of this process group')
             [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Select members of this session')
             [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Select processes older than DURATION')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp')
             [CompletionResult]::new('--tree', '--tree', [CompletionResultType]::ParameterName, 'Signal PID and all its descendants, stopped first so none escapes')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --wait: give up after DURATION (exit 1)')
             [CompletionResult]::new('--kill-after', '--kill-after', [CompletionResultType]::ParameterName, 'Send KILL to the targets still running after DURATION')
@@ -209,6 +212,7 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Select members of this process group')
             [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Select members of this session')
             [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Select processes older than DURATION')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp')
             [CompletionResult]::new('--tree', '--tree', [CompletionResultType]::ParameterName, 'Signal PID and all its descendants, stopped first so none escapes')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --wait: give up after DURATION (exit 1)')
             [CompletionResult]::new('--kill-after', '--kill-after', [CompletionResultType]::ParameterName, 'Send KILL to the targets still running after DURATION')
@@ -234,6 +238,23 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'proctl;ports' {
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Only sockets on this local port')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
+            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Sockets in every state, not only listening ones')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Sockets in every state, not only listening ones')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'TCP sockets only')
+            [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'TCP sockets only')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'UDP sockets only')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'UDP sockets only')
+            [CompletionResult]::new('--no-header', '--no-header', [CompletionResultType]::ParameterName, 'Do not print the header line')
+            [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Do not print the header line')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'proctl;wait' {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after DURATION (exit 1)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
@@ -248,6 +269,7 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('ps', 'ps', [CompletionResultType]::ParameterValue, 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)')
             [CompletionResult]::new('pstree', 'pstree', [CompletionResultType]::ParameterValue, 'Show the process tree (a psmisc `pstree` replacement)')
             [CompletionResult]::new('signal', 'signal', [CompletionResultType]::ParameterValue, 'Send a signal to processes, safely: by pid, group, pattern, user or subtree')
+            [CompletionResult]::new('ports', 'ports', [CompletionResultType]::ParameterValue, 'List listening sockets (or all with --all) and the processes holding them')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait for processes (not only children) to exit, like pidwait')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -259,6 +281,9 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             break
         }
         'proctl;help;signal' {
+            break
+        }
+        'proctl;help;ports' {
             break
         }
         'proctl;help;wait' {

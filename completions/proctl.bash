@@ -22,6 +22,9 @@ _proctl() {
             proctl,kill)
                 cmd="proctl__subcmd__signal"
                 ;;
+            proctl,ports)
+                cmd="proctl__subcmd__ports"
+                ;;
             proctl,ps)
                 cmd="proctl__subcmd__ps"
                 ;;
@@ -39,6 +42,9 @@ _proctl() {
                 ;;
             proctl__subcmd__help,help)
                 cmd="proctl__subcmd__help__subcmd__help"
+                ;;
+            proctl__subcmd__help,ports)
+                cmd="proctl__subcmd__help__subcmd__ports"
                 ;;
             proctl__subcmd__help,ps)
                 cmd="proctl__subcmd__help__subcmd__ps"
@@ -59,7 +65,7 @@ _proctl() {
 
     case "${cmd}" in
         proctl)
-            opts="-h -V --color --proc-root --help --version ps pstree tree signal kill wait help"
+            opts="-h -V --color --proc-root --help --version ps pstree tree signal kill ports wait help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -81,7 +87,7 @@ _proctl() {
             return 0
             ;;
         proctl__subcmd__help)
-            opts="ps pstree signal wait help"
+            opts="ps pstree signal ports wait help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -95,6 +101,20 @@ _proctl() {
             return 0
             ;;
         proctl__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        proctl__subcmd__help__subcmd__ports)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -164,8 +184,38 @@ _proctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        proctl__subcmd__ports)
+            opts="-a -t -u -h --all --tcp --udp --port --format --no-headers --no-header --color --proc-root --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table plain json ndjson csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --proc-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         proctl__subcmd__ps)
-            opts="-A -e -f -F -l -o -p -u -C -t -x -L -w -h --every --full --extra-full --long --columns --list-columns --pid --user --ppid --command --tty --state --regex --exact --kernel --threads --sort --forest --format --no-headers --no-header --sample --wide --bsd --color --proc-root --help"
+            opts="-A -e -f -F -l -o -p -u -C -t -x -L -w -h --every --full --extra-full --long --columns --list-columns --pid --user --ppid --command --tty --state --regex --exact --kernel --threads --sort --forest --format --no-headers --no-header --sample --port --wide --bsd --color --proc-root --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -231,6 +281,10 @@ _proctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bsd)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -293,7 +347,7 @@ _proctl() {
             return 0
             ;;
         proctl__subcmd__signal)
-            opts="-s -l -L -f -x -u -P -y -v -h --signal --list-names --list --name --full --exact --user --parent --group --session --newest --oldest --older-than --tree --force --yes --dry-run --wait --timeout --kill-after --verbose --format --color --proc-root --help"
+            opts="-s -l -L -f -x -u -P -y -v -h --signal --list-names --list --name --full --exact --user --parent --group --session --newest --oldest --older-than --port --tree --force --yes --dry-run --wait --timeout --kill-after --verbose --format --color --proc-root --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -344,6 +398,10 @@ _proctl() {
                     return 0
                     ;;
                 --older-than)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

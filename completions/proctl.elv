@@ -29,6 +29,7 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand tree 'Show the process tree (a psmisc `pstree` replacement)'
             cand signal 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
             cand kill 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
+            cand ports 'List listening sockets (or all with --all) and the processes holding them'
             cand wait 'Wait for processes (not only children) to exit, like pidwait'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -48,6 +49,7 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand --sort 'Sort by keys: [+|-]KEY[,...]; - sorts descending'
             cand --format 'Output format'
             cand --sample 'Measure %CPU over DURATION (e.g. 500ms) instead of the lifetime average'
+            cand --port 'Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp'
             cand --bsd 'BSD-style option letters (from `proctl ps aux`)'
             cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
             cand --proc-root 'Read process information from another /proc tree (for tests)'
@@ -164,6 +166,7 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand --group 'Select members of this process group'
             cand --session 'Select members of this session'
             cand --older-than 'Select processes older than DURATION'
+            cand --port 'Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp'
             cand --tree 'Signal PID and all its descendants, stopped first so none escapes'
             cand --timeout 'With --wait: give up after DURATION (exit 1)'
             cand --kill-after 'Send KILL to the targets still running after DURATION'
@@ -201,6 +204,7 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand --group 'Select members of this process group'
             cand --session 'Select members of this session'
             cand --older-than 'Select processes older than DURATION'
+            cand --port 'Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp'
             cand --tree 'Signal PID and all its descendants, stopped first so none escapes'
             cand --timeout 'With --wait: give up after DURATION (exit 1)'
             cand --kill-after 'Send KILL to the targets still running after DURATION'
@@ -225,6 +229,22 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'proctl;ports'= {
+            cand --port 'Only sockets on this local port'
+            cand --format 'Output format'
+            cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
+            cand --proc-root 'Read process information from another /proc tree (for tests)'
+            cand -a 'Sockets in every state, not only listening ones'
+            cand --all 'Sockets in every state, not only listening ones'
+            cand -t 'TCP sockets only'
+            cand --tcp 'TCP sockets only'
+            cand -u 'UDP sockets only'
+            cand --udp 'UDP sockets only'
+            cand --no-header 'Do not print the header line'
+            cand --no-headers 'Do not print the header line'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'proctl;wait'= {
             cand --timeout 'Give up after DURATION (exit 1)'
             cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
@@ -238,6 +258,7 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand ps 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'
             cand pstree 'Show the process tree (a psmisc `pstree` replacement)'
             cand signal 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
+            cand ports 'List listening sockets (or all with --all) and the processes holding them'
             cand wait 'Wait for processes (not only children) to exit, like pidwait'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -246,6 +267,8 @@ set edit:completion:arg-completer[proctl] = {|@words|
         &'proctl;help;pstree'= {
         }
         &'proctl;help;signal'= {
+        }
+        &'proctl;help;ports'= {
         }
         &'proctl;help;wait'= {
         }

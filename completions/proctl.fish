@@ -35,6 +35,7 @@ complete -c proctl -n "__fish_proctl_needs_command" -f -a "pstree" -d 'Show the 
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "tree" -d 'Show the process tree (a psmisc `pstree` replacement)'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "signal" -d 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "kill" -d 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
+complete -c proctl -n "__fish_proctl_needs_command" -f -a "ports" -d 'List listening sockets (or all with --all) and the processes holding them'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "wait" -d 'Wait for processes (not only children) to exit, like pidwait'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -s o -l columns -d 'Columns to show: comma-separated keys, KEY=Header renames (see --list-columns)' -r
@@ -51,6 +52,7 @@ json\t'A JSON array of objects with typed fields'
 ndjson\t'One JSON object a line'
 csv\t'Comma-separated values (RFC 4180)'"
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -l sample -d 'Measure %CPU over DURATION (e.g. 500ms) instead of the lifetime average' -r
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -l port -d 'Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp' -r
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -l bsd -d 'BSD-style option letters (from `proctl ps aux`)' -r
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
 always\t''
@@ -125,6 +127,7 @@ complete -c proctl -n "__fish_proctl_using_subcommand signal" -s P -l parent -d 
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -l group -d 'Select members of this process group' -r
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -l session -d 'Select members of this session' -r
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -l older-than -d 'Select processes older than DURATION' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l port -d 'Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp' -r
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -l tree -d 'Signal PID and all its descendants, stopped first so none escapes' -r
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -l timeout -d 'With --wait: give up after DURATION (exit 1)' -r
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -l kill-after -d 'Send KILL to the targets still running after DURATION' -r
@@ -153,6 +156,7 @@ complete -c proctl -n "__fish_proctl_using_subcommand kill" -s P -l parent -d 'S
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -l group -d 'Select members of this process group' -r
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -l session -d 'Select members of this session' -r
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -l older-than -d 'Select processes older than DURATION' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l port -d 'Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp' -r
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -l tree -d 'Signal PID and all its descendants, stopped first so none escapes' -r
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -l timeout -d 'With --wait: give up after DURATION (exit 1)' -r
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -l kill-after -d 'Send KILL to the targets still running after DURATION' -r
@@ -173,6 +177,21 @@ complete -c proctl -n "__fish_proctl_using_subcommand kill" -l dry-run -d 'Show 
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -l wait -d 'Wait until every target has exited'
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -s v -l verbose -d 'Report every target, not only failures'
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c proctl -n "__fish_proctl_using_subcommand ports" -l port -d 'Only sockets on this local port' -r
+complete -c proctl -n "__fish_proctl_using_subcommand ports" -l format -d 'Output format' -r -f -a "table\t'A table: colored and fitted to the width on a terminal'
+plain\t'Space-aligned text, no colors, nothing cut'
+json\t'A JSON array of objects with typed fields'
+ndjson\t'One JSON object a line'
+csv\t'Comma-separated values (RFC 4180)'"
+complete -c proctl -n "__fish_proctl_using_subcommand ports" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c proctl -n "__fish_proctl_using_subcommand ports" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
+complete -c proctl -n "__fish_proctl_using_subcommand ports" -s a -l all -d 'Sockets in every state, not only listening ones'
+complete -c proctl -n "__fish_proctl_using_subcommand ports" -s t -l tcp -d 'TCP sockets only'
+complete -c proctl -n "__fish_proctl_using_subcommand ports" -s u -l udp -d 'UDP sockets only'
+complete -c proctl -n "__fish_proctl_using_subcommand ports" -l no-header -l no-headers -d 'Do not print the header line'
+complete -c proctl -n "__fish_proctl_using_subcommand ports" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -l timeout -d 'Give up after DURATION (exit 1)' -r
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
 always\t''
@@ -180,8 +199,9 @@ never\t''"
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -s v -l verbose -d 'Say when each process exits'
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -s h -l help -d 'Print help'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal wait help" -f -a "ps" -d 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal wait help" -f -a "pstree" -d 'Show the process tree (a psmisc `pstree` replacement)'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal wait help" -f -a "signal" -d 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal wait help" -f -a "wait" -d 'Wait for processes (not only children) to exit, like pidwait'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal wait help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal ports wait help" -f -a "ps" -d 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal ports wait help" -f -a "pstree" -d 'Show the process tree (a psmisc `pstree` replacement)'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal ports wait help" -f -a "signal" -d 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal ports wait help" -f -a "ports" -d 'List listening sockets (or all with --all) and the processes holding them'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal ports wait help" -f -a "wait" -d 'Wait for processes (not only children) to exit, like pidwait'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal ports wait help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

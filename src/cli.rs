@@ -71,6 +71,9 @@ Exit status: 0 when every target got the signal (and exited, with --wait), 1 whe
 failed or nothing matched, 2 on bad usage."
     )]
     Signal(SignalArgs),
+    /// List listening sockets (or all with --all) and the processes holding them.
+    #[command(after_help = "Exit status: 0 success, 1 when --port finds nothing, 2 on bad usage.")]
+    Ports(PortsArgs),
     /// Wait for processes (not only children) to exit, like pidwait.
     #[command(
         after_help = "Exit status: 0 when all exited, 1 on timeout or when a PID does not exist."
@@ -146,6 +149,10 @@ pub struct SignalArgs {
     #[arg(long = "older-than", value_name = "DURATION")]
     pub older_than: Option<String>,
 
+    /// Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp.
+    #[arg(long = "port", value_name = "PORT")]
+    pub port: Option<String>,
+
     /// Signal PID and all its descendants, stopped first so none escapes.
     #[arg(long = "tree", value_name = "PID")]
     pub tree: Option<String>,
@@ -181,6 +188,34 @@ pub struct SignalArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text, value_name = "FORMAT")]
     pub format: ReportFormat,
+}
+
+/// Options of `proctl ports`.
+#[derive(Debug, Args)]
+pub struct PortsArgs {
+    /// Sockets in every state, not only listening ones.
+    #[arg(short = 'a', long)]
+    pub all: bool,
+
+    /// TCP sockets only.
+    #[arg(short = 't', long)]
+    pub tcp: bool,
+
+    /// UDP sockets only.
+    #[arg(short = 'u', long)]
+    pub udp: bool,
+
+    /// Only sockets on this local port.
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<OutputFormat>,
+
+    /// Do not print the header line.
+    #[arg(long = "no-header", visible_alias = "no-headers")]
+    pub no_header: bool,
 }
 
 /// Options of `proctl wait`.
@@ -398,6 +433,10 @@ pub struct PsArgs {
     /// Measure %CPU over DURATION (e.g. 500ms) instead of the lifetime average.
     #[arg(long, value_name = "DURATION")]
     pub sample: Option<String>,
+
+    /// Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp.
+    #[arg(long = "port", value_name = "PORT")]
+    pub port: Option<String>,
 
     /// Wide output: do not cut lines to the terminal width (procps w).
     #[arg(short = 'w', long = "wide", action = ArgAction::Count)]

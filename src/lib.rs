@@ -72,6 +72,10 @@ fn run(cli: Cli) -> Result<Exit, Error> {
             out.flush()?;
             exit
         }
+        Command::Ports(args) => {
+            let config = cmd::ports::PortsConfig::from_args(&args, &term, theme)?;
+            cmd::ports::run(&config, &source, &mut out)?
+        }
         Command::Wait(args) => {
             let config = cmd::wait::WaitConfig::from_args(&args)?;
             cmd::wait::run(&config, &source, &mut out)?

@@ -104,6 +104,8 @@ pub struct Selection {
     pub started_before: Option<u64>,
     /// Pids never selected (proctl itself, and for signals its ancestors).
     pub exclude: Vec<i32>,
+    /// Only these pids: the holders of a port (`--port`), resolved after reading.
+    pub port_pids: Option<Vec<i32>>,
 }
 
 impl Selection {
@@ -122,6 +124,7 @@ impl Selection {
             sids: Vec::new(),
             started_before: None,
             exclude: Vec::new(),
+            port_pids: None,
         }
     }
 
@@ -136,6 +139,7 @@ impl Selection {
             && self.pgids.is_empty()
             && self.sids.is_empty()
             && self.started_before.is_none()
+            && self.port_pids.is_none()
             && self.pattern.is_none())
     }
 
@@ -169,6 +173,10 @@ impl Selection {
             && (self.pgids.is_empty() || self.pgids.contains(&p.pgrp))
             && (self.sids.is_empty() || self.sids.contains(&p.session))
             && self.started_before.is_none_or(|t| p.start_ticks < t)
+            && self
+                .port_pids
+                .as_ref()
+                .is_none_or(|pids| pids.contains(&p.pid))
             && self.pattern.as_ref().is_none_or(|pat| pat.matches(p))
     }
 }

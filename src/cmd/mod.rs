@@ -1,5 +1,6 @@
 //! One module per command: glue from the command line to the model and the renderers.
 
+pub mod ports;
 pub mod ps;
 pub mod ps_layout;
 pub mod pstree;

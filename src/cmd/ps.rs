@@ -1,6 +1,6 @@
 //! `proctl ps`: list processes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::time::{Duration, Instant};
 
@@ -9,6 +9,7 @@ use crate::cmd::ps_layout::{CompatFlags, compat_columns, machine_columns, modern
 use crate::columns::{self, Column, ColumnCtx, ColumnId};
 use crate::duration::parse_duration;
 use crate::error::{Error, Exit, Result};
+use crate::model::net::{Proto, parse_port, pids_on_port, read_sockets, socket_owners};
 use crate::model::tree::Tree;
 use crate::model::users::{NameCache, resolve_user};
 use crate::model::{Needs, ProcSource, ProcessInfo, Snapshot, tty};
@@ -41,6 +42,8 @@ pub struct PsConfig {
     pub table_width: Option<usize>,
     pub theme: Theme,
     pub list_columns: bool,
+    /// `--port`: select the holders of this port.
+    pub port: Option<(u16, Option<Proto>)>,
 }
 
 impl PsConfig {
@@ -101,6 +104,17 @@ impl PsConfig {
                 theme
             },
             list_columns: args.list_columns,
+            port: args
+                .port
+                .as_deref()
+                .map(|p| {
+                    parse_port(p).ok_or_else(|| {
+                        Error::usage(format!(
+                            "invalid port '{p}': use PORT, PORT/tcp or PORT/udp"
+                        ))
+                    })
+                })
+                .transpose()?,
         })
     }
 
@@ -218,7 +232,15 @@ pub fn run(config: &PsConfig, source: &ProcSource, out: &mut dyn Write) -> Resul
         return Ok(Exit::Success);
     }
     let needs = config.needs();
+    let mut selection = config.selection.clone();
+    if let Some((port, proto)) = config.port {
+        selection.port_pids = Some(pids_on_port(source, port, proto));
+        selection.scope = Scope::All;
+    }
     let mut snapshot = take_snapshot(config, source, needs)?;
+    if config.columns.iter().any(|c| c.id() == ColumnId::Ports) {
+        fill_ports(source, &mut snapshot.processes);
+    }
     let names = NameCache::default();
     let ctx = ColumnCtx {
         system: &snapshot.system,
@@ -228,9 +250,9 @@ pub fn run(config: &PsConfig, source: &ProcSource, out: &mut dyn Write) -> Resul
     };
     let mut procs: Vec<ProcessInfo> = std::mem::take(&mut snapshot.processes)
         .into_iter()
-        .filter(|p| config.selection.matches(p))
+        .filter(|p| selection.matches(p))
         .collect();
-    if procs.is_empty() && config.selection.is_explicit() {
+    if procs.is_empty() && selection.is_explicit() {
         return Ok(Exit::Failure);
     }
     let prefixes = if config.forest {
@@ -295,6 +317,30 @@ fn take_snapshot(config: &PsConfig, source: &ProcSource, needs: Needs) -> Result
         p.sampled_cpu = Some(ticks / hz / seconds * 100.0);
     }
     Ok(after)
+}
+
+/// Fills each process's listening ports (the `ports` column).
+fn fill_ports(source: &ProcSource, procs: &mut [ProcessInfo]) {
+    let sockets: Vec<_> = read_sockets(source.root(), true, true)
+        .into_iter()
+        .filter(|s| s.is_listening())
+        .collect();
+    let wanted: HashSet<u64> = sockets.iter().map(|s| s.inode).collect();
+    let owners = socket_owners(source, &wanted);
+    let mut by_pid: HashMap<i32, Vec<String>> = HashMap::new();
+    for s in &sockets {
+        for pid in owners.by_inode.get(&s.inode).into_iter().flatten() {
+            let entry = format!("{}/{}", s.local.port(), s.proto);
+            let ports = by_pid.entry(*pid).or_default();
+            if !ports.contains(&entry) {
+                ports.push(entry);
+            }
+        }
+    }
+    for p in procs {
+        let readable = !owners.unreadable.contains(&p.pid);
+        p.ports = readable.then(|| by_pid.get(&p.pid).cloned().unwrap_or_default());
+    }
 }
 
 /// Orders processes as `ps --forest` does (procps display.c): siblings by

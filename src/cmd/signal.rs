@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use crate::cli::{ReportFormat, SignalArgs};
 use crate::duration::parse_duration;
 use crate::error::{Error, Exit, Result};
+use crate::model::net::{Proto, parse_port, pids_on_port};
 use crate::model::tree::Tree;
 use crate::model::users::{NameCache, resolve_user};
 use crate::model::{Needs, ProcSource, ProcessInfo};
@@ -45,6 +46,8 @@ pub struct SendConfig {
     pub newest: bool,
     pub oldest: bool,
     pub tree: Option<i32>,
+    /// `--port`: the holders of this port.
+    pub port: Option<(u16, Option<Proto>)>,
     pub force: bool,
     pub yes: bool,
     pub dry_run: bool,
@@ -142,10 +145,25 @@ impl SignalMode {
             .as_deref()
             .map(|t| parse_pid(t, "pid for --tree"))
             .transpose()?;
-        let has_selectors = sel.is_explicit() || older_than.is_some() || args.newest || args.oldest;
+        let port = args
+            .port
+            .as_deref()
+            .map(|p| {
+                parse_port(p).ok_or_else(|| {
+                    Error::usage(format!(
+                        "invalid port '{p}': use PORT, PORT/tcp or PORT/udp"
+                    ))
+                })
+            })
+            .transpose()?;
+        let has_selectors = sel.is_explicit()
+            || older_than.is_some()
+            || args.newest
+            || args.oldest
+            || port.is_some();
         if explicit.is_empty() && !has_selectors && tree.is_none() {
             return Err(Error::usage(
-                "nothing to signal: give a PID or a selector such as --name, --user or --tree",
+                "nothing to signal: give a PID or a selector such as --name, --user, --port or --tree",
             ));
         }
         Ok(SignalMode::Send(Box::new(SendConfig {
@@ -156,6 +174,7 @@ impl SignalMode {
             newest: args.newest,
             oldest: args.oldest,
             tree,
+            port,
             force: args.force,
             yes: args.yes,
             dry_run: args.dry_run,
@@ -273,6 +292,9 @@ pub fn run(mode: &SignalMode, source: &ProcSource, out: &mut dyn Write) -> Resul
             .map_err(|e| Error::Failed(format!("cannot read {}: {e}", source.root().display())))?;
         let mut sel = sel.clone();
         sel.exclude = protected.clone();
+        if let Some((port, proto)) = config.port {
+            sel.port_pids = Some(pids_on_port(source, port, proto));
+        }
         if let Some(age) = config.older_than {
             let ticks = (age.as_secs_f64() * snapshot.system.hz as f64) as u64;
             sel.started_before = Some(snapshot.system.boot_ticks.saturating_sub(ticks));

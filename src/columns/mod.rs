@@ -67,6 +67,7 @@ pub enum ColumnId {
     Exe,
     Cwd,
     Cgroup,
+    Ports,
 }
 
 /// How a column's cells line up.
@@ -465,6 +466,14 @@ pub static COLUMNS: &[ColumnSpec] = &[
     col!(Exe, ["exe"], "EXE", "exe", Left, "path of the executable"),
     col!(Cwd, ["cwd"], "CWD", "cwd", Left, "working directory"),
     col!(Cgroup, ["cgroup"], "CGROUP", "cgroup", Left, "cgroup path"),
+    col!(
+        Ports,
+        ["ports"],
+        "PORTS",
+        "ports",
+        Left,
+        "listening TCP and UDP ports (22/tcp,53/udp)"
+    ),
 ];
 
 /// A column chosen for output, with its header (possibly renamed).

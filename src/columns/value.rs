@@ -153,6 +153,9 @@ pub fn value(id: ColumnId, p: &ProcessInfo, ctx: &ColumnCtx) -> Value {
         Exe => p.exe.clone().map_or(Value::Missing, Value::Text),
         Cwd => p.cwd.clone().map_or(Value::Missing, Value::Text),
         Cgroup => p.cgroup.clone().map_or(Value::Missing, Value::Text),
+        Ports => p.ports.as_ref().map_or(Value::Missing, |ports| {
+            Value::List(ports.iter().map(|s| s.clone().into_bytes()).collect())
+        }),
     }
 }
 
@@ -283,6 +286,7 @@ pub fn display(id: ColumnId, p: &ProcessInfo, ctx: &ColumnCtx) -> Vec<u8> {
             Value::Int(n) => text(n.to_string()),
             Value::Float(f) => text(format!("{f:.1}")),
             Value::Text(t) => t,
+            Value::List(l) if id == Ports => l.join(&b','),
             Value::List(l) => l.join(&b' '),
             Value::Seconds(s) => text(format!("{s:.2}")),
             Value::Instant(t) => text(t.to_string()),

@@ -129,6 +129,8 @@ pub struct ProcessInfo {
     pub wchan: Option<String>,
     /// %CPU measured over a sampling interval (`--sample`).
     pub sampled_cpu: Option<f64>,
+    /// Listening ports as `PORT/proto`; `None` when not read or unreadable.
+    pub ports: Option<Vec<String>>,
 }
 
 impl ProcessInfo {

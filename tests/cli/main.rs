@@ -1,6 +1,7 @@
 //! Integration tests: they run the built `proctl` binary.
 
 mod generated;
+mod ports;
 mod ps_behaviour;
 mod ps_differential;
 mod ps_golden;
