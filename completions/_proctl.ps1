@@ -32,6 +32,8 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('tree', 'tree', [CompletionResultType]::ParameterValue, 'Show the process tree (a psmisc `pstree` replacement)')
             [CompletionResult]::new('signal', 'signal', [CompletionResultType]::ParameterValue, 'Send a signal to processes, safely: by pid, group, pattern, user or subtree')
             [CompletionResult]::new('kill', 'kill', [CompletionResultType]::ParameterValue, 'Send a signal to processes, safely: by pid, group, pattern, user or subtree')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals')
+            [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals')
             [CompletionResult]::new('ports', 'ports', [CompletionResultType]::ParameterValue, 'List listening sockets (or all with --all) and the processes holding them')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait for processes (not only children) to exit, like pidwait')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -238,6 +240,34 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'proctl;show' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
+            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'PATTERN matches the whole command line')
+            [CompletionResult]::new('--full', '--full', [CompletionResultType]::ParameterName, 'PATTERN matches the whole command line')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'List the threads with their states')
+            [CompletionResult]::new('--files', '--files', [CompletionResultType]::ParameterName, 'List the open file descriptors')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'List the environment variables')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Do not mask values of secret-looking variables (*TOKEN*, *SECRET*, *PASSWORD*, *KEY*, ...)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'proctl;inspect' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
+            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'PATTERN matches the whole command line')
+            [CompletionResult]::new('--full', '--full', [CompletionResultType]::ParameterName, 'PATTERN matches the whole command line')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'List the threads with their states')
+            [CompletionResult]::new('--files', '--files', [CompletionResultType]::ParameterName, 'List the open file descriptors')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'List the environment variables')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Do not mask values of secret-looking variables (*TOKEN*, *SECRET*, *PASSWORD*, *KEY*, ...)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'proctl;ports' {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Only sockets on this local port')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
@@ -269,6 +299,7 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('ps', 'ps', [CompletionResultType]::ParameterValue, 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)')
             [CompletionResult]::new('pstree', 'pstree', [CompletionResultType]::ParameterValue, 'Show the process tree (a psmisc `pstree` replacement)')
             [CompletionResult]::new('signal', 'signal', [CompletionResultType]::ParameterValue, 'Send a signal to processes, safely: by pid, group, pattern, user or subtree')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals')
             [CompletionResult]::new('ports', 'ports', [CompletionResultType]::ParameterValue, 'List listening sockets (or all with --all) and the processes holding them')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait for processes (not only children) to exit, like pidwait')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -281,6 +312,9 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             break
         }
         'proctl;help;signal' {
+            break
+        }
+        'proctl;help;show' {
             break
         }
         'proctl;help;ports' {

@@ -19,6 +19,9 @@ _proctl() {
             proctl,help)
                 cmd="proctl__subcmd__help"
                 ;;
+            proctl,inspect)
+                cmd="proctl__subcmd__show"
+                ;;
             proctl,kill)
                 cmd="proctl__subcmd__signal"
                 ;;
@@ -30,6 +33,9 @@ _proctl() {
                 ;;
             proctl,pstree)
                 cmd="proctl__subcmd__pstree"
+                ;;
+            proctl,show)
+                cmd="proctl__subcmd__show"
                 ;;
             proctl,signal)
                 cmd="proctl__subcmd__signal"
@@ -52,6 +58,9 @@ _proctl() {
             proctl__subcmd__help,pstree)
                 cmd="proctl__subcmd__help__subcmd__pstree"
                 ;;
+            proctl__subcmd__help,show)
+                cmd="proctl__subcmd__help__subcmd__show"
+                ;;
             proctl__subcmd__help,signal)
                 cmd="proctl__subcmd__help__subcmd__signal"
                 ;;
@@ -65,7 +74,7 @@ _proctl() {
 
     case "${cmd}" in
         proctl)
-            opts="-h -V --color --proc-root --help --version ps pstree tree signal kill ports wait help"
+            opts="-h -V --color --proc-root --help --version ps pstree tree signal kill show inspect ports wait help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -87,7 +96,7 @@ _proctl() {
             return 0
             ;;
         proctl__subcmd__help)
-            opts="ps pstree signal ports wait help"
+            opts="ps pstree signal show ports wait help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -143,6 +152,20 @@ _proctl() {
             return 0
             ;;
         proctl__subcmd__help__subcmd__pstree)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        proctl__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -327,6 +350,32 @@ _proctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --proc-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        proctl__subcmd__show)
+            opts="-f -h --full --threads --files --env --show-secrets --format --color --proc-root --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0

@@ -29,6 +29,8 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand tree 'Show the process tree (a psmisc `pstree` replacement)'
             cand signal 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
             cand kill 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
+            cand show 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals'
+            cand inspect 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals'
             cand ports 'List listening sockets (or all with --all) and the processes holding them'
             cand wait 'Wait for processes (not only children) to exit, like pidwait'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -229,6 +231,32 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'proctl;show'= {
+            cand --format 'Output format'
+            cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
+            cand --proc-root 'Read process information from another /proc tree (for tests)'
+            cand -f 'PATTERN matches the whole command line'
+            cand --full 'PATTERN matches the whole command line'
+            cand --threads 'List the threads with their states'
+            cand --files 'List the open file descriptors'
+            cand --env 'List the environment variables'
+            cand --show-secrets 'Do not mask values of secret-looking variables (*TOKEN*, *SECRET*, *PASSWORD*, *KEY*, ...)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'proctl;inspect'= {
+            cand --format 'Output format'
+            cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
+            cand --proc-root 'Read process information from another /proc tree (for tests)'
+            cand -f 'PATTERN matches the whole command line'
+            cand --full 'PATTERN matches the whole command line'
+            cand --threads 'List the threads with their states'
+            cand --files 'List the open file descriptors'
+            cand --env 'List the environment variables'
+            cand --show-secrets 'Do not mask values of secret-looking variables (*TOKEN*, *SECRET*, *PASSWORD*, *KEY*, ...)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'proctl;ports'= {
             cand --port 'Only sockets on this local port'
             cand --format 'Output format'
@@ -258,6 +286,7 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand ps 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'
             cand pstree 'Show the process tree (a psmisc `pstree` replacement)'
             cand signal 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
+            cand show 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals'
             cand ports 'List listening sockets (or all with --all) and the processes holding them'
             cand wait 'Wait for processes (not only children) to exit, like pidwait'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -267,6 +296,8 @@ set edit:completion:arg-completer[proctl] = {|@words|
         &'proctl;help;pstree'= {
         }
         &'proctl;help;signal'= {
+        }
+        &'proctl;help;show'= {
         }
         &'proctl;help;ports'= {
         }

@@ -35,6 +35,8 @@ complete -c proctl -n "__fish_proctl_needs_command" -f -a "pstree" -d 'Show the 
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "tree" -d 'Show the process tree (a psmisc `pstree` replacement)'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "signal" -d 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "kill" -d 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
+complete -c proctl -n "__fish_proctl_needs_command" -f -a "show" -d 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals'
+complete -c proctl -n "__fish_proctl_needs_command" -f -a "inspect" -d 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "ports" -d 'List listening sockets (or all with --all) and the processes holding them'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "wait" -d 'Wait for processes (not only children) to exit, like pidwait'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -177,6 +179,30 @@ complete -c proctl -n "__fish_proctl_using_subcommand kill" -l dry-run -d 'Show 
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -l wait -d 'Wait until every target has exited'
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -s v -l verbose -d 'Report every target, not only failures'
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c proctl -n "__fish_proctl_using_subcommand show" -l format -d 'Output format' -r -f -a "text\t'The tree drawn as psmisc\'s pstree draws it'
+json\t'Nested JSON objects'"
+complete -c proctl -n "__fish_proctl_using_subcommand show" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c proctl -n "__fish_proctl_using_subcommand show" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
+complete -c proctl -n "__fish_proctl_using_subcommand show" -s f -l full -d 'PATTERN matches the whole command line'
+complete -c proctl -n "__fish_proctl_using_subcommand show" -l threads -d 'List the threads with their states'
+complete -c proctl -n "__fish_proctl_using_subcommand show" -l files -d 'List the open file descriptors'
+complete -c proctl -n "__fish_proctl_using_subcommand show" -l env -d 'List the environment variables'
+complete -c proctl -n "__fish_proctl_using_subcommand show" -l show-secrets -d 'Do not mask values of secret-looking variables (*TOKEN*, *SECRET*, *PASSWORD*, *KEY*, ...)'
+complete -c proctl -n "__fish_proctl_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c proctl -n "__fish_proctl_using_subcommand inspect" -l format -d 'Output format' -r -f -a "text\t'The tree drawn as psmisc\'s pstree draws it'
+json\t'Nested JSON objects'"
+complete -c proctl -n "__fish_proctl_using_subcommand inspect" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c proctl -n "__fish_proctl_using_subcommand inspect" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
+complete -c proctl -n "__fish_proctl_using_subcommand inspect" -s f -l full -d 'PATTERN matches the whole command line'
+complete -c proctl -n "__fish_proctl_using_subcommand inspect" -l threads -d 'List the threads with their states'
+complete -c proctl -n "__fish_proctl_using_subcommand inspect" -l files -d 'List the open file descriptors'
+complete -c proctl -n "__fish_proctl_using_subcommand inspect" -l env -d 'List the environment variables'
+complete -c proctl -n "__fish_proctl_using_subcommand inspect" -l show-secrets -d 'Do not mask values of secret-looking variables (*TOKEN*, *SECRET*, *PASSWORD*, *KEY*, ...)'
+complete -c proctl -n "__fish_proctl_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c proctl -n "__fish_proctl_using_subcommand ports" -l port -d 'Only sockets on this local port' -r
 complete -c proctl -n "__fish_proctl_using_subcommand ports" -l format -d 'Output format' -r -f -a "table\t'A table: colored and fitted to the width on a terminal'
 plain\t'Space-aligned text, no colors, nothing cut'
@@ -199,9 +225,10 @@ never\t''"
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -s v -l verbose -d 'Say when each process exits'
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -s h -l help -d 'Print help'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal ports wait help" -f -a "ps" -d 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal ports wait help" -f -a "pstree" -d 'Show the process tree (a psmisc `pstree` replacement)'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal ports wait help" -f -a "signal" -d 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal ports wait help" -f -a "ports" -d 'List listening sockets (or all with --all) and the processes holding them'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal ports wait help" -f -a "wait" -d 'Wait for processes (not only children) to exit, like pidwait'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal ports wait help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal show ports wait help" -f -a "ps" -d 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal show ports wait help" -f -a "pstree" -d 'Show the process tree (a psmisc `pstree` replacement)'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal show ports wait help" -f -a "signal" -d 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal show ports wait help" -f -a "show" -d 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal show ports wait help" -f -a "ports" -d 'List listening sockets (or all with --all) and the processes holding them'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal show ports wait help" -f -a "wait" -d 'Wait for processes (not only children) to exit, like pidwait'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal show ports wait help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -71,6 +71,13 @@ Exit status: 0 when every target got the signal (and exited, with --wait), 1 whe
 failed or nothing matched, 2 on bad usage."
     )]
     Signal(SignalArgs),
+    /// Show what a process holds: identity, command, scheduling, CPU,
+    /// memory, I/O, open files, sockets, environment, limits, signals.
+    #[command(
+        visible_alias = "inspect",
+        after_help = "Exit status: 0 success, 1 when nothing matches, 2 on bad usage."
+    )]
+    Show(ShowArgs),
     /// List listening sockets (or all with --all) and the processes holding them.
     #[command(after_help = "Exit status: 0 success, 1 when --port finds nothing, 2 on bad usage.")]
     Ports(PortsArgs),
@@ -188,6 +195,38 @@ pub struct SignalArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text, value_name = "FORMAT")]
     pub format: ReportFormat,
+}
+
+/// Options of `proctl show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A pid, or a pattern matched against process names (every match is shown).
+    #[arg(value_name = "PID|PATTERN")]
+    pub target: String,
+
+    /// PATTERN matches the whole command line.
+    #[arg(short = 'f', long)]
+    pub full: bool,
+
+    /// List the threads with their states.
+    #[arg(long)]
+    pub threads: bool,
+
+    /// List the open file descriptors.
+    #[arg(long)]
+    pub files: bool,
+
+    /// List the environment variables.
+    #[arg(long)]
+    pub env: bool,
+
+    /// Do not mask values of secret-looking variables (*TOKEN*, *SECRET*, *PASSWORD*, *KEY*, ...).
+    #[arg(long)]
+    pub show_secrets: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TreeFormat::Text, value_name = "FORMAT")]
+    pub format: TreeFormat,
 }
 
 /// Options of `proctl ports`.

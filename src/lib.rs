@@ -72,6 +72,10 @@ fn run(cli: Cli) -> Result<Exit, Error> {
             out.flush()?;
             exit
         }
+        Command::Show(args) => {
+            let config = cmd::show::ShowConfig::from_args(&args, theme)?;
+            cmd::show::run(&config, &source, &mut out)?
+        }
         Command::Ports(args) => {
             let config = cmd::ports::PortsConfig::from_args(&args, &term, theme)?;
             cmd::ports::run(&config, &source, &mut out)?

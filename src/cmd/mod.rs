@@ -4,5 +4,6 @@ pub mod ports;
 pub mod ps;
 pub mod ps_layout;
 pub mod pstree;
+pub mod show;
 pub mod signal;
 pub mod wait;

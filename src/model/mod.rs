@@ -1,5 +1,6 @@
 //! The process model: plain structs read from /proc, with no printing.
 
+pub mod detail;
 pub mod net;
 pub mod process;
 pub mod read;

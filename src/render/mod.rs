@@ -4,6 +4,7 @@ pub mod csv;
 pub mod escape;
 pub mod json;
 pub mod pstree;
+pub mod show;
 pub mod table;
 pub mod text;
 pub mod theme;

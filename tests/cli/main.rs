@@ -6,5 +6,6 @@ mod ps_behaviour;
 mod ps_differential;
 mod ps_golden;
 mod pstree;
+mod show;
 mod signal;
 mod util;
