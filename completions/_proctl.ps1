@@ -32,6 +32,7 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('tree', 'tree', [CompletionResultType]::ParameterValue, 'Show the process tree (a psmisc `pstree` replacement)')
             [CompletionResult]::new('signal', 'signal', [CompletionResultType]::ParameterValue, 'Send a signal to processes, safely: by pid, group, pattern, user or subtree')
             [CompletionResult]::new('kill', 'kill', [CompletionResultType]::ParameterValue, 'Send a signal to processes, safely: by pid, group, pattern, user or subtree')
+            [CompletionResult]::new('spawn', 'spawn', [CompletionResultType]::ParameterValue, 'Launch a program with its own environment and wired streams, forward signals to it, and report how it ended')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals')
             [CompletionResult]::new('ports', 'ports', [CompletionResultType]::ParameterValue, 'List listening sockets (or all with --all) and the processes holding them')
@@ -240,6 +241,40 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'proctl;spawn' {
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Set KEY=VALUE (repeatable; KEY= sets an empty value)')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Set KEY=VALUE (repeatable; KEY= sets an empty value)')
+            [CompletionResult]::new('--unset', '--unset', [CompletionResultType]::ParameterName, 'Remove KEY (repeatable)')
+            [CompletionResult]::new('--env-file', '--env-file', [CompletionResultType]::ParameterName, 'Read KEY=VALUE lines from FILE (repeatable)')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'Run in DIR')
+            [CompletionResult]::new('--cwd', '--cwd', [CompletionResultType]::ParameterName, 'Run in DIR')
+            [CompletionResult]::new('--stdin', '--stdin', [CompletionResultType]::ParameterName, 'stdin: inherit, null or FILE')
+            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'Feed TEXT to stdin, then close it')
+            [CompletionResult]::new('--stdout', '--stdout', [CompletionResultType]::ParameterName, 'stdout: inherit, null, FILE or +FILE (append)')
+            [CompletionResult]::new('--stderr', '--stderr', [CompletionResultType]::ParameterName, 'stderr: inherit, null, FILE, +FILE (append) or stdout (merge)')
+            [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Prefix every output line: --prefix for "[PROGRAM]", --prefix=TEXT for TEXT; stderr lines get "!" after it')
+            [CompletionResult]::new('--tee', '--tee', [CompletionResultType]::ParameterName, 'Also copy the output (stdout, and stderr when merged) to FILE')
+            [CompletionResult]::new('--nice', '--nice', [CompletionResultType]::ParameterName, 'Niceness, -20 (favoured) to 19')
+            [CompletionResult]::new('--rlimit', '--rlimit', [CompletionResultType]::ParameterName, 'Resource limit NAME=SOFT[:HARD] (nofile, nproc, as, core, cpu, fsize, stack, memlock, ...)')
+            [CompletionResult]::new('--umask', '--umask', [CompletionResultType]::ParameterName, 'File mode creation mask, in octal')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Send --timeout-signal after DURATION (exit 124)')
+            [CompletionResult]::new('--timeout-signal', '--timeout-signal', [CompletionResultType]::ParameterName, 'The signal --timeout sends (default TERM)')
+            [CompletionResult]::new('--kill-after', '--kill-after', [CompletionResultType]::ParameterName, 'After the timeout signal, send KILL if still running after DURATION')
+            [CompletionResult]::new('--pidfile', '--pidfile', [CompletionResultType]::ParameterName, 'With --detach: write the pid to FILE (atomically)')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'After the program ends, write a JSON report to FILE (- for stdout)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
+            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Start with an empty environment')
+            [CompletionResult]::new('--clear-env', '--clear-env', [CompletionResultType]::ParameterName, 'Start with an empty environment')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the program, arguments, directory and environment changes; start nothing')
+            [CompletionResult]::new('--new-session', '--new-session', [CompletionResultType]::ParameterName, 'Start the program in a new session (setsid)')
+            [CompletionResult]::new('--new-group', '--new-group', [CompletionResultType]::ParameterName, 'Start the program in its own process group; signals go to the group, and nothing of it is left behind when proctl exits')
+            [CompletionResult]::new('--die-with-parent', '--die-with-parent', [CompletionResultType]::ParameterName, 'Kill the program if proctl dies')
+            [CompletionResult]::new('--detach', '--detach', [CompletionResultType]::ParameterName, 'Start in the background (new session, stdin null), print the pid, exit 0')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'proctl;show' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
@@ -299,6 +334,7 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('ps', 'ps', [CompletionResultType]::ParameterValue, 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)')
             [CompletionResult]::new('pstree', 'pstree', [CompletionResultType]::ParameterValue, 'Show the process tree (a psmisc `pstree` replacement)')
             [CompletionResult]::new('signal', 'signal', [CompletionResultType]::ParameterValue, 'Send a signal to processes, safely: by pid, group, pattern, user or subtree')
+            [CompletionResult]::new('spawn', 'spawn', [CompletionResultType]::ParameterValue, 'Launch a program with its own environment and wired streams, forward signals to it, and report how it ended')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals')
             [CompletionResult]::new('ports', 'ports', [CompletionResultType]::ParameterValue, 'List listening sockets (or all with --all) and the processes holding them')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait for processes (not only children) to exit, like pidwait')
@@ -312,6 +348,9 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             break
         }
         'proctl;help;signal' {
+            break
+        }
+        'proctl;help;spawn' {
             break
         }
         'proctl;help;show' {

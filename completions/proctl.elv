@@ -29,6 +29,7 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand tree 'Show the process tree (a psmisc `pstree` replacement)'
             cand signal 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
             cand kill 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
+            cand spawn 'Launch a program with its own environment and wired streams, forward signals to it, and report how it ended'
             cand show 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals'
             cand inspect 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals'
             cand ports 'List listening sockets (or all with --all) and the processes holding them'
@@ -231,6 +232,39 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'proctl;spawn'= {
+            cand -e 'Set KEY=VALUE (repeatable; KEY= sets an empty value)'
+            cand --env 'Set KEY=VALUE (repeatable; KEY= sets an empty value)'
+            cand --unset 'Remove KEY (repeatable)'
+            cand --env-file 'Read KEY=VALUE lines from FILE (repeatable)'
+            cand -C 'Run in DIR'
+            cand --cwd 'Run in DIR'
+            cand --stdin 'stdin: inherit, null or FILE'
+            cand --input 'Feed TEXT to stdin, then close it'
+            cand --stdout 'stdout: inherit, null, FILE or +FILE (append)'
+            cand --stderr 'stderr: inherit, null, FILE, +FILE (append) or stdout (merge)'
+            cand --prefix 'Prefix every output line: --prefix for "[PROGRAM]", --prefix=TEXT for TEXT; stderr lines get "!" after it'
+            cand --tee 'Also copy the output (stdout, and stderr when merged) to FILE'
+            cand --nice 'Niceness, -20 (favoured) to 19'
+            cand --rlimit 'Resource limit NAME=SOFT[:HARD] (nofile, nproc, as, core, cpu, fsize, stack, memlock, ...)'
+            cand --umask 'File mode creation mask, in octal'
+            cand --timeout 'Send --timeout-signal after DURATION (exit 124)'
+            cand --timeout-signal 'The signal --timeout sends (default TERM)'
+            cand --kill-after 'After the timeout signal, send KILL if still running after DURATION'
+            cand --pidfile 'With --detach: write the pid to FILE (atomically)'
+            cand --report 'After the program ends, write a JSON report to FILE (- for stdout)'
+            cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
+            cand --proc-root 'Read process information from another /proc tree (for tests)'
+            cand -i 'Start with an empty environment'
+            cand --clear-env 'Start with an empty environment'
+            cand --dry-run 'Print the program, arguments, directory and environment changes; start nothing'
+            cand --new-session 'Start the program in a new session (setsid)'
+            cand --new-group 'Start the program in its own process group; signals go to the group, and nothing of it is left behind when proctl exits'
+            cand --die-with-parent 'Kill the program if proctl dies'
+            cand --detach 'Start in the background (new session, stdin null), print the pid, exit 0'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'proctl;show'= {
             cand --format 'Output format'
             cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
@@ -286,6 +320,7 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand ps 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'
             cand pstree 'Show the process tree (a psmisc `pstree` replacement)'
             cand signal 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
+            cand spawn 'Launch a program with its own environment and wired streams, forward signals to it, and report how it ended'
             cand show 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals'
             cand ports 'List listening sockets (or all with --all) and the processes holding them'
             cand wait 'Wait for processes (not only children) to exit, like pidwait'
@@ -296,6 +331,8 @@ set edit:completion:arg-completer[proctl] = {|@words|
         &'proctl;help;pstree'= {
         }
         &'proctl;help;signal'= {
+        }
+        &'proctl;help;spawn'= {
         }
         &'proctl;help;show'= {
         }

@@ -35,6 +35,7 @@ complete -c proctl -n "__fish_proctl_needs_command" -f -a "pstree" -d 'Show the 
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "tree" -d 'Show the process tree (a psmisc `pstree` replacement)'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "signal" -d 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "kill" -d 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
+complete -c proctl -n "__fish_proctl_needs_command" -f -a "spawn" -d 'Launch a program with its own environment and wired streams, forward signals to it, and report how it ended'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "show" -d 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "inspect" -d 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "ports" -d 'List listening sockets (or all with --all) and the processes holding them'
@@ -179,6 +180,35 @@ complete -c proctl -n "__fish_proctl_using_subcommand kill" -l dry-run -d 'Show 
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -l wait -d 'Wait until every target has exited'
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -s v -l verbose -d 'Report every target, not only failures'
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -s e -l env -d 'Set KEY=VALUE (repeatable; KEY= sets an empty value)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l unset -d 'Remove KEY (repeatable)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l env-file -d 'Read KEY=VALUE lines from FILE (repeatable)' -r -F
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -s C -l cwd -d 'Run in DIR' -r -F
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l stdin -d 'stdin: inherit, null or FILE' -r
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l input -d 'Feed TEXT to stdin, then close it' -r
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l stdout -d 'stdout: inherit, null, FILE or +FILE (append)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l stderr -d 'stderr: inherit, null, FILE, +FILE (append) or stdout (merge)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l prefix -d 'Prefix every output line: --prefix for "[PROGRAM]", --prefix=TEXT for TEXT; stderr lines get "!" after it' -r
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l tee -d 'Also copy the output (stdout, and stderr when merged) to FILE' -r -F
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l nice -d 'Niceness, -20 (favoured) to 19' -r
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l rlimit -d 'Resource limit NAME=SOFT[:HARD] (nofile, nproc, as, core, cpu, fsize, stack, memlock, ...)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l umask -d 'File mode creation mask, in octal' -r
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l timeout -d 'Send --timeout-signal after DURATION (exit 124)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l timeout-signal -d 'The signal --timeout sends (default TERM)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l kill-after -d 'After the timeout signal, send KILL if still running after DURATION' -r
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l pidfile -d 'With --detach: write the pid to FILE (atomically)' -r -F
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l report -d 'After the program ends, write a JSON report to FILE (- for stdout)' -r -F
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -s i -l clear-env -d 'Start with an empty environment'
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l dry-run -d 'Print the program, arguments, directory and environment changes; start nothing'
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l new-session -d 'Start the program in a new session (setsid)'
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l new-group -d 'Start the program in its own process group; signals go to the group, and nothing of it is left behind when proctl exits'
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l die-with-parent -d 'Kill the program if proctl dies'
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l detach -d 'Start in the background (new session, stdin null), print the pid, exit 0'
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -s h -l help -d 'Print help'
 complete -c proctl -n "__fish_proctl_using_subcommand show" -l format -d 'Output format' -r -f -a "text\t'The tree drawn as psmisc\'s pstree draws it'
 json\t'Nested JSON objects'"
 complete -c proctl -n "__fish_proctl_using_subcommand show" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
@@ -225,10 +255,11 @@ never\t''"
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -s v -l verbose -d 'Say when each process exits'
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -s h -l help -d 'Print help'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal show ports wait help" -f -a "ps" -d 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal show ports wait help" -f -a "pstree" -d 'Show the process tree (a psmisc `pstree` replacement)'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal show ports wait help" -f -a "signal" -d 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal show ports wait help" -f -a "show" -d 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal show ports wait help" -f -a "ports" -d 'List listening sockets (or all with --all) and the processes holding them'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal show ports wait help" -f -a "wait" -d 'Wait for processes (not only children) to exit, like pidwait'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal show ports wait help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports wait help" -f -a "ps" -d 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports wait help" -f -a "pstree" -d 'Show the process tree (a psmisc `pstree` replacement)'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports wait help" -f -a "signal" -d 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports wait help" -f -a "spawn" -d 'Launch a program with its own environment and wired streams, forward signals to it, and report how it ended'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports wait help" -f -a "show" -d 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports wait help" -f -a "ports" -d 'List listening sockets (or all with --all) and the processes holding them'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports wait help" -f -a "wait" -d 'Wait for processes (not only children) to exit, like pidwait'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports wait help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -71,6 +71,14 @@ Exit status: 0 when every target got the signal (and exited, with --wait), 1 whe
 failed or nothing matched, 2 on bad usage."
     )]
     Signal(SignalArgs),
+    /// Launch a program with its own environment and wired streams, forward
+    /// signals to it, and report how it ended.
+    #[command(
+        after_help = "Exit status: the program's own; 128+N when signal N killed it; 124 when \
+--timeout fired; 125 when proctl itself failed; 126 when PROGRAM could not be executed; 127 when \
+it was not found; 2 on bad usage."
+    )]
+    Spawn(SpawnArgs),
     /// Show what a process holds: identity, command, scheduling, CPU,
     /// memory, I/O, open files, sockets, environment, limits, signals.
     #[command(
@@ -195,6 +203,116 @@ pub struct SignalArgs {
     /// Report format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text, value_name = "FORMAT")]
     pub format: ReportFormat,
+}
+
+/// Options of `proctl spawn`.
+#[derive(Debug, Args)]
+pub struct SpawnArgs {
+    /// Start with an empty environment.
+    #[arg(short = 'i', long = "clear-env")]
+    pub clear_env: bool,
+
+    /// Set KEY=VALUE (repeatable; KEY= sets an empty value).
+    #[arg(short = 'e', long = "env", value_name = "KEY=VALUE", action = ArgAction::Append)]
+    pub env: Vec<std::ffi::OsString>,
+
+    /// Remove KEY (repeatable).
+    #[arg(long = "unset", value_name = "KEY", action = ArgAction::Append)]
+    pub unset: Vec<std::ffi::OsString>,
+
+    /// Read KEY=VALUE lines from FILE (repeatable).
+    #[arg(long = "env-file", value_name = "FILE", action = ArgAction::Append)]
+    pub env_file: Vec<PathBuf>,
+
+    /// Run in DIR.
+    #[arg(short = 'C', long = "cwd", value_name = "DIR")]
+    pub cwd: Option<PathBuf>,
+
+    /// Print the program, arguments, directory and environment changes; start nothing.
+    #[arg(long = "dry-run")]
+    pub dry_run: bool,
+
+    /// stdin: inherit, null or FILE.
+    #[arg(long, value_name = "SOURCE", conflicts_with = "input")]
+    pub stdin: Option<String>,
+
+    /// Feed TEXT to stdin, then close it.
+    #[arg(long, value_name = "TEXT")]
+    pub input: Option<std::ffi::OsString>,
+
+    /// stdout: inherit, null, FILE or +FILE (append).
+    #[arg(long, value_name = "TARGET")]
+    pub stdout: Option<String>,
+
+    /// stderr: inherit, null, FILE, +FILE (append) or stdout (merge).
+    #[arg(long, value_name = "TARGET")]
+    pub stderr: Option<String>,
+
+    /// Prefix every output line: --prefix for "[PROGRAM]", --prefix=TEXT for TEXT; stderr lines get "!" after it.
+    #[arg(long, value_name = "TEXT", num_args = 0..=1, default_missing_value = "", require_equals = true)]
+    pub prefix: Option<String>,
+
+    /// Also copy the output (stdout, and stderr when merged) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub tee: Option<PathBuf>,
+
+    /// Start the program in a new session (setsid).
+    #[arg(long = "new-session")]
+    pub new_session: bool,
+
+    /// Start the program in its own process group; signals go to the group,
+    /// and nothing of it is left behind when proctl exits.
+    #[arg(long = "new-group")]
+    pub new_group: bool,
+
+    /// Niceness, -20 (favoured) to 19.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub nice: Option<i32>,
+
+    /// Resource limit NAME=SOFT[:HARD] (nofile, nproc, as, core, cpu, fsize, stack, memlock, ...).
+    #[arg(long, value_name = "NAME=LIMIT", action = ArgAction::Append)]
+    pub rlimit: Vec<String>,
+
+    /// Kill the program if proctl dies.
+    #[arg(long = "die-with-parent")]
+    pub die_with_parent: bool,
+
+    /// File mode creation mask, in octal.
+    #[arg(long, value_name = "MODE")]
+    pub umask: Option<String>,
+
+    /// Send --timeout-signal after DURATION (exit 124).
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+
+    /// The signal --timeout sends (default TERM).
+    #[arg(long = "timeout-signal", value_name = "SIG", requires = "timeout")]
+    pub timeout_signal: Option<String>,
+
+    /// After the timeout signal, send KILL if still running after DURATION.
+    #[arg(long = "kill-after", value_name = "DURATION", requires = "timeout")]
+    pub kill_after: Option<String>,
+
+    /// Start in the background (new session, stdin null), print the pid, exit 0.
+    #[arg(long, conflicts_with_all = ["timeout", "report", "prefix", "tee", "input"])]
+    pub detach: bool,
+
+    /// With --detach: write the pid to FILE (atomically).
+    #[arg(long, value_name = "FILE", requires = "detach")]
+    pub pidfile: Option<PathBuf>,
+
+    /// After the program ends, write a JSON report to FILE (- for stdout).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// The program and its arguments.
+    #[arg(
+        value_name = "PROGRAM",
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub command: Vec<std::ffi::OsString>,
 }
 
 /// Options of `proctl show`.
@@ -484,6 +602,24 @@ pub struct PsArgs {
     /// BSD-style option letters (from `proctl ps aux`).
     #[arg(long = "bsd", hide = true, value_name = "LETTERS")]
     pub bsd: Option<String>,
+}
+
+/// The values of several options of one subcommand in command-line order
+/// (clap keeps each option's values apart): `(option id, value)`.
+pub fn values_in_order(
+    matches: &clap::ArgMatches,
+    ids: &[&str],
+) -> Vec<(String, std::ffi::OsString)> {
+    let mut all: Vec<(usize, String, std::ffi::OsString)> = Vec::new();
+    for id in ids {
+        if let (Some(values), Some(indices)) = (matches.get_raw(id), matches.indices_of(id)) {
+            for (value, index) in values.zip(indices) {
+                all.push((index, id.to_string(), value.to_os_string()));
+            }
+        }
+    }
+    all.sort_by_key(|(i, _, _)| *i);
+    all.into_iter().map(|(_, id, v)| (id, v)).collect()
 }
 
 /// Builds the clap command (for completions, man pages and tests).

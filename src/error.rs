@@ -8,16 +8,30 @@ use std::process::ExitCode;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// Everything worked.
-    Success = 0,
+    Success,
     /// Nothing matched, or an operation failed.
-    Failure = 1,
+    Failure,
     /// Bad usage: an unknown option, column, sort key, duration, ...
-    Usage = 2,
+    Usage,
+    /// `spawn` mirrors its child: the child's status, 128+N, or 124 to 127.
+    Child(u8),
+}
+
+impl Exit {
+    /// The numeric status.
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Success => 0,
+            Exit::Failure => 1,
+            Exit::Usage => 2,
+            Exit::Child(code) => code,
+        }
+    }
 }
 
 impl From<Exit> for ExitCode {
     fn from(exit: Exit) -> ExitCode {
-        ExitCode::from(exit as u8)
+        ExitCode::from(exit.code())
     }
 }
 
@@ -114,9 +128,10 @@ mod tests {
 
     #[test]
     fn exit_codes_are_documented_values() {
-        assert_eq!(Exit::Success as u8, 0);
-        assert_eq!(Exit::Failure as u8, 1);
-        assert_eq!(Exit::Usage as u8, 2);
+        assert_eq!(Exit::Success.code(), 0);
+        assert_eq!(Exit::Failure.code(), 1);
+        assert_eq!(Exit::Usage.code(), 2);
+        assert_eq!(Exit::Child(124).code(), 124);
         assert_eq!(Error::usage("x").exit(), Exit::Usage);
         assert_eq!(Error::Failed("x".into()).exit(), Exit::Failure);
     }

@@ -9,14 +9,13 @@ pub mod model;
 pub mod render;
 pub mod select;
 pub mod signal;
+pub mod spawn;
 pub mod terminal;
 
 use std::ffi::OsString;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
-
-use clap::Parser;
 
 use crate::cli::{Cli, Command};
 use crate::error::{Error, Exit};
@@ -28,8 +27,11 @@ use crate::terminal::Terminal;
 /// printed as one `proctl: ...` line.
 pub fn main_with_args(args: Vec<OsString>) -> ExitCode {
     let args = rewrite_args(args);
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
+    let parsed = cli::command()
+        .try_get_matches_from(args)
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m).map(|c| (c, m)));
+    let (cli, matches) = match parsed {
+        Ok(pair) => pair,
         Err(e) if !e.use_stderr() => {
             // --help and --version.
             let _ = e.print();
@@ -40,7 +42,7 @@ pub fn main_with_args(args: Vec<OsString>) -> ExitCode {
             return Exit::Usage.into();
         }
     };
-    match run(cli) {
+    match run(cli, &matches) {
         Ok(exit) => exit.into(),
         Err(e) if e.is_broken_pipe() => Exit::Success.into(),
         Err(e) => {
@@ -50,7 +52,7 @@ pub fn main_with_args(args: Vec<OsString>) -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<Exit, Error> {
+fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit, Error> {
     let term = Terminal::stdout();
     let theme = Theme::decide(cli.color, term.is_tty);
     let source = ProcSource::new(cli.proc_root);
@@ -71,6 +73,17 @@ fn run(cli: Cli) -> Result<Exit, Error> {
             let exit = cmd::signal::run(&mode, &source, &mut out)?;
             out.flush()?;
             exit
+        }
+        Command::Spawn(args) => {
+            let ops = matches
+                .subcommand_matches("spawn")
+                .map(|m| cli::values_in_order(m, &["env", "unset", "env_file"]))
+                .unwrap_or_default();
+            let color = theme.enabled();
+            let config = cmd::spawn::SpawnConfig::from_args(&args, ops, color)?;
+            let exit = cmd::spawn::run(&config, &mut out);
+            out.flush()?;
+            exit?
         }
         Command::Show(args) => {
             let config = cmd::show::ShowConfig::from_args(&args, theme)?;

@@ -6,4 +6,5 @@ pub mod ps_layout;
 pub mod pstree;
 pub mod show;
 pub mod signal;
+pub mod spawn;
 pub mod wait;

@@ -140,6 +140,18 @@ pub fn send_to_group(pgid: i32, signal: Signal) -> Outcome {
     outcome_of(result)
 }
 
+/// kill(2) to a pid (positive) or a process group (negative), any signal.
+pub fn kill_raw(target: i32, signal: Signal) -> Outcome {
+    let result = match (Pid::from_raw(target.abs()), target < 0, signal.number()) {
+        (None, _, _) => Err(Errno::SRCH),
+        (Some(p), false, 0) => rustix::process::test_kill_process(p),
+        (Some(p), true, 0) => rustix::process::test_kill_process_group(p),
+        (Some(p), false, n) => rustix::process::kill_process(p, to_rustix(n)),
+        (Some(p), true, n) => rustix::process::kill_process_group(p, to_rustix(n)),
+    };
+    outcome_of(result)
+}
+
 fn outcome_of(result: rustix::io::Result<()>) -> Outcome {
     match result {
         Ok(()) => Outcome::Sent,

@@ -8,4 +8,5 @@ mod ps_golden;
 mod pstree;
 mod show;
 mod signal;
+mod spawn;
 mod util;

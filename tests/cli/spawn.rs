@@ -1,0 +1,559 @@
+//! `proctl spawn` with real children: environment, lookup, streams,
+//! exit statuses, timeouts, signal forwarding, detach, limits, reports.
+
+use std::io::{BufRead, BufReader, Read};
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::{Command as StdCommand, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::{Reaped, binary, proctl, which};
+
+fn spawn(args: &[&str]) -> (i32, String, String) {
+    let out = proctl()
+        .arg("spawn")
+        .args(args)
+        .write_stdin("")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Polls a condition until it holds (bounded): for effects in other
+/// processes that have no event to wait on.
+fn eventually(what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !f() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn environment_clear_set_unset_and_files() {
+    let (code, out, _) = spawn(&["-i", "-e", "A=1", "-e", "EMPTY=", "--", "/usr/bin/env"]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "A=1\nEMPTY=\n");
+    let (_, out, _) = spawn(&[
+        "-e",
+        "PXE=set",
+        "--unset",
+        "PXE",
+        "-e",
+        "PXF=1",
+        "sh",
+        "-c",
+        "echo ${PXE-unset} $PXF",
+    ]);
+    assert_eq!(out, "unset 1\n");
+    let (_, out, _) = spawn(&["--unset", "PXG", "-e", "PXG=back", "sh", "-c", "echo $PXG"]);
+    assert_eq!(out, "back\n", "later options win, in command-line order");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("app.env");
+    std::fs::write(
+        &file,
+        "# settings\nexport PXA=\"two words\"\nPXB='$literal'\n\nPXC=x # note\n",
+    )
+    .unwrap();
+    let f = file.to_str().unwrap();
+    let (code, out, _) = spawn(&[
+        "--env-file",
+        f,
+        "-e",
+        "PXC=override",
+        "sh",
+        "-c",
+        "echo \"$PXA|$PXB|$PXC\"",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "two words|$literal|override\n");
+    std::fs::write(&file, "PXA=1\nthis line is wrong\n").unwrap();
+    let (code, out, err) = spawn(&["--env-file", f, "true"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert_eq!(
+        err,
+        format!("proctl: {f}:2: expected KEY=VALUE: this line is wrong\n")
+    );
+}
+
+#[test]
+fn program_lookup_cwd_and_dry_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("pxhello");
+    std::fs::write(&script, "#!/bin/sh\necho hello from \"$(pwd)\"\n").unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:/usr/bin:/bin", dir.path().display());
+    let (code, out, _) = spawn(&["-e", &format!("PATH={path}"), "-C", "/tmp", "pxhello"]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "hello from /tmp\n");
+    let (code, out, _) = spawn(&[
+        "--dry-run",
+        "-e",
+        &format!("PATH={path}"),
+        "-C",
+        "/tmp",
+        "--unset",
+        "HOME",
+        "pxhello",
+        "a b",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(&format!("program: {}\n", script.display())),
+        "{out}"
+    );
+    assert!(out.contains("argv: [\"pxhello\",\"a b\"]\n"), "{out}");
+    assert!(out.contains("cwd: /tmp\n"), "{out}");
+    assert!(out.contains(&format!("env: +PATH={path}\n")), "{out}");
+    assert!(out.contains("env: -HOME\n"), "{out}");
+    let (code, _, err) = spawn(&["-C", "/no/such/dir", "true"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no such directory"), "{err}");
+}
+
+#[test]
+fn exit_statuses() {
+    assert_eq!(spawn(&["sh", "-c", "exit 7"]).0, 7);
+    let (code, _, err) = spawn(&["sh", "-c", "kill -USR1 $$"]);
+    assert_eq!(code, 128 + 10);
+    assert_eq!(err, "proctl: sh was killed by signal 10 (USR1)\n");
+    let (code, _, err) = spawn(&["--timeout", "100ms", "sleep", "30"]);
+    assert_eq!(code, 124);
+    assert!(err.contains("timed out"), "{err}");
+    let (code, _, err) = spawn(&["--stdout", "/no/such/dir/out.txt", "true"]);
+    assert_eq!(code, 125, "proctl itself failed: {err}");
+    assert!(
+        err.starts_with("proctl: cannot open /no/such/dir/out.txt"),
+        "{err}"
+    );
+    let (code, _, err) = spawn(&["/etc/passwd"]);
+    assert_eq!(code, 126);
+    assert_eq!(err, "proctl: /etc/passwd: permission denied\n");
+    let (code, _, err) = spawn(&["no-such-program-px"]);
+    assert_eq!(code, 127);
+    assert_eq!(err, "proctl: no-such-program-px: command not found\n");
+    for bad in [
+        &["--nice", "40", "true"][..],
+        &["--rlimit", "bogus=1", "true"],
+        &["--umask", "999", "true"],
+        &["--timeout", "soon", "true"],
+        &["--timeout", "1", "--timeout-signal", "NOPE", "true"],
+        &["-e", "NOEQUALS", "true"],
+    ] {
+        let (code, out, err) = spawn(bad);
+        assert_eq!(code, 2, "{bad:?}: {err}");
+        assert!(
+            out.is_empty() && err.lines().count() == 1 && err.starts_with("proctl: "),
+            "{bad:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn timeout_then_kill_for_a_child_that_ignores_term() {
+    let started = Instant::now();
+    let (code, _, err) = spawn(&[
+        "--timeout",
+        "200ms",
+        "--kill-after",
+        "200ms",
+        "sh",
+        "-c",
+        "trap '' TERM; while :; do sleep 1; done",
+    ]);
+    assert_eq!(code, 124, "{err}");
+    assert!(started.elapsed() < Duration::from_secs(15));
+}
+
+#[test]
+fn streams_files_append_null_and_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.txt");
+    std::fs::write(&input, "from a file\n").unwrap();
+    let (_, out, _) = spawn(&["--stdin", input.to_str().unwrap(), "cat"]);
+    assert_eq!(out, "from a file\n");
+    let (_, out, _) = spawn(&["--input", "typed text", "cat"]);
+    assert_eq!(out, "typed text");
+    let (_, out, _) = spawn(&["--stdin", "null", "cat"]);
+    assert_eq!(out, "");
+    let log = dir.path().join("log.txt");
+    let l = log.to_str().unwrap();
+    let (_, out, err) = spawn(&[
+        "--stdout",
+        l,
+        "--stderr",
+        "null",
+        "sh",
+        "-c",
+        "echo one; echo hidden >&2",
+    ]);
+    assert_eq!((out.as_str(), err.as_str()), ("", ""));
+    spawn(&["--stdout", &format!("+{l}"), "sh", "-c", "echo two"]);
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), "one\ntwo\n");
+    spawn(&[
+        "--stdout",
+        l,
+        "--stderr",
+        "stdout",
+        "sh",
+        "-c",
+        "echo out; echo err >&2; echo out2",
+    ]);
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), "out\nerr\nout2\n");
+    let errfile = dir.path().join("err.txt");
+    let (_, out, _) = spawn(&[
+        "--stderr",
+        errfile.to_str().unwrap(),
+        "sh",
+        "-c",
+        "echo visible; echo to-file >&2",
+    ]);
+    assert_eq!(out, "visible\n");
+    assert_eq!(std::fs::read_to_string(&errfile).unwrap(), "to-file\n");
+    let (_, out, _) = spawn(&["--stdout", "null", "echo", "gone"]);
+    assert_eq!(out, "");
+}
+
+#[test]
+fn prefix_keeps_every_line_whole() {
+    let (code, out, err) = spawn(&[
+        "--prefix",
+        "--",
+        "sh",
+        "-c",
+        "echo a; echo b >&2; echo c; printf 'no newline'",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "[sh] a\n[sh] c\n[sh] no newline\n");
+    assert_eq!(err, "[sh]! b\n");
+    let (_, out, _) = spawn(&[
+        "--prefix=job:",
+        "--stderr",
+        "stdout",
+        "sh",
+        "-c",
+        "echo x; echo y >&2",
+    ]);
+    let mut lines: Vec<&str> = out.lines().collect();
+    lines.sort();
+    assert_eq!(lines, ["job: x", "job:! y"]);
+    // A few MiB from both streams at once: nothing split, lost or deadlocked.
+    let script = "i=0; while [ $i -lt 40000 ]; do echo \"out line $i with some padding to make it longer\"; echo \"err line $i\" >&2; i=$((i+1)); done";
+    let (code, out, err) = spawn(&["--prefix=P", "sh", "-c", script]);
+    assert_eq!(code, 0);
+    let out_lines: Vec<&str> = out.lines().collect();
+    let err_lines: Vec<&str> = err.lines().collect();
+    assert_eq!(out_lines.len(), 40000);
+    assert_eq!(err_lines.len(), 40000);
+    for (i, line) in out_lines.iter().enumerate() {
+        assert_eq!(
+            *line,
+            format!("P out line {i} with some padding to make it longer")
+        );
+    }
+    for (i, line) in err_lines.iter().enumerate() {
+        assert_eq!(*line, format!("P! err line {i}"));
+    }
+}
+
+#[test]
+fn tee_copies_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.txt");
+    let (_, out, _) = spawn(&[
+        "--tee",
+        copy.to_str().unwrap(),
+        "sh",
+        "-c",
+        "echo one; echo two",
+    ]);
+    assert_eq!(out, "one\ntwo\n");
+    assert_eq!(std::fs::read_to_string(&copy).unwrap(), "one\ntwo\n");
+}
+
+#[test]
+fn limits_nice_umask_and_sessions_reach_the_child() {
+    let (_, out, _) = spawn(&[
+        "--rlimit",
+        "nofile=64:128",
+        "--rlimit",
+        "core=0",
+        "sh",
+        "-c",
+        "ulimit -Sn; ulimit -Hn; ulimit -c",
+    ]);
+    assert_eq!(out, "64\n128\n0\n");
+    let (_, out, _) = spawn(&["--nice", "5", "sh", "-c", "cut -d' ' -f19 /proc/self/stat"]);
+    assert_eq!(out.trim(), "5");
+    let (_, out, _) = spawn(&["--umask", "027", "sh", "-c", "umask"]);
+    assert_eq!(out.trim(), "0027");
+    let (_, out, _) = spawn(&[
+        "--new-session",
+        "sh",
+        "-c",
+        "echo $$; cut -d' ' -f6 /proc/self/stat",
+    ]);
+    let fields: Vec<&str> = out.lines().collect();
+    assert_eq!(fields.len(), 2);
+    let (_, out, _) = spawn(&[
+        "--new-group",
+        "sh",
+        "-c",
+        "echo $$ $(cut -d' ' -f5 /proc/$$/stat)",
+    ]);
+    let ids: Vec<&str> = out.split_whitespace().collect();
+    assert_eq!(ids[0], ids[1], "the child leads its own group");
+}
+
+#[test]
+fn new_group_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let pidfile = dir.path().join("grandchild");
+    let script = format!("sleep 3600 & echo $! > {}; exit 0", pidfile.display());
+    let (code, _, _) = spawn(&["--new-group", "sh", "-c", &script]);
+    assert_eq!(code, 0);
+    let pid = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .to_string();
+    eventually("the grandchild to die", || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).map_or(true, |s| s.contains(") Z"))
+    });
+}
+
+#[test]
+fn report_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let (code, _, _) = spawn(&["--report", report.to_str().unwrap(), "sh", "-c", "exit 3"]);
+    assert_eq!(code, 3);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(v["argv"], serde_json::json!(["sh", "-c", "exit 3"]));
+    assert_eq!(v["exit_code"], 3);
+    assert!(v["signal"].is_null());
+    assert_eq!(v["timed_out"], false);
+    assert!(v["pid"].as_i64().unwrap() > 0);
+    assert!(v["wall_seconds"].as_f64().unwrap() >= 0.0);
+    assert!(v["user_cpu_seconds"].is_number() && v["system_cpu_seconds"].is_number());
+    assert!(v["max_rss_kib"].as_i64().unwrap() > 0);
+    assert!(v["started_at"].as_str().unwrap().contains('T'));
+    let (code, out, _) = spawn(&["--report", "-", "--timeout", "50ms", "sleep", "10"]);
+    assert_eq!(code, 124);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["timed_out"], true);
+    assert_eq!(v["signal"], "TERM");
+}
+
+#[test]
+fn detach_writes_a_pidfile_and_returns_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let pidfile = dir.path().join("app.pid");
+    let (code, out, _) = spawn(&[
+        "--detach",
+        "--pidfile",
+        pidfile.to_str().unwrap(),
+        "sleep",
+        "3600",
+    ]);
+    assert_eq!(code, 0);
+    let pid: i32 = out.trim().parse().unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&pidfile).unwrap(),
+        format!("{pid}\n")
+    );
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(fields[3], pid.to_string(), "session leader");
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid),
+        nix::sys::signal::Signal::SIGKILL,
+    );
+}
+
+/// proctl spawn running a recorder that logs INT and USR1 and exits on TERM;
+/// returns proctl, the child's pid and the log path.
+fn supervised_recorder(dir: &Path, extra: &[&str]) -> (Reaped, i32, std::path::PathBuf) {
+    let log = dir.join("signals.log");
+    let script = "trap 'echo INT >> \"$0\"' INT; trap 'echo USR1 >> \"$0\"' USR1; trap 'exit 0' TERM; echo ready $$; while :; do sleep 1 & wait $!; done";
+    let mut child = StdCommand::new(binary())
+        .arg("spawn")
+        .args(extra)
+        .args(["sh", "-c", script])
+        .arg(&log)
+        .stdout(Stdio::piped())
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let pid: i32 = line.trim().strip_prefix("ready ").unwrap().parse().unwrap();
+    (Reaped(child), pid, log)
+}
+
+fn log_of(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+#[test]
+fn signals_sent_to_proctl_reach_the_child_once() {
+    for extra in [&[][..], &["--new-group"]] {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut proctl, child, log) = supervised_recorder(dir.path(), extra);
+        let ppid = nix::unistd::Pid::from_raw(proctl.pid());
+        nix::sys::signal::kill(ppid, nix::sys::signal::Signal::SIGINT).unwrap();
+        eventually("INT in the log", || log_of(&log).contains("INT"));
+        // A barrier: a second INT sent by mistake would be logged before this.
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(child),
+            nix::sys::signal::Signal::SIGUSR1,
+        )
+        .unwrap();
+        eventually("USR1 in the log", || log_of(&log).contains("USR1"));
+        assert_eq!(log_of(&log), "INT\nUSR1\n", "{extra:?}");
+        nix::sys::signal::kill(ppid, nix::sys::signal::Signal::SIGTERM).unwrap();
+        let status = proctl.0.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "TERM forwarded, child exited 0");
+    }
+}
+
+#[test]
+fn ctrl_c_in_a_terminal_reaches_the_child_once() {
+    let Ok(tmux) = std::panic::catch_unwind(|| which("tmux")) else {
+        panic!("tmux is needed for this test (apt-get install tmux)");
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("signals.log");
+    let session = format!("pxspawn{}", std::process::id());
+    let script = "trap 'echo INT >> \"$0\"' INT; trap 'echo USR1 >> \"$0\"' USR1; trap 'exit 0' TERM; echo ready $$; while :; do sleep 1 & wait $!; done";
+    let command = format!(
+        "{} spawn sh -c {} {}",
+        binary().display(),
+        shell_quote(script),
+        log.display()
+    );
+    let status = StdCommand::new(&tmux)
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            &session,
+            "-x",
+            "200",
+            "-y",
+            "20",
+            &command,
+        ])
+        .env_remove("TMUX")
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let capture = || {
+        let out = StdCommand::new(&tmux)
+            .args(["capture-pane", "-p", "-t", &session])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let mut child = 0;
+    eventually("the recorder to be ready", || {
+        let screen = capture();
+        if let Some(rest) = screen.split("ready ").nth(1) {
+            child = rest
+                .split_whitespace()
+                .next()
+                .unwrap_or("0")
+                .parse()
+                .unwrap_or(0);
+        }
+        child > 0
+    });
+    StdCommand::new(&tmux)
+        .args(["send-keys", "-t", &session, "C-c"])
+        .output()
+        .unwrap();
+    eventually("INT in the log", || log_of(&log).contains("INT"));
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child),
+        nix::sys::signal::Signal::SIGUSR1,
+    )
+    .unwrap();
+    eventually("USR1 in the log", || log_of(&log).contains("USR1"));
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(child),
+        nix::sys::signal::Signal::SIGTERM,
+    );
+    let _ = StdCommand::new(&tmux)
+        .args(["kill-session", "-t", &session])
+        .output();
+    assert_eq!(log_of(&log), "INT\nUSR1\n");
+}
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+#[test]
+fn die_with_parent() {
+    let mut proctl = StdCommand::new(binary())
+        .args([
+            "spawn",
+            "--die-with-parent",
+            "sh",
+            "-c",
+            "echo $$; exec sleep 3600",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(proctl.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let child: i32 = line.trim().parse().unwrap();
+    proctl.kill().unwrap();
+    proctl.wait().unwrap();
+    eventually("the child to die with proctl", || {
+        std::fs::read_to_string(format!("/proc/{child}/stat")).map_or(true, |s| s.contains(") Z"))
+    });
+}
+
+#[test]
+fn output_to_a_closed_pipe_does_not_hang() {
+    let mut child = StdCommand::new(binary())
+        .args([
+            "spawn",
+            "--prefix",
+            "sh",
+            "-c",
+            "i=0; while [ $i -lt 100000 ]; do echo line $i; i=$((i+1)); done",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    assert_eq!(&first, b"[sh] line 0\n[sh]");
+    drop(child.stdout.take());
+    // The child keeps writing into proctl's pipe; proctl keeps draining it,
+    // so both finish instead of blocking on a full pipe.
+    let status = child.wait().unwrap();
+    assert!(status.code().is_some(), "{status:?}");
+}
