@@ -100,6 +100,33 @@ PY
   wait 2>/dev/null || true
 done
 
+# spawn: start-up overhead against env(1), and --prefix throughput against
+# cat on 64 MiB of lines through a pipe.
+echo
+echo "### spawn"
+echo
+DATA="$OUT/lines.txt"
+python3 -c 'import sys
+line = b"a line of text that is about sixty characters long, give or take\n"
+sys.stdout.buffer.write(line * (64 * 1024 * 1024 // len(line)))' > "$DATA"
+hyperfine -N --warmup 20 --min-runs 200 --export-json "$OUT/spawn.json" --output null \
+  "env true" "$P spawn -- true" >/dev/null
+hyperfine --warmup 2 --min-runs 10 --export-json "$OUT/prefix.json" --output null \
+  "cat $DATA | cat" "cat $DATA | $P spawn --prefix -- cat" >/dev/null
+python3 - "$OUT/spawn.json" "$OUT/prefix.json" <<'PY'
+import json, statistics, sys
+def med(path):
+    return {r["command"]: statistics.median(r["times"]) for r in json.load(open(path))["results"]}
+start, prefix = med(sys.argv[1]), med(sys.argv[2])
+env_t, spawn_t = start["env true"], next(v for k, v in start.items() if "spawn" in k)
+cat_t, pre_t = next(v for k, v in prefix.items() if "spawn" not in k), next(v for k, v in prefix.items() if "spawn" in k)
+mib = 64
+print("| measure | proctl | peer | ratio |")
+print("|---|---:|---:|---:|")
+print(f"| `spawn -- true` vs `env true` (ms) | {spawn_t * 1000:.2f} | {env_t * 1000:.2f} | {spawn_t / env_t:.2f}x |")
+print(f"| `--prefix` vs `cat` throughput (MiB/s) | {mib / pre_t:.0f} | {mib / cat_t:.0f} | {cat_t / pre_t:.2f}x |")
+PY
+
 # Signal and wait for a tree of 1000 processes (root and 1000 children).
 echo
 echo "### proctl signal --tree on 1000 processes"

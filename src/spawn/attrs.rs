@@ -109,6 +109,15 @@ pub struct ChildSetup {
 }
 
 impl ChildSetup {
+    /// Whether there is nothing to set.
+    pub fn is_empty(&self) -> bool {
+        !self.new_session
+            && self.nice.is_none()
+            && self.rlimits.is_empty()
+            && self.die_with_parent.is_none()
+            && self.umask.is_none()
+    }
+
     /// Runs in the child after fork: only system calls, no allocation.
     pub fn apply(&self) -> std::io::Result<()> {
         if self.new_session {

@@ -14,14 +14,11 @@ use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
+use nix::sys::signal::{SigSet, Signal as NixSignal};
+use nix::sys::signalfd::{SfdFlags, SignalFd};
 use rustix::event::{PollFd, PollFlags, Timespec, poll};
-use signal_hook::iterator::SignalsInfo;
-use signal_hook::iterator::exfiltrator::WithOrigin;
-use signal_hook::low_level::siginfo::Cause;
 
 use self::attrs::ChildSetup;
 use self::env::Env;
@@ -211,11 +208,15 @@ impl SpawnPlan {
         if self.new_group && !self.setup.new_session {
             cmd.process_group(0);
         }
-        let setup = self.setup.clone();
-        // SAFETY: the closure only makes system calls (setsid, setpriority,
-        // setrlimit, prctl, umask) and allocates nothing.
-        unsafe {
-            cmd.pre_exec(move || setup.apply());
+        // Without a pre-exec hook std starts the child with posix_spawn,
+        // which is much cheaper than fork for a short-lived program.
+        if !self.setup.is_empty() {
+            let setup = self.setup.clone();
+            // SAFETY: the closure only makes system calls (setsid,
+            // setpriority, setrlimit, prctl, umask) and allocates nothing.
+            unsafe {
+                cmd.pre_exec(move || setup.apply());
+            }
         }
         Ok(cmd)
     }
@@ -316,22 +317,15 @@ impl SpawnPlan {
                 None => cmd.stdout(stdio_for(&self.stdout, stdout_fd.as_fd())?),
             };
         }
-        let signals = SignalsInfo::<WithOrigin>::new([
-            nix::libc::SIGINT,
-            nix::libc::SIGTERM,
-            nix::libc::SIGHUP,
-            nix::libc::SIGQUIT,
-            nix::libc::SIGUSR1,
-            nix::libc::SIGUSR2,
-            nix::libc::SIGWINCH,
-            nix::libc::SIGCONT,
-            nix::libc::SIGTSTP,
-        ])
-        .map_err(|e| LaunchError::Failed(format!("cannot handle signals: {e}")))?;
+        // Until the signalfd below takes over, the forwarded signals only
+        // run an empty handler, so they cannot end proctl; the child starts
+        // with the default actions (exec resets handlers) and no mask.
+        catch_forwarded_signals();
         let started = Instant::now();
         let started_at = jiff::Timestamp::now().as_second();
         let mut child = cmd.spawn().map_err(|e| launch_error(&self.program, e))?;
         let pid = child.id() as i32;
+        let signals = forwarded_signals()?;
         let mut copiers = Vec::new();
         if let (Input::Text(text), Some(mut stdin)) = (&self.stdin, child.stdin.take()) {
             let text = text.clone();
@@ -366,11 +360,8 @@ impl SpawnPlan {
         } else {
             pid
         };
-        let forward_to = Arc::new(AtomicI32::new(target));
-        let forwarder = forward_signals(signals, Arc::clone(&forward_to), pid);
-        let (status, timed_out) = self.supervise(&mut child, target);
-        forward_to.store(0, Ordering::SeqCst);
-        forwarder.close();
+        let (status, timed_out) = self.supervise(&mut child, target, &signals);
+        drop(signals);
         if self.new_group || self.setup.new_session {
             // Nothing of the group outlives proctl.
             let _ = nix::sys::signal::kill(
@@ -398,14 +389,15 @@ impl SpawnPlan {
         })
     }
 
-    /// Waits on the child's pidfd; sends the timeout signal and KILL when due.
-    fn supervise(&self, child: &mut Child, target: i32) -> (ExitStatus, bool) {
-        let pidfd = rustix::process::Pid::from_raw(child.id() as i32).and_then(|p| {
+    /// Waits on the child's pidfd and the signalfd: forwards signals, and
+    /// sends the timeout signal and KILL when due.
+    fn supervise(&self, child: &mut Child, target: i32, signals: &Forwarded) -> (ExitStatus, bool) {
+        let pid = child.id() as i32;
+        let pidfd = rustix::process::Pid::from_raw(pid).and_then(|p| {
             rustix::process::pidfd_open(p, rustix::process::PidfdFlags::empty()).ok()
         });
-        let start = Instant::now();
         let mut timed_out = false;
-        let mut deadline = self.timeout.map(|t| start + t);
+        let mut deadline = self.timeout.map(|t| Instant::now() + t);
         loop {
             if let Ok(Some(status)) = child.try_wait() {
                 return (status, timed_out);
@@ -422,29 +414,102 @@ impl SpawnPlan {
                 }
                 continue;
             }
-            match &pidfd {
-                Some(fd) => {
-                    let mut fds = [PollFd::new(fd, PollFlags::IN)];
-                    let ts = wait.map(|w| Timespec {
-                        tv_sec: w.as_secs() as i64,
-                        tv_nsec: i64::from(w.subsec_nanos()),
-                    });
-                    let _ = poll(&mut fds, ts.as_ref());
-                }
-                None => {
-                    if deadline.is_none() {
-                        return match child.wait() {
-                            Ok(status) => (status, timed_out),
-                            Err(_) => (ExitStatus::from_raw(status::FAILED as i32), timed_out),
-                        };
-                    }
-                    std::thread::sleep(
-                        wait.unwrap_or(Duration::from_millis(10))
-                            .min(Duration::from_millis(10)),
-                    );
-                }
+            // Without a pidfd (Linux < 5.3), look again every 10 ms.
+            let wait = if pidfd.is_none() {
+                Some(wait.unwrap_or(Duration::MAX).min(Duration::from_millis(10)))
+            } else {
+                wait
+            };
+            let ts = wait.map(|w| Timespec {
+                tv_sec: w.as_secs() as i64,
+                tv_nsec: i64::from(w.subsec_nanos()),
+            });
+            let mut fds = vec![PollFd::new(&signals.fd, PollFlags::IN)];
+            if let Some(fd) = &pidfd {
+                fds.push(PollFd::new(fd, PollFlags::IN));
+            }
+            let _ = poll(&mut fds, ts.as_ref());
+            if !fds[0].revents().is_empty() {
+                signals.forward(pid, target);
             }
         }
+    }
+}
+
+/// The signals proctl forwards, blocked and read through a signalfd.
+struct Forwarded {
+    fd: SignalFd,
+    mask: SigSet,
+}
+
+const FORWARDED: [NixSignal; 9] = [
+    NixSignal::SIGINT,
+    NixSignal::SIGTERM,
+    NixSignal::SIGHUP,
+    NixSignal::SIGQUIT,
+    NixSignal::SIGUSR1,
+    NixSignal::SIGUSR2,
+    NixSignal::SIGWINCH,
+    NixSignal::SIGCONT,
+    NixSignal::SIGTSTP,
+];
+
+extern "C" fn ignore_signal(_: nix::libc::c_int) {}
+
+fn catch_forwarded_signals() {
+    use nix::sys::signal::{SaFlags, SigAction, SigHandler, sigaction};
+    let action = SigAction::new(
+        SigHandler::Handler(ignore_signal),
+        SaFlags::SA_RESTART,
+        SigSet::empty(),
+    );
+    for s in FORWARDED {
+        // SAFETY: the handler does nothing, so it is async-signal-safe.
+        let _ = unsafe { sigaction(s, &action) };
+    }
+}
+
+/// Blocks the forwarded signals (in this thread and the threads it starts
+/// later) and opens a signalfd that receives them.
+fn forwarded_signals() -> Result<Forwarded, LaunchError> {
+    let mut mask = SigSet::empty();
+    for s in FORWARDED {
+        mask.add(s);
+    }
+    let failed = |e: nix::Error| LaunchError::Failed(format!("cannot handle signals: {e}"));
+    mask.thread_block().map_err(failed)?;
+    let fd = SignalFd::with_flags(&mask, SfdFlags::SFD_NONBLOCK | SfdFlags::SFD_CLOEXEC)
+        .map_err(failed)?;
+    Ok(Forwarded { fd, mask })
+}
+
+impl Forwarded {
+    /// Forwards what arrived. A signal the terminal sent to the whole
+    /// foreground group (si_code SI_KERNEL) already reached a child that
+    /// shares proctl's group, so it is not sent twice; one sent to proctl
+    /// alone (kill -INT) is. After a TSTP, proctl stops itself too.
+    fn forward(&self, child: i32, target: i32) {
+        const SI_KERNEL: i32 = 0x80;
+        let own_group = nix::unistd::getpgrp().as_raw();
+        while let Ok(Some(info)) = self.fd.read_signal() {
+            let signo = info.ssi_signo as i32;
+            let child_group = nix::unistd::getpgid(Some(nix::unistd::Pid::from_raw(child)))
+                .map(|p| p.as_raw())
+                .ok();
+            let child_got_it = info.ssi_code == SI_KERNEL && child_group == Some(own_group);
+            if !child_got_it && let Some(sig) = Signal::from_number(signo) {
+                send(target, sig);
+            }
+            if signo == nix::libc::SIGTSTP {
+                let _ = nix::sys::signal::raise(NixSignal::SIGSTOP);
+            }
+        }
+    }
+}
+
+impl Drop for Forwarded {
+    fn drop(&mut self) {
+        let _ = self.mask.thread_unblock();
     }
 }
 
@@ -464,48 +529,6 @@ fn launch_error(program: &OsStr, e: std::io::Error) -> LaunchError {
         }
         _ => LaunchError::Failed(format!("cannot start {name}: {e}")),
     }
-}
-
-/// A handle that stops the forwarding thread.
-struct Forwarder(signal_hook::iterator::Handle);
-
-impl Forwarder {
-    fn close(&self) {
-        self.0.close();
-    }
-}
-
-/// Forwards signals sent to proctl to the child (or its group). A signal
-/// the terminal sent to the whole foreground group already reached a child
-/// that shares proctl's group, so it is not sent twice; one sent to proctl
-/// alone (kill -INT) is. On Ctrl+Z proctl stops itself after the child.
-fn forward_signals(
-    mut signals: SignalsInfo<WithOrigin>,
-    target: Arc<AtomicI32>,
-    child: i32,
-) -> Forwarder {
-    let handle = signals.handle();
-    std::thread::spawn(move || {
-        let own_group = nix::unistd::getpgrp().as_raw();
-        for origin in signals.forever() {
-            let to = target.load(Ordering::SeqCst);
-            if to == 0 {
-                break;
-            }
-            let from_terminal = matches!(origin.cause, Cause::Kernel);
-            let child_group = nix::unistd::getpgid(Some(nix::unistd::Pid::from_raw(child)))
-                .map(|p| p.as_raw())
-                .ok();
-            let child_got_it = from_terminal && child_group == Some(own_group);
-            if !child_got_it && let Some(sig) = Signal::from_number(origin.signal) {
-                send(to, sig);
-            }
-            if origin.signal == nix::libc::SIGTSTP {
-                let _ = nix::sys::signal::raise(nix::sys::signal::Signal::SIGSTOP);
-            }
-        }
-    });
-    Forwarder(handle)
 }
 
 /// The `--report` object.
