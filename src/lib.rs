@@ -5,6 +5,8 @@ pub mod cmd;
 pub mod columns;
 pub mod duration;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod model;
 pub mod render;
 pub mod select;

@@ -81,14 +81,14 @@ pub fn format_start(start: i64, now: i64, tz: &TimeZone, style: StartStyle) -> S
             }
         }
         StartStyle::Start => {
-            if start + 86400 > now {
+            if start.saturating_add(86400) > now {
                 "%H:%M:%S"
             } else {
                 "%b %d"
             }
         }
         StartStyle::Bsd => {
-            if now - start > 86400 {
+            if now.saturating_sub(start) > 86400 {
                 "%b %e"
             } else {
                 "%H:%M"

@@ -77,7 +77,7 @@ fn pmem_tenths(p: &ProcessInfo, sys: &SystemFacts) -> u64 {
     if sys.mem_total_kib == 0 {
         return 0;
     }
-    (rss_kib(p, sys) * 1000 / sys.mem_total_kib).min(999)
+    (rss_kib(p, sys).saturating_mul(1000) / sys.mem_total_kib).min(999)
 }
 
 /// Resident memory as procps reports it: VmRSS from status, else stat's pages.
@@ -85,7 +85,7 @@ fn rss_kib(p: &ProcessInfo, sys: &SystemFacts) -> u64 {
     p.status
         .as_ref()
         .and_then(|s| s.vm_rss_kib)
-        .unwrap_or(p.rss_pages * sys.page_kib)
+        .unwrap_or(p.rss_pages.saturating_mul(sys.page_kib))
 }
 
 fn is_realtime(p: &ProcessInfo) -> bool {
@@ -124,13 +124,13 @@ pub fn value(id: ColumnId, p: &ProcessInfo, ctx: &ColumnCtx) -> Value {
         Pmem => Value::Float(pmem_tenths(p, sys) as f64 / 10.0),
         Vsz => Value::Int((p.vsize_bytes / 1024) as i64),
         Rss => Value::Int(rss_kib(p, sys) as i64),
-        RssHuman => Value::Int((rss_kib(p, sys) * 1024) as i64),
-        Sz => Value::Int((p.vsize_bytes / 1024 / sys.page_kib) as i64),
+        RssHuman => Value::Int(rss_kib(p, sys).saturating_mul(1024) as i64),
+        Sz => Value::Int((p.vsize_bytes / 1024 / sys.page_kib.max(1)) as i64),
         Nlwp => Value::Int(p.num_threads),
         Nice if is_realtime(p) => Value::Missing,
         Nice => Value::Int(p.nice),
-        Pri => Value::Int(39 - p.priority),
-        Opri => Value::Int(60 + p.priority),
+        Pri => Value::Int(39i64.saturating_sub(p.priority)),
+        Opri => Value::Int(60i64.saturating_add(p.priority)),
         Psr => opt_int(p.processor),
         Wchan => match p.wchan.as_deref() {
             None => Value::Missing,

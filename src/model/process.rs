@@ -141,7 +141,7 @@ impl ProcessInfo {
 
     /// Total CPU time in clock ticks.
     pub fn cpu_ticks(&self) -> u64 {
-        self.utime + self.stime
+        self.utime.saturating_add(self.stime)
     }
 
     /// The command line as display bytes: arguments joined by spaces, or

@@ -175,8 +175,7 @@ impl ProcSource {
         cmdline: Option<Vec<u8>>,
     ) -> Option<ProcessInfo> {
         let stat_bytes = read_bytes(proc, "stat")?;
-        let stat = Stat::from_read(&stat_bytes[..]).ok()?;
-        let name = raw_comm(&stat_bytes).to_vec();
+        let mut info = from_stat(&stat_bytes, pid, tid)?;
         // A fixture tree's ownership cannot be trusted (git keeps no owners),
         // so there the uids always come from status.
         let want_status = needs.status || !self.live;
@@ -185,36 +184,12 @@ impl ProcSource {
         } else {
             None
         };
-        let euid = match &status {
+        info.euid = match &status {
             Some(s) => Some(s.uids[1]),
             None => proc.uid().ok(),
         };
-        let mut info = ProcessInfo {
-            pid,
-            tid,
-            name,
-            state: stat.state,
-            ppid: stat.ppid,
-            pgrp: stat.pgrp,
-            session: stat.session,
-            tty_nr: stat.tty_nr,
-            tpgid: stat.tpgid,
-            flags: stat.flags,
-            utime: stat.utime,
-            stime: stat.stime,
-            priority: stat.priority,
-            nice: stat.nice,
-            num_threads: stat.num_threads,
-            start_ticks: stat.starttime,
-            vsize_bytes: stat.vsize,
-            rss_pages: stat.rss,
-            processor: stat.processor,
-            policy: stat.policy,
-            euid,
-            status,
-            cmdline,
-            ..ProcessInfo::default()
-        };
+        info.status = status;
+        info.cmdline = cmdline;
         if needs.cmdline && info.cmdline.is_none() {
             info.cmdline = read_bytes(proc, "cmdline");
         }
@@ -264,6 +239,36 @@ fn read_bytes(proc: &Process, name: &str) -> Option<Vec<u8>> {
             return Some(buf);
         }
     }
+}
+
+/// A process from the bytes of its /proc/PID/stat: procfs parses the
+/// numbers, the name is taken raw (procfs would replace bytes that are not
+/// UTF-8). `None` when the line is malformed.
+pub fn from_stat(stat_bytes: &[u8], pid: i32, tid: i32) -> Option<ProcessInfo> {
+    let stat = Stat::from_read(stat_bytes).ok()?;
+    Some(ProcessInfo {
+        pid,
+        tid,
+        name: raw_comm(stat_bytes).to_vec(),
+        state: stat.state,
+        ppid: stat.ppid,
+        pgrp: stat.pgrp,
+        session: stat.session,
+        tty_nr: stat.tty_nr,
+        tpgid: stat.tpgid,
+        flags: stat.flags,
+        utime: stat.utime,
+        stime: stat.stime,
+        priority: stat.priority,
+        nice: stat.nice,
+        num_threads: stat.num_threads,
+        start_ticks: stat.starttime,
+        vsize_bytes: stat.vsize,
+        rss_pages: stat.rss,
+        processor: stat.processor,
+        policy: stat.policy,
+        ..ProcessInfo::default()
+    })
 }
 
 /// The name between the first '(' and the last ')' of a stat line, raw.

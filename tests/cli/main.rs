@@ -1,5 +1,6 @@
 //! Integration tests: they run the built `proctl` binary.
 
+mod fuzz_corpus;
 mod generated;
 mod ports;
 mod ps_behaviour;
