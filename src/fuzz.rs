@@ -128,8 +128,11 @@ pub fn cmdline(data: &[u8]) {
     render_all(&p);
 }
 
+/// A fuzz target's body.
+pub type Target = fn(&[u8]);
+
 /// Every target by name, for the corpus regression test.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("column_list", column_list),
     ("sort_keys", sort_keys),
     ("signal_names", signal_names),

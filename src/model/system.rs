@@ -85,7 +85,8 @@ impl SystemFacts {
 
     /// A process's start time in seconds since the epoch (whole seconds, as procps).
     pub fn start_epoch(&self, start_ticks: u64) -> i64 {
-        self.boot_time.saturating_add((start_ticks / self.hz) as i64)
+        self.boot_time
+            .saturating_add((start_ticks / self.hz) as i64)
     }
 }
 

@@ -28,7 +28,10 @@ fn every_target_has_a_fuzz_binary() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
     for (name, _) in proctl::fuzz::TARGETS {
-        assert!(root.join(format!("fuzz_targets/{name}.rs")).is_file(), "{name}");
+        assert!(
+            root.join(format!("fuzz_targets/{name}.rs")).is_file(),
+            "{name}"
+        );
         assert!(manifest.contains(&format!("name = \"{name}\"")), "{name}");
     }
 }
