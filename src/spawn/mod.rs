@@ -317,9 +317,10 @@ impl SpawnPlan {
                 None => cmd.stdout(stdio_for(&self.stdout, stdout_fd.as_fd())?),
             };
         }
-        // Until the signalfd below takes over, the forwarded signals only
-        // run an empty handler, so they cannot end proctl; the child starts
-        // with the default actions (exec resets handlers) and no mask.
+        // Until the signalfd below takes over, the forwarded signals are
+        // noted by a handler (and forwarded once it does), so they cannot
+        // end proctl; the child starts with the default actions (exec
+        // resets handlers) and no blocked signals.
         catch_forwarded_signals();
         let started = Instant::now();
         let started_at = jiff::Timestamp::now().as_second();
@@ -398,6 +399,7 @@ impl SpawnPlan {
         });
         let mut timed_out = false;
         let mut deadline = self.timeout.map(|t| Instant::now() + t);
+        signals.forward_early(target);
         loop {
             if let Ok(Some(status)) = child.try_wait() {
                 return (status, timed_out);
@@ -454,17 +456,24 @@ const FORWARDED: [NixSignal; 9] = [
     NixSignal::SIGTSTP,
 ];
 
-extern "C" fn ignore_signal(_: nix::libc::c_int) {}
+/// Signals that arrived before the signalfd took over, one bit each.
+static EARLY_SIGNALS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+extern "C" fn note_signal(signo: nix::libc::c_int) {
+    if (0..64).contains(&signo) {
+        EARLY_SIGNALS.fetch_or(1 << signo, std::sync::atomic::Ordering::SeqCst);
+    }
+}
 
 fn catch_forwarded_signals() {
     use nix::sys::signal::{SaFlags, SigAction, SigHandler, sigaction};
     let action = SigAction::new(
-        SigHandler::Handler(ignore_signal),
+        SigHandler::Handler(note_signal),
         SaFlags::SA_RESTART,
         SigSet::empty(),
     );
     for s in FORWARDED {
-        // SAFETY: the handler does nothing, so it is async-signal-safe.
+        // SAFETY: the handler only sets a bit in an atomic: async-signal-safe.
         let _ = unsafe { sigaction(s, &action) };
     }
 }
@@ -484,6 +493,20 @@ fn forwarded_signals() -> Result<Forwarded, LaunchError> {
 }
 
 impl Forwarded {
+    /// Forwards the signals noted before the signalfd existed; where they
+    /// came from is unknown, so they are treated as sent to proctl alone.
+    fn forward_early(&self, target: i32) {
+        let bits = EARLY_SIGNALS.swap(0, std::sync::atomic::Ordering::SeqCst);
+        for signo in (1..64).filter(|n| bits & (1 << n) != 0) {
+            if let Some(sig) = Signal::from_number(signo) {
+                send(target, sig);
+            }
+            if signo == nix::libc::SIGTSTP {
+                let _ = nix::sys::signal::raise(NixSignal::SIGSTOP);
+            }
+        }
+    }
+
     /// Forwards what arrived. A signal the terminal sent to the whole
     /// foreground group (si_code SI_KERNEL) already reached a child that
     /// shares proctl's group, so it is not sent twice; one sent to proctl

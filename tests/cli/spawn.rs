@@ -437,6 +437,19 @@ fn ctrl_c_in_a_terminal_reaches_the_child_once() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("signals.log");
     let session = format!("pxspawn{}", std::process::id());
+    // A tmux server of our own (-L) that inherits none of our descriptors,
+    // killed at the end.
+    let tmux_cmd = |args: &[&str]| {
+        StdCommand::new(&tmux)
+            .args(["-L", &session])
+            .args(args)
+            .env_remove("TMUX")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .output()
+            .unwrap()
+    };
     let script = "trap 'echo INT >> \"$0\"' INT; trap 'echo USR1 >> \"$0\"' USR1; trap 'exit 0' TERM; echo ready $$; while :; do sleep 1 & wait $!; done";
     let command = format!(
         "{} spawn sh -c {} {}",
@@ -444,28 +457,21 @@ fn ctrl_c_in_a_terminal_reaches_the_child_once() {
         shell_quote(script),
         log.display()
     );
-    let status = StdCommand::new(&tmux)
-        .args([
-            "new-session",
-            "-d",
-            "-s",
-            &session,
-            "-x",
-            "200",
-            "-y",
-            "20",
-            &command,
-        ])
-        .env_remove("TMUX")
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let started = tmux_cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "200",
+        "-y",
+        "20",
+        &command,
+    ]);
+    assert!(started.status.success());
     let capture = || {
-        let out = StdCommand::new(&tmux)
-            .args(["capture-pane", "-p", "-t", &session])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        String::from_utf8_lossy(&tmux_cmd(&["capture-pane", "-p", "-t", &session]).stdout)
+            .into_owned()
     };
     let mut child = 0;
     eventually("the recorder to be ready", || {
@@ -480,10 +486,7 @@ fn ctrl_c_in_a_terminal_reaches_the_child_once() {
         }
         child > 0
     });
-    StdCommand::new(&tmux)
-        .args(["send-keys", "-t", &session, "C-c"])
-        .output()
-        .unwrap();
+    tmux_cmd(&["send-keys", "-t", &session, "C-c"]);
     eventually("INT in the log", || log_of(&log).contains("INT"));
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(child),
@@ -495,9 +498,7 @@ fn ctrl_c_in_a_terminal_reaches_the_child_once() {
         nix::unistd::Pid::from_raw(child),
         nix::sys::signal::Signal::SIGTERM,
     );
-    let _ = StdCommand::new(&tmux)
-        .args(["kill-session", "-t", &session])
-        .output();
+    tmux_cmd(&["kill-server"]);
     assert_eq!(log_of(&log), "INT\nUSR1\n");
 }
 
