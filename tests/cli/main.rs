@@ -2,6 +2,7 @@
 
 mod fuzz_corpus;
 mod generated;
+mod hardening;
 mod ports;
 mod ps_behaviour;
 mod ps_differential;
