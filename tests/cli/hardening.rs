@@ -229,7 +229,7 @@ fn hostile_names_and_arguments_never_reach_the_terminal() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["pid"].to_string() == pid)
+        .find(|r| r["pid"] == child.pid())
         .unwrap();
     assert_eq!(row["name"], name);
     assert_eq!(row["args"][4], "\x1b]0;owned\x07");
@@ -243,7 +243,7 @@ fn hostile_names_and_arguments_never_reach_the_terminal() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["pid"].to_string() == zpid)
+        .find(|r| r["pid"] == zombie.id())
         .unwrap();
     assert_eq!(z["stat"], "Z");
     assert_eq!(z["args"], serde_json::json!([]));
