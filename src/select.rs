@@ -8,6 +8,19 @@ use crate::columns::{self, ColumnCtx, ColumnId};
 use crate::error::{Error, Result, closest};
 use crate::model::{Needs, ProcessInfo};
 
+/// Parses a pid given on the command line; `what` names it in the error.
+pub fn parse_pid(text: &str, what: &str) -> Result<i32> {
+    text.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|p| *p > 0)
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "invalid {what} '{text}': expected a positive number"
+            ))
+        })
+}
+
 /// Which processes a listing starts from, before selectors narrow it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {

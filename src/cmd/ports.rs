@@ -5,7 +5,7 @@ use std::io::Write;
 
 use crate::cli::{OutputFormat, PortsArgs};
 use crate::columns::Align;
-use crate::error::{Error, Exit, Result};
+use crate::error::{Exit, Result};
 use crate::model::net::{Owners, Proto, Socket, parse_port, read_sockets, socket_owners};
 use crate::model::users::NameCache;
 use crate::model::{Needs, ProcSource};
@@ -34,17 +34,7 @@ pub struct PortsConfig {
 impl PortsConfig {
     /// Validates the arguments.
     pub fn from_args(args: &PortsArgs, term: &Terminal, theme: Theme) -> Result<PortsConfig> {
-        let port = args
-            .port
-            .as_deref()
-            .map(|p| {
-                parse_port(p).ok_or_else(|| {
-                    Error::usage(format!(
-                        "invalid port '{p}': use PORT, PORT/tcp or PORT/udp"
-                    ))
-                })
-            })
-            .transpose()?;
+        let port = args.port.as_deref().map(parse_port).transpose()?;
         let (mut tcp, mut udp) = (args.tcp, args.udp);
         if let Some((_, Some(proto))) = port {
             tcp |= proto == Proto::Tcp;

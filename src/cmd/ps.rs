@@ -19,7 +19,7 @@ use crate::render::table::{TableOptions, write_table};
 use crate::render::text::{Cell, TextGrid, TextOptions, write_text};
 use crate::render::theme::CellKind;
 use crate::render::{Theme, escape_bytes};
-use crate::select::{Pattern, Scope, Selection, SortKey, parse_sort};
+use crate::select::{Pattern, Scope, Selection, SortKey, parse_pid, parse_sort};
 use crate::terminal::Terminal;
 
 /// Everything `proctl ps` needs to know, decided from the command line.
@@ -104,17 +104,7 @@ impl PsConfig {
                 theme
             },
             list_columns: args.list_columns,
-            port: args
-                .port
-                .as_deref()
-                .map(|p| {
-                    parse_port(p).ok_or_else(|| {
-                        Error::usage(format!(
-                            "invalid port '{p}': use PORT, PORT/tcp or PORT/udp"
-                        ))
-                    })
-                })
-                .transpose()?,
+            port: args.port.as_deref().map(parse_port).transpose()?,
         })
     }
 
@@ -134,13 +124,7 @@ fn split_list(values: &[String]) -> impl Iterator<Item = &str> {
 }
 
 fn parse_pids(values: &[String], what: &str) -> Result<Vec<i32>> {
-    split_list(values)
-        .map(|s| {
-            s.parse::<i32>().ok().filter(|p| *p > 0).ok_or_else(|| {
-                Error::usage(format!("invalid {what} '{s}': expected a positive number"))
-            })
-        })
-        .collect()
+    split_list(values).map(|s| parse_pid(s, what)).collect()
 }
 
 fn build_selection(args: &PsArgs, compat: &CompatFlags) -> Result<Selection> {

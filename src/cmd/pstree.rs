@@ -13,7 +13,7 @@ use crate::model::{Needs, ProcSource, ProcessInfo};
 use crate::render::Theme;
 use crate::render::escape::json_text;
 use crate::render::pstree::{ASCII, DrawOptions, Node, UNICODE, draw, psmisc_args};
-use crate::select::Pattern;
+use crate::select::{Pattern, parse_pid};
 use crate::terminal::Terminal;
 
 /// psmisc reads this much of a command line when lines are not cut (BUFSIZ + 1).
@@ -105,12 +105,7 @@ impl PstreeConfig {
         };
         let highlight = match (&args.highlight_pid, args.highlight_all) {
             (Some(_), true) => return Err(Error::usage("-h and -H cannot be used together")),
-            (Some(p), false) => Some(
-                p.parse::<i32>()
-                    .ok()
-                    .filter(|p| *p > 0)
-                    .ok_or_else(|| Error::usage(format!("invalid pid '{p}' for -H")))?,
-            ),
+            (Some(p), false) => Some(parse_pid(p, "pid for -H")?),
             (None, true) => Some(std::process::id() as i32),
             (None, false) => None,
         };

@@ -9,7 +9,7 @@ use crate::model::detail::read_detail;
 use crate::model::{Needs, ProcSource};
 use crate::render::Theme;
 use crate::render::show::{ShowOptions, to_json, write_text};
-use crate::select::Pattern;
+use crate::select::{Pattern, parse_pid};
 
 /// What to show.
 #[derive(Debug)]
@@ -25,12 +25,7 @@ impl ShowConfig {
     pub fn from_args(args: &ShowArgs, theme: Theme) -> Result<ShowConfig> {
         let target = args.target.trim();
         let (pid, pattern) = if !target.is_empty() && target.bytes().all(|b| b.is_ascii_digit()) {
-            let pid = target
-                .parse::<i32>()
-                .ok()
-                .filter(|p| *p > 0)
-                .ok_or_else(|| Error::usage(format!("invalid pid '{target}'")))?;
-            (Some(pid), None)
+            (Some(parse_pid(target, "pid")?), None)
         } else if target.is_empty() {
             return Err(Error::usage("give a PID or a PATTERN"));
         } else {

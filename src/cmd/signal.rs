@@ -14,7 +14,7 @@ use crate::model::users::{NameCache, resolve_user};
 use crate::model::{Needs, ProcSource, ProcessInfo};
 use crate::render::escape::json_text;
 use crate::render::escape_bytes;
-use crate::select::{Pattern, Scope, Selection};
+use crate::select::{Pattern, Scope, Selection, parse_pid};
 use crate::signal::deliver::{Handle, Outcome, Target, hold, send, send_to_group, wait_all};
 use crate::signal::{Signal, names_line, parse_signal, table_text, translate};
 
@@ -56,18 +56,6 @@ pub struct SendConfig {
     pub kill_after: Option<Duration>,
     pub verbose: bool,
     pub format: ReportFormat,
-}
-
-fn parse_pid(text: &str, what: &str) -> Result<i32> {
-    text.trim()
-        .parse::<i32>()
-        .ok()
-        .filter(|p| *p > 0)
-        .ok_or_else(|| {
-            Error::usage(format!(
-                "invalid {what} '{text}': expected a positive number"
-            ))
-        })
 }
 
 fn parse_target(text: &str) -> Result<Explicit> {
@@ -145,17 +133,7 @@ impl SignalMode {
             .as_deref()
             .map(|t| parse_pid(t, "pid for --tree"))
             .transpose()?;
-        let port = args
-            .port
-            .as_deref()
-            .map(|p| {
-                parse_port(p).ok_or_else(|| {
-                    Error::usage(format!(
-                        "invalid port '{p}': use PORT, PORT/tcp or PORT/udp"
-                    ))
-                })
-            })
-            .transpose()?;
+        let port = args.port.as_deref().map(parse_port).transpose()?;
         let has_selectors = sel.is_explicit()
             || older_than.is_some()
             || args.newest

@@ -5,9 +5,10 @@ use std::time::Duration;
 
 use crate::cli::WaitArgs;
 use crate::duration::parse_duration;
-use crate::error::{Error, Exit, Result};
+use crate::error::{Exit, Result};
 use crate::model::ProcSource;
 use crate::render::escape_bytes;
+use crate::select::parse_pid;
 use crate::signal::deliver::{Target, hold, wait_all};
 
 /// The pids to wait for and for how long.
@@ -24,11 +25,7 @@ impl WaitConfig {
         let pids = args
             .pids
             .iter()
-            .map(|p| {
-                p.parse::<i32>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                    Error::usage(format!("invalid pid '{p}': expected a positive number"))
-                })
-            })
+            .map(|p| parse_pid(p, "pid"))
             .collect::<Result<_>>()?;
         Ok(WaitConfig {
             pids,

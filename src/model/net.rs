@@ -190,8 +190,16 @@ pub fn pids_on_port(source: &ProcSource, port: u16, proto: Option<Proto>) -> Vec
     pids
 }
 
-/// Parses `PORT`, `PORT/tcp` or `PORT/udp`.
-pub fn parse_port(text: &str) -> Option<(u16, Option<Proto>)> {
+/// Parses a `--port` value, `PORT`, `PORT/tcp` or `PORT/udp`.
+pub fn parse_port(text: &str) -> crate::error::Result<(u16, Option<Proto>)> {
+    port_and_proto(text).ok_or_else(|| {
+        crate::error::Error::usage(format!(
+            "invalid port '{text}': use PORT, PORT/tcp or PORT/udp"
+        ))
+    })
+}
+
+fn port_and_proto(text: &str) -> Option<(u16, Option<Proto>)> {
     let (port, proto) = match text.split_once('/') {
         Some((p, "tcp")) => (p, Some(Proto::Tcp)),
         Some((p, "udp")) => (p, Some(Proto::Udp)),
@@ -214,11 +222,11 @@ mod tests {
 
     #[test]
     fn ports_parse() {
-        assert_eq!(parse_port("8080"), Some((8080, None)));
-        assert_eq!(parse_port("53/udp"), Some((53, Some(Proto::Udp))));
-        assert_eq!(parse_port("22/tcp"), Some((22, Some(Proto::Tcp))));
+        assert_eq!(parse_port("8080").unwrap(), (8080, None));
+        assert_eq!(parse_port("53/udp").unwrap(), (53, Some(Proto::Udp)));
+        assert_eq!(parse_port("22/tcp").unwrap(), (22, Some(Proto::Tcp)));
         for bad in ["0", "x", "70000", "22/sctp", ""] {
-            assert_eq!(parse_port(bad), None, "{bad}");
+            assert!(parse_port(bad).is_err(), "{bad}");
         }
     }
 }

@@ -99,21 +99,8 @@ impl ProcSource {
     /// command line. The leader's row comes from /proc/PID itself, whose
     /// times cover the whole process, as procps shows it.
     pub fn read_threads(&self, pid: i32, needs: Needs) -> Vec<ProcessInfo> {
-        let process_dir = self.root.join(pid.to_string());
-        let task_dir = process_dir.join("task");
-        let Ok(entries) = std::fs::read_dir(&task_dir) else {
-            return Vec::new();
-        };
-        let mut tids: Vec<i32> = entries
-            .filter_map(|e| e.ok())
-            .filter_map(|e| {
-                std::str::from_utf8(e.file_name().as_bytes())
-                    .ok()?
-                    .parse()
-                    .ok()
-            })
-            .collect();
-        tids.sort_unstable();
+        let task_dir = self.root.join(pid.to_string()).join("task");
+        let tids = self.task_ids(pid);
         let Some(leader) = self.read_process(pid, needs) else {
             return Vec::new();
         };

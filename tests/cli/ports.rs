@@ -83,11 +83,23 @@ fn listening_sockets_match_ss() {
     if let Some(t) = &tcp6 {
         ports.push(t.local_addr().unwrap().port());
     }
+    // Other tests of this binary start processes all the time, and a child
+    // holds our descriptors between fork and exec: the sockets and
+    // addresses must agree, and both must name this process as an owner.
     let ours = proctl_rows(&ports);
-    assert_eq!(ours, ss_rows(&ports));
+    let theirs = ss_rows(&ports);
+    let key = |rows: &[(String, String, u16, Vec<i64>)]| {
+        rows.iter()
+            .map(|r| (r.0.clone(), r.1.clone(), r.2))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(key(&ours), key(&theirs));
     let me = std::process::id() as i64;
     assert_eq!(ours.len(), ports.len());
-    assert!(ours.iter().all(|r| r.3 == vec![me]), "{ours:?}");
+    assert!(
+        ours.iter().chain(&theirs).all(|r| r.3.contains(&me)),
+        "{ours:?} {theirs:?}"
+    );
 }
 
 #[test]
@@ -99,7 +111,8 @@ fn port_selectors_in_ps_and_signal() {
         .args(["ps", "--no-header", "-o", "pid", "--port", &port])
         .output()
         .unwrap();
-    assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), me);
+    let holders = String::from_utf8(out.stdout).unwrap();
+    assert!(holders.lines().any(|l| l.trim() == me), "{holders}");
     let out = proctl()
         .args([
             "ps",
@@ -121,28 +134,38 @@ fn port_selectors_in_ps_and_signal() {
         text.split(',').any(|p| p.trim() == format!("{port}/tcp")),
         "{text}"
     );
-    // signal --port: the test process is proctl's parent, so it is protected.
+    // signal --port: the test process is proctl's parent, so it is protected
+    // (a sibling caught between fork and exec may hold the socket too).
     let out = proctl()
-        .args(["signal", "--port", &port, "--dry-run"])
+        .args(["signal", "--port", &port, "--dry-run", "--format", "json"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        String::from_utf8(out.stderr)
-            .unwrap()
-            .contains("no process matched")
-    );
+    let listed = String::from_utf8(out.stdout).unwrap();
+    if out.status.success() {
+        let rows: serde_json::Value = serde_json::from_str(&listed).unwrap();
+        assert!(
+            rows.as_array()
+                .unwrap()
+                .iter()
+                .all(|r| r["pid"] != std::process::id()),
+            "{listed}"
+        );
+    } else {
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            String::from_utf8(out.stderr)
+                .unwrap()
+                .contains("no process matched")
+        );
+    }
     let out = proctl()
         .args(["ports", "--port", &port, "--no-header", "--format", "plain"])
         .output()
         .unwrap();
     let line = String::from_utf8(out.stdout).unwrap();
     let fields: Vec<&str> = line.split_whitespace().collect();
-    assert_eq!(
-        fields[..4],
-        ["tcp", "127.0.0.1", port.as_str(), me.as_str()],
-        "{line}"
-    );
+    assert_eq!(fields[..3], ["tcp", "127.0.0.1", port.as_str()], "{line}");
+    assert!(fields[3].split(',').any(|p| p == me), "{line}");
 }
 
 #[test]
