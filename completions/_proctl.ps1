@@ -79,8 +79,8 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('--forest', '--forest', [CompletionResultType]::ParameterName, 'Show the process hierarchy as an indented command column (like ps axf)')
             [CompletionResult]::new('--no-header', '--no-header', [CompletionResultType]::ParameterName, 'Do not print the header line')
             [CompletionResult]::new('--no-headers', '--no-headers', [CompletionResultType]::ParameterName, 'Do not print the header line')
-            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Wide output: do not cut lines to the terminal width (procps w)')
-            [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Wide output: do not cut lines to the terminal width (procps w)')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Wide output: do not cut lines or the table to the terminal width (procps w; ww for procps layouts)')
+            [CompletionResult]::new('--wide', '--wide', [CompletionResultType]::ParameterName, 'Wide output: do not cut lines or the table to the terminal width (procps w; ww for procps layouts)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break

@@ -75,8 +75,8 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand --forest 'Show the process hierarchy as an indented command column (like ps axf)'
             cand --no-header 'Do not print the header line'
             cand --no-headers 'Do not print the header line'
-            cand -w 'Wide output: do not cut lines to the terminal width (procps w)'
-            cand --wide 'Wide output: do not cut lines to the terminal width (procps w)'
+            cand -w 'Wide output: do not cut lines or the table to the terminal width (procps w; ww for procps layouts)'
+            cand --wide 'Wide output: do not cut lines or the table to the terminal width (procps w; ww for procps layouts)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }

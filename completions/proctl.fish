@@ -72,7 +72,7 @@ complete -c proctl -n "__fish_proctl_using_subcommand ps" -l kernel -d 'Include 
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -s L -l threads -d 'List threads, one row each (adds the LWP column)'
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -l forest -d 'Show the process hierarchy as an indented command column (like ps axf)'
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -l no-header -l no-headers -d 'Do not print the header line'
-complete -c proctl -n "__fish_proctl_using_subcommand ps" -s w -l wide -d 'Wide output: do not cut lines to the terminal width (procps w)'
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -s w -l wide -d 'Wide output: do not cut lines or the table to the terminal width (procps w; ww for procps layouts)'
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s H -l highlight-pid -d 'Highlight this process and its ancestors' -r
 complete -c proctl -n "__fish_proctl_using_subcommand pstree" -l match -d 'Only the branches that lead to processes matching PATTERN (a regex on the name), with everything below each match' -r

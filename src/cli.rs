@@ -595,7 +595,7 @@ pub struct PsArgs {
     #[arg(long = "port", value_name = "PORT")]
     pub port: Option<String>,
 
-    /// Wide output: do not cut lines to the terminal width (procps w).
+    /// Wide output: do not cut lines or the table to the terminal width (procps w; ww for procps layouts).
     #[arg(short = 'w', long = "wide", action = ArgAction::Count)]
     pub wide: u8,
 

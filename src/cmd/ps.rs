@@ -97,7 +97,11 @@ impl PsConfig {
             header: !(args.no_header || compat.bsd_h),
             sample,
             max_width,
-            table_width: if term.is_tty { term.width } else { None },
+            table_width: if term.is_tty && wide == 0 {
+                term.width
+            } else {
+                None
+            },
             theme: if format == OutputFormat::Plain {
                 Theme::plain()
             } else {

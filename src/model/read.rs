@@ -38,11 +38,6 @@ impl ProcSource {
         }
     }
 
-    /// Whether this is the live /proc of this machine.
-    pub fn is_live(&self) -> bool {
-        self.live
-    }
-
     /// The root directory.
     pub fn root(&self) -> &Path {
         &self.root

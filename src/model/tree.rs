@@ -24,13 +24,6 @@ pub struct TreeRow {
     pub more_siblings: Vec<bool>,
 }
 
-impl TreeRow {
-    /// Depth below the root (0 for roots).
-    pub fn depth(&self) -> usize {
-        self.more_siblings.len()
-    }
-}
-
 impl Tree {
     /// Builds the tree from `ppid` links; the list order decides sibling order.
     pub fn build(procs: &[ProcessInfo]) -> Tree {
