@@ -227,6 +227,9 @@ fn read_bytes(proc: &Process, name: &str) -> Option<Vec<u8>> {
 /// numbers, the name is taken raw (procfs would replace bytes that are not
 /// UTF-8). `None` when the line is malformed.
 pub fn from_stat(stat_bytes: &[u8], pid: i32, tid: i32) -> Option<ProcessInfo> {
+    if !well_formed_stat(stat_bytes) {
+        return None;
+    }
     let stat = Stat::from_read(stat_bytes).ok()?;
     Some(ProcessInfo {
         pid,
@@ -251,6 +254,19 @@ pub fn from_stat(stat_bytes: &[u8], pid: i32, tid: i32) -> Option<ProcessInfo> {
         policy: stat.policy,
         ..ProcessInfo::default()
     })
+}
+
+/// Whether a stat line has the shape `PID (NAME) REST`. procfs's parser
+/// slices by these positions and panics on lines without it (found by
+/// fuzzing); the kernel never writes such lines, but a damaged or foreign
+/// /proc tree could.
+fn well_formed_stat(stat: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(stat);
+    let line = text.trim();
+    match (line.find('('), line.rfind(')')) {
+        (Some(open), Some(close)) => open >= 2 && close > open && close + 2 < line.len(),
+        _ => false,
+    }
 }
 
 /// The name between the first '(' and the last ')' of a stat line, raw.
@@ -319,6 +335,26 @@ fn cgroup_path(bytes: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn malformed_stat_lines_are_rejected_not_panicking() {
+        for bad in [
+            &b"1 )shr( ot0S0\n"[..],
+            b"(x) S 1",
+            b"1 (x)",
+            b"1 (x) ",
+            b"",
+            b"1 x S",
+        ] {
+            assert!(
+                from_stat(bad, 1, 1).is_none(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        let good = std::fs::read("tests/fixtures/proc/1/stat").unwrap();
+        assert_eq!(from_stat(&good, 1, 1).unwrap().name, b"init");
+    }
 
     #[test]
     fn comm_with_parens_and_spaces() {
