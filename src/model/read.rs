@@ -263,10 +263,16 @@ pub fn from_stat(stat_bytes: &[u8], pid: i32, tid: i32) -> Option<ProcessInfo> {
 fn well_formed_stat(stat: &[u8]) -> bool {
     let text = String::from_utf8_lossy(stat);
     let line = text.trim();
-    match (line.find('('), line.rfind(')')) {
-        (Some(open), Some(close)) => open >= 2 && close > open && close + 2 < line.len(),
-        _ => false,
-    }
+    let (Some(open), Some(close)) = (line.find('('), line.rfind(')')) else {
+        return false;
+    };
+    let pid = &line[..open];
+    pid.len() >= 2
+        && pid.ends_with(' ')
+        && pid[..pid.len() - 1].bytes().all(|b| b.is_ascii_digit())
+        && close > open
+        && line[close + 1..].starts_with(' ')
+        && line.len() > close + 2
 }
 
 /// The name between the first '(' and the last ')' of a stat line, raw.
