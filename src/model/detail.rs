@@ -227,17 +227,15 @@ fn list_fds(dir: &std::path::Path) -> Option<Vec<OpenFile>> {
 
 /// Reads one process in full; `None` when it does not exist.
 pub fn read_detail(source: &ProcSource, pid: i32, with_threads: bool) -> Option<ProcessDetail> {
-    let all = Needs {
-        status: true,
+    // status is read once below, in full; descriptors are listed below too.
+    let needs = Needs {
         cmdline: true,
-        io: false,
-        fds: true,
         exe: true,
         cwd: true,
         cgroup: true,
-        wchan: true,
+        ..Needs::STAT
     };
-    let info = source.read_process(pid, all)?;
+    let info = source.read_process(pid, needs)?;
     let proc = Process::new_with_root(source.root().join(pid.to_string())).ok()?;
     let status = proc.open_relative("status").ok().and_then(|mut f| {
         let mut buf = Vec::new();

@@ -54,17 +54,7 @@ impl ProcSource {
 
     /// The pids present now, in ascending order.
     pub fn pids(&self) -> std::io::Result<Vec<i32>> {
-        let mut pids: Vec<i32> = std::fs::read_dir(&self.root)?
-            .filter_map(|e| e.ok())
-            .filter_map(|e| {
-                std::str::from_utf8(e.file_name().as_bytes())
-                    .ok()?
-                    .parse()
-                    .ok()
-            })
-            .collect();
-        pids.sort_unstable();
-        Ok(pids)
+        numeric_entries(&self.root)
     }
 
     /// Reads every process (and with `threads`, every thread instead).
@@ -119,21 +109,7 @@ impl ProcSource {
 
     /// The thread ids of a process, ascending (empty when it is gone).
     pub fn task_ids(&self, pid: i32) -> Vec<i32> {
-        let task_dir = self.root.join(pid.to_string()).join("task");
-        let Ok(entries) = std::fs::read_dir(&task_dir) else {
-            return Vec::new();
-        };
-        let mut tids: Vec<i32> = entries
-            .filter_map(|e| e.ok())
-            .filter_map(|e| {
-                std::str::from_utf8(e.file_name().as_bytes())
-                    .ok()?
-                    .parse()
-                    .ok()
-            })
-            .collect();
-        tids.sort_unstable();
-        tids
+        numeric_entries(&self.root.join(pid.to_string()).join("task")).unwrap_or_default()
     }
 
     /// A thread's own name, from /proc/PID/task/TID/stat.
@@ -201,6 +177,21 @@ impl ProcSource {
 }
 
 use std::os::unix::ffi::OsStringExt;
+
+/// The numeric entries of a directory (pids or thread ids), ascending.
+fn numeric_entries(dir: &Path) -> std::io::Result<Vec<i32>> {
+    let mut ids: Vec<i32> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            std::str::from_utf8(e.file_name().as_bytes())
+                .ok()?
+                .parse()
+                .ok()
+        })
+        .collect();
+    ids.sort_unstable();
+    Ok(ids)
+}
 
 /// Reads a whole file of a process directory as raw bytes. /proc files
 /// are produced on each read, so a short read means the end: stopping there

@@ -6,7 +6,7 @@ use std::os::unix::ffi::OsStringExt;
 use std::os::unix::process::CommandExt;
 use std::process::{Command as StdCommand, Stdio};
 
-use crate::util::{Reaped, binary, proctl, spawn_named, which};
+use crate::util::{Reaped, as_nobody, proctl, spawn_named, which};
 
 /// Runs proctl and asserts exit 0 and an empty stderr.
 fn clean(args: &[&str]) -> Vec<u8> {
@@ -56,18 +56,9 @@ fn churn_never_breaks_a_command() {
     }
 }
 
-fn as_nobody(args: &[&str]) -> std::process::Output {
-    StdCommand::new(which("setpriv"))
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(binary())
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 #[test]
 fn without_privileges_read_only_commands_complete() {
-    if !nix::unistd::geteuid().is_root() {
+    if !crate::util::is_root() {
         eprintln!("not root: cannot drop privileges for this test");
         return;
     }

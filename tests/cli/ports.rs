@@ -201,18 +201,14 @@ fn all_states_and_filters() {
 
 #[test]
 fn unprivileged_owners_are_unknown_with_a_note() {
-    if !nix::unistd::geteuid().is_root() {
+    if !crate::util::is_root() {
         eprintln!("not root: cannot drop privileges for this test");
         return;
     }
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port().to_string();
-    let out = StdCommand::new(which("setpriv"))
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(crate::util::binary())
-        .args(["ports", "--port", &port, "--format", "plain", "--no-header"])
-        .output()
-        .unwrap();
+    let out =
+        crate::util::as_nobody(&["ports", "--port", &port, "--format", "plain", "--no-header"]);
     assert_eq!(out.status.code(), Some(0));
     let line = String::from_utf8(out.stdout).unwrap();
     assert_eq!(line.split_whitespace().nth(3), Some("-"), "{line}");

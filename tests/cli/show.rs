@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::process::{Command as StdCommand, Stdio};
 
-use crate::util::{Reaped, assert_golden, binary, fixture, proctl, which};
+use crate::util::{Reaped, assert_golden, fixture, proctl, which};
 
 /// A shell with a secret in its environment, a file and a pipe open, a
 /// trapped TERM, an ignored INT and a low open-files limit.
@@ -179,18 +179,13 @@ fn sockets_of_a_process() {
 
 #[test]
 fn another_users_process_has_unreadable_sections() {
-    if !nix::unistd::geteuid().is_root() {
+    if !crate::util::is_root() {
         eprintln!("not root: cannot drop privileges for this test");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let child = start_child(dir.path());
-    let out = StdCommand::new(which("setpriv"))
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(binary())
-        .args(["show", &child.pid().to_string()])
-        .output()
-        .unwrap();
+    let out = crate::util::as_nobody(&["show", &child.pid().to_string()]);
     assert_eq!(
         out.status.code(),
         Some(0),

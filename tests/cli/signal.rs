@@ -520,10 +520,6 @@ fn reports_in_json_and_verbose_text() {
     rec.caught();
 }
 
-fn is_root() -> bool {
-    nix::unistd::geteuid().is_root()
-}
-
 #[test]
 fn pid_1_is_refused_unless_forced() {
     let (code, _, err) = run(&["kill", "1"]);
@@ -532,7 +528,7 @@ fn pid_1_is_refused_unless_forced() {
         err.contains("refused: 1 (") && err.contains("use --force"),
         "{err}"
     );
-    if !is_root() {
+    if !crate::util::is_root() {
         eprintln!("not root: the pid namespace part of this test needs root");
         return;
     }
@@ -560,18 +556,13 @@ fn pid_1_is_refused_unless_forced() {
 
 #[test]
 fn permission_denied_for_another_users_process() {
-    if !is_root() {
+    if !crate::util::is_root() {
         eprintln!("not root: cannot drop privileges for this test");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let mut rec = recorder(dir.path(), "pxsig-perm");
-    let out = StdCommand::new(which("setpriv"))
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-        .arg(binary())
-        .args(["kill", &rec.pid().to_string()])
-        .output()
-        .unwrap();
+    let out = crate::util::as_nobody(&["kill", &rec.pid().to_string()]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(

@@ -124,3 +124,18 @@ pub fn stdout_of(cmd: &mut StdCommand) -> String {
     );
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
+
+/// Whether the tests run as root (needed to drop privileges).
+pub fn is_root() -> bool {
+    nix::unistd::geteuid().is_root()
+}
+
+/// Runs proctl as the unprivileged user nobody (through setpriv).
+pub fn as_nobody(args: &[&str]) -> std::process::Output {
+    StdCommand::new(which("setpriv"))
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(binary())
+        .args(args)
+        .output()
+        .expect("run setpriv (util-linux)")
+}
