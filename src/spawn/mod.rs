@@ -84,27 +84,28 @@ impl LaunchError {
     }
 }
 
-fn is_executable(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+fn is_executable(meta: &std::fs::Metadata) -> bool {
+    meta.is_file() && meta.permissions().mode() & 0o111 != 0
 }
 
-/// Finds PROGRAM as execvp would, in the child's PATH (relative to the
-/// child's directory for names with a slash).
+/// Finds PROGRAM as execvp would, in the child's PATH (names with a slash and
+/// relative PATH entries are taken from the child's directory). One stat per
+/// candidate: this runs on every start.
 pub fn resolve_program(
     program: &OsStr,
     env: &Env,
     cwd: Option<&Path>,
 ) -> Result<PathBuf, LaunchError> {
     let name = program.to_string_lossy();
+    let in_child_dir = |path: &Path| match cwd {
+        Some(dir) if path.is_relative() => dir.join(path),
+        _ => path.to_path_buf(),
+    };
     if program.as_bytes().contains(&b'/') {
         let path = PathBuf::from(program);
-        let full = match (cwd, path.is_relative()) {
-            (Some(dir), true) => dir.join(&path),
-            _ => path.clone(),
-        };
-        return match std::fs::metadata(&full) {
+        return match std::fs::metadata(in_child_dir(&path)) {
             Err(_) => Err(LaunchError::NotFound(format!("{name}: no such file"))),
-            Ok(_) if !is_executable(&full) => Err(LaunchError::CannotExecute(format!(
+            Ok(meta) if !is_executable(&meta) => Err(LaunchError::CannotExecute(format!(
                 "{name}: permission denied"
             ))),
             Ok(_) => Ok(path),
@@ -114,21 +115,23 @@ pub fn resolve_program(
         .get(OsStr::new("PATH"))
         .cloned()
         .unwrap_or_else(|| OsString::from("/usr/local/bin:/usr/bin:/bin"));
-    let mut denied = None;
+    let mut denied = false;
     for dir in std::env::split_paths(&search) {
         let candidate = dir.join(program);
-        if is_executable(&candidate) {
+        let Ok(meta) = std::fs::metadata(in_child_dir(&candidate)) else {
+            continue;
+        };
+        if is_executable(&meta) {
             return Ok(candidate);
         }
-        if candidate.is_file() && denied.is_none() {
-            denied = Some(candidate);
-        }
+        denied |= meta.is_file();
     }
-    match denied {
-        Some(_) => Err(LaunchError::CannotExecute(format!(
+    if denied {
+        Err(LaunchError::CannotExecute(format!(
             "{name}: permission denied"
-        ))),
-        None => Err(LaunchError::NotFound(format!("{name}: command not found"))),
+        )))
+    } else {
+        Err(LaunchError::NotFound(format!("{name}: command not found")))
     }
 }
 

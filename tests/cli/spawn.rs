@@ -114,6 +114,18 @@ fn program_lookup_cwd_and_dry_run() {
     let (code, _, err) = spawn(&["-C", "/no/such/dir", "true"]);
     assert_eq!(code, 2);
     assert!(err.contains("no such directory"), "{err}");
+    // A relative PATH entry is searched from the child's directory, as execvp
+    // in the child would.
+    let here = dir.path().to_str().unwrap();
+    let (code, out, err) = spawn(&["-e", "PATH=.:/usr/bin:/bin", "-C", here, "pxhello"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(out, format!("hello from {here}\n"));
+    // Found in PATH but not executable: 126, as a shell would say.
+    let plain = dir.path().join("pxplain");
+    std::fs::write(&plain, "#!/bin/sh\n").unwrap();
+    let (code, _, err) = spawn(&["-e", &format!("PATH={path}"), "pxplain"]);
+    assert_eq!(code, 126);
+    assert_eq!(err, "proctl: pxplain: permission denied\n");
 }
 
 #[test]
