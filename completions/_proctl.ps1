@@ -41,6 +41,8 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             break
         }
         'proctl;ps' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
+            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Columns to show: comma-separated keys, KEY=Header renames (see --list-columns)')
             [CompletionResult]::new('--columns', '--columns', [CompletionResultType]::ParameterName, 'Columns to show: comma-separated keys, KEY=Header renames (see --list-columns)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Select by process id (comma-separated list)')
@@ -58,8 +60,6 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('--sample', '--sample', [CompletionResultType]::ParameterName, 'Measure %CPU over DURATION (e.g. 500ms) instead of the lifetime average')
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp')
             [CompletionResult]::new('--bsd', '--bsd', [CompletionResultType]::ParameterName, 'BSD-style option letters (from `proctl ps aux`)')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
-            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Select every process (procps -e)')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Select every process (procps -e)')
             [CompletionResult]::new('--every', '--every', [CompletionResultType]::ParameterName, 'Select every process (procps -e)')
@@ -86,13 +86,13 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             break
         }
         'proctl;pstree' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
+            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Highlight this process and its ancestors')
             [CompletionResult]::new('--highlight-pid', '--highlight-pid', [CompletionResultType]::ParameterName, 'Highlight this process and its ancestors')
             [CompletionResult]::new('--match', '--match', [CompletionResultType]::ParameterName, 'Only the branches that lead to processes matching PATTERN (a regex on the name), with everything below each match')
             [CompletionResult]::new('--depth', '--depth', [CompletionResultType]::ParameterName, 'Draw no deeper than N levels below the root')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
-            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Show command line arguments')
             [CompletionResult]::new('--arguments', '--arguments', [CompletionResultType]::ParameterName, 'Show command line arguments')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Use ASCII line drawing characters')
@@ -125,13 +125,13 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             break
         }
         'proctl;tree' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
+            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Highlight this process and its ancestors')
             [CompletionResult]::new('--highlight-pid', '--highlight-pid', [CompletionResultType]::ParameterName, 'Highlight this process and its ancestors')
             [CompletionResult]::new('--match', '--match', [CompletionResultType]::ParameterName, 'Only the branches that lead to processes matching PATTERN (a regex on the name), with everything below each match')
             [CompletionResult]::new('--depth', '--depth', [CompletionResultType]::ParameterName, 'Draw no deeper than N levels below the root')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
-            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Show command line arguments')
             [CompletionResult]::new('--arguments', '--arguments', [CompletionResultType]::ParameterName, 'Show command line arguments')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Use ASCII line drawing characters')
@@ -164,6 +164,8 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             break
         }
         'proctl;signal' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
+            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM')
             [CompletionResult]::new('--signal', '--signal', [CompletionResultType]::ParameterName, 'The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'List signal names, or translate N or NAME (kill -l 15 prints TERM)')
@@ -181,8 +183,6 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --wait: give up after DURATION (exit 1)')
             [CompletionResult]::new('--kill-after', '--kill-after', [CompletionResultType]::ParameterName, 'Send KILL to the targets still running after DURATION')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
-            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
             [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Print a table of signals: number, name, default action, description')
             [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'Print a table of signals: number, name, default action, description')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, '--name matches the whole command line')
@@ -203,6 +203,8 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             break
         }
         'proctl;kill' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
+            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM')
             [CompletionResult]::new('--signal', '--signal', [CompletionResultType]::ParameterName, 'The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM')
             [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'List signal names, or translate N or NAME (kill -l 15 prints TERM)')
@@ -220,8 +222,6 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --wait: give up after DURATION (exit 1)')
             [CompletionResult]::new('--kill-after', '--kill-after', [CompletionResultType]::ParameterName, 'Send KILL to the targets still running after DURATION')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
-            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
             [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Print a table of signals: number, name, default action, description')
             [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'Print a table of signals: number, name, default action, description')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, '--name matches the whole command line')
@@ -242,6 +242,8 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             break
         }
         'proctl;spawn' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
+            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
             [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Set KEY=VALUE (repeatable; KEY= sets an empty value)')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Set KEY=VALUE (repeatable; KEY= sets an empty value)')
             [CompletionResult]::new('--unset', '--unset', [CompletionResultType]::ParameterName, 'Remove KEY (repeatable)')
@@ -262,8 +264,6 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('--kill-after', '--kill-after', [CompletionResultType]::ParameterName, 'After the timeout signal, send KILL if still running after DURATION')
             [CompletionResult]::new('--pidfile', '--pidfile', [CompletionResultType]::ParameterName, 'With --detach: write the pid to FILE (atomically)')
             [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'After the program ends, write a JSON report to FILE (- for stdout)')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
-            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Start with an empty environment')
             [CompletionResult]::new('--clear-env', '--clear-env', [CompletionResultType]::ParameterName, 'Start with an empty environment')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the program, arguments, directory and environment changes; start nothing')
@@ -276,9 +276,9 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             break
         }
         'proctl;show' {
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
             [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'PATTERN matches the whole command line')
             [CompletionResult]::new('--full', '--full', [CompletionResultType]::ParameterName, 'PATTERN matches the whole command line')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'List the threads with their states')
@@ -290,9 +290,9 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             break
         }
         'proctl;inspect' {
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
             [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'PATTERN matches the whole command line')
             [CompletionResult]::new('--full', '--full', [CompletionResultType]::ParameterName, 'PATTERN matches the whole command line')
             [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'List the threads with their states')
@@ -304,10 +304,10 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             break
         }
         'proctl;ports' {
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Only sockets on this local port')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
             [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Only sockets on this local port')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Sockets in every state, not only listening ones')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Sockets in every state, not only listening ones')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'TCP sockets only')
@@ -321,9 +321,9 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             break
         }
         'proctl;wait' {
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after DURATION (exit 1)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
             [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after DURATION (exit 1)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say when each process exits')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say when each process exits')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

@@ -228,26 +228,26 @@ _proctl() {
             return 0
             ;;
         proctl__subcmd__ports)
-            opts="-a -t -u -h --all --tcp --udp --port --format --no-headers --no-header --color --proc-root --help"
+            opts="-a -t -u -h --color --proc-root --all --tcp --udp --port --format --no-headers --no-header --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --port)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "table plain json ndjson csv" -- "${cur}"))
-                    return 0
-                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --proc-root)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table plain json ndjson csv" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -258,12 +258,20 @@ _proctl() {
             return 0
             ;;
         proctl__subcmd__ps)
-            opts="-A -e -f -F -l -o -p -u -C -t -x -L -w -h --every --full --extra-full --long --columns --list-columns --pid --user --ppid --command --tty --state --regex --exact --kernel --threads --sort --forest --format --no-headers --no-header --sample --port --wide --bsd --color --proc-root --help"
+            opts="-A -e -f -F -l -o -p -u -C -t -x -L -w -h --color --proc-root --every --full --extra-full --long --columns --list-columns --pid --user --ppid --command --tty --state --regex --exact --kernel --threads --sort --forest --format --no-headers --no-header --sample --port --wide --bsd --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --proc-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --columns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -332,14 +340,6 @@ _proctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --proc-root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -348,12 +348,20 @@ _proctl() {
             return 0
             ;;
         proctl__subcmd__pstree)
-            opts="-a -A -U -c -g -h -H -l -n -p -s -t -T -u -f --arguments --ascii --unicode --compact-not --show-pgids --highlight-all --highlight-pid --long --numeric-sort --show-pids --show-parents --thread-names --hide-threads --uid-changes --match --full --depth --format --help --color --proc-root"
+            opts="-a -A -U -c -g -h -H -l -n -p -s -t -T -u -f --color --proc-root --arguments --ascii --unicode --compact-not --show-pgids --highlight-all --highlight-pid --long --numeric-sort --show-pids --show-parents --thread-names --hide-threads --uid-changes --match --full --depth --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --proc-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --highlight-pid)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -374,14 +382,6 @@ _proctl() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --proc-root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -390,22 +390,22 @@ _proctl() {
             return 0
             ;;
         proctl__subcmd__show)
-            opts="-f -h --full --threads --files --env --show-secrets --format --color --proc-root --help"
+            opts="-f -h --color --proc-root --full --threads --files --env --show-secrets --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
-                    return 0
-                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --proc-root)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -416,12 +416,20 @@ _proctl() {
             return 0
             ;;
         proctl__subcmd__signal)
-            opts="-s -l -L -f -x -u -P -y -v -h --signal --list-names --list --name --full --exact --user --parent --group --session --newest --oldest --older-than --port --tree --force --yes --dry-run --wait --timeout --kill-after --verbose --format --color --proc-root --help"
+            opts="-s -l -L -f -x -u -P -y -v -h --color --proc-root --signal --list-names --list --name --full --exact --user --parent --group --session --newest --oldest --older-than --port --tree --force --yes --dry-run --wait --timeout --kill-after --verbose --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --proc-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --signal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -490,14 +498,6 @@ _proctl() {
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --proc-root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -506,12 +506,20 @@ _proctl() {
             return 0
             ;;
         proctl__subcmd__spawn)
-            opts="-i -e -C -h --clear-env --env --unset --env-file --cwd --dry-run --stdin --input --stdout --stderr --prefix --tee --new-session --new-group --nice --rlimit --die-with-parent --umask --timeout --timeout-signal --kill-after --detach --pidfile --report --color --proc-root --help"
+            opts="-i -e -C -h --color --proc-root --clear-env --env --unset --env-file --cwd --dry-run --stdin --input --stdout --stderr --prefix --tee --new-session --new-group --nice --rlimit --die-with-parent --umask --timeout --timeout-signal --kill-after --detach --pidfile --report --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --proc-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -592,14 +600,6 @@ _proctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --proc-root)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -608,21 +608,21 @@ _proctl() {
             return 0
             ;;
         proctl__subcmd__wait)
-            opts="-v -h --timeout --verbose --color --proc-root --help"
+            opts="-v -h --color --proc-root --timeout --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --proc-root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -37,6 +37,8 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'proctl;ps'= {
+            cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
+            cand --proc-root 'Read process information from another /proc tree (for tests)'
             cand -o 'Columns to show: comma-separated keys, KEY=Header renames (see --list-columns)'
             cand --columns 'Columns to show: comma-separated keys, KEY=Header renames (see --list-columns)'
             cand -p 'Select by process id (comma-separated list)'
@@ -54,8 +56,6 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand --sample 'Measure %CPU over DURATION (e.g. 500ms) instead of the lifetime average'
             cand --port 'Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp'
             cand --bsd 'BSD-style option letters (from `proctl ps aux`)'
-            cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
-            cand --proc-root 'Read process information from another /proc tree (for tests)'
             cand -e 'Select every process (procps -e)'
             cand -A 'Select every process (procps -e)'
             cand --every 'Select every process (procps -e)'
@@ -81,13 +81,13 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'proctl;pstree'= {
+            cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
+            cand --proc-root 'Read process information from another /proc tree (for tests)'
             cand -H 'Highlight this process and its ancestors'
             cand --highlight-pid 'Highlight this process and its ancestors'
             cand --match 'Only the branches that lead to processes matching PATTERN (a regex on the name), with everything below each match'
             cand --depth 'Draw no deeper than N levels below the root'
             cand --format 'Output format'
-            cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
-            cand --proc-root 'Read process information from another /proc tree (for tests)'
             cand -a 'Show command line arguments'
             cand --arguments 'Show command line arguments'
             cand -A 'Use ASCII line drawing characters'
@@ -119,13 +119,13 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand --help 'Print help'
         }
         &'proctl;tree'= {
+            cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
+            cand --proc-root 'Read process information from another /proc tree (for tests)'
             cand -H 'Highlight this process and its ancestors'
             cand --highlight-pid 'Highlight this process and its ancestors'
             cand --match 'Only the branches that lead to processes matching PATTERN (a regex on the name), with everything below each match'
             cand --depth 'Draw no deeper than N levels below the root'
             cand --format 'Output format'
-            cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
-            cand --proc-root 'Read process information from another /proc tree (for tests)'
             cand -a 'Show command line arguments'
             cand --arguments 'Show command line arguments'
             cand -A 'Use ASCII line drawing characters'
@@ -157,6 +157,8 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand --help 'Print help'
         }
         &'proctl;signal'= {
+            cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
+            cand --proc-root 'Read process information from another /proc tree (for tests)'
             cand -s 'The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM'
             cand --signal 'The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM'
             cand -l 'List signal names, or translate N or NAME (kill -l 15 prints TERM)'
@@ -174,8 +176,6 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand --timeout 'With --wait: give up after DURATION (exit 1)'
             cand --kill-after 'Send KILL to the targets still running after DURATION'
             cand --format 'Report format'
-            cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
-            cand --proc-root 'Read process information from another /proc tree (for tests)'
             cand -L 'Print a table of signals: number, name, default action, description'
             cand --list 'Print a table of signals: number, name, default action, description'
             cand -f '--name matches the whole command line'
@@ -195,6 +195,8 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'proctl;kill'= {
+            cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
+            cand --proc-root 'Read process information from another /proc tree (for tests)'
             cand -s 'The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM'
             cand --signal 'The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM'
             cand -l 'List signal names, or translate N or NAME (kill -l 15 prints TERM)'
@@ -212,8 +214,6 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand --timeout 'With --wait: give up after DURATION (exit 1)'
             cand --kill-after 'Send KILL to the targets still running after DURATION'
             cand --format 'Report format'
-            cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
-            cand --proc-root 'Read process information from another /proc tree (for tests)'
             cand -L 'Print a table of signals: number, name, default action, description'
             cand --list 'Print a table of signals: number, name, default action, description'
             cand -f '--name matches the whole command line'
@@ -233,6 +233,8 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'proctl;spawn'= {
+            cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
+            cand --proc-root 'Read process information from another /proc tree (for tests)'
             cand -e 'Set KEY=VALUE (repeatable; KEY= sets an empty value)'
             cand --env 'Set KEY=VALUE (repeatable; KEY= sets an empty value)'
             cand --unset 'Remove KEY (repeatable)'
@@ -253,8 +255,6 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand --kill-after 'After the timeout signal, send KILL if still running after DURATION'
             cand --pidfile 'With --detach: write the pid to FILE (atomically)'
             cand --report 'After the program ends, write a JSON report to FILE (- for stdout)'
-            cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
-            cand --proc-root 'Read process information from another /proc tree (for tests)'
             cand -i 'Start with an empty environment'
             cand --clear-env 'Start with an empty environment'
             cand --dry-run 'Print the program, arguments, directory and environment changes; start nothing'
@@ -266,9 +266,9 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand --help 'Print help'
         }
         &'proctl;show'= {
-            cand --format 'Output format'
             cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
             cand --proc-root 'Read process information from another /proc tree (for tests)'
+            cand --format 'Output format'
             cand -f 'PATTERN matches the whole command line'
             cand --full 'PATTERN matches the whole command line'
             cand --threads 'List the threads with their states'
@@ -279,9 +279,9 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'proctl;inspect'= {
-            cand --format 'Output format'
             cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
             cand --proc-root 'Read process information from another /proc tree (for tests)'
+            cand --format 'Output format'
             cand -f 'PATTERN matches the whole command line'
             cand --full 'PATTERN matches the whole command line'
             cand --threads 'List the threads with their states'
@@ -292,10 +292,10 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'proctl;ports'= {
-            cand --port 'Only sockets on this local port'
-            cand --format 'Output format'
             cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
             cand --proc-root 'Read process information from another /proc tree (for tests)'
+            cand --port 'Only sockets on this local port'
+            cand --format 'Output format'
             cand -a 'Sockets in every state, not only listening ones'
             cand --all 'Sockets in every state, not only listening ones'
             cand -t 'TCP sockets only'
@@ -308,9 +308,9 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'proctl;wait'= {
-            cand --timeout 'Give up after DURATION (exit 1)'
             cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
             cand --proc-root 'Read process information from another /proc tree (for tests)'
+            cand --timeout 'Give up after DURATION (exit 1)'
             cand -v 'Say when each process exits'
             cand --verbose 'Say when each process exits'
             cand -h 'Print help'

@@ -41,6 +41,10 @@ complete -c proctl -n "__fish_proctl_needs_command" -f -a "inspect" -d 'Show wha
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "ports" -d 'List listening sockets (or all with --all) and the processes holding them'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "wait" -d 'Wait for processes (not only children) to exit, like pidwait'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c proctl -n "__fish_proctl_using_subcommand ps" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -s o -l columns -d 'Columns to show: comma-separated keys, KEY=Header renames (see --list-columns)' -r
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -s p -l pid -d 'Select by process id (comma-separated list)' -r
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -s u -l user -d 'Select by effective user name or id (comma-separated list)' -r
@@ -57,10 +61,6 @@ csv\t'Comma-separated values (RFC 4180)'"
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -l sample -d 'Measure %CPU over DURATION (e.g. 500ms) instead of the lifetime average' -r
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -l port -d 'Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp' -r
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -l bsd -d 'BSD-style option letters (from `proctl ps aux`)' -r
-complete -c proctl -n "__fish_proctl_using_subcommand ps" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c proctl -n "__fish_proctl_using_subcommand ps" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -s e -s A -l every -d 'Select every process (procps -e)'
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -s f -l full -d 'Full: procps full-format listing (-f), and PATTERN matches the whole command line'
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -s F -l extra-full -d 'Extra full format (procps -F)'
@@ -74,15 +74,15 @@ complete -c proctl -n "__fish_proctl_using_subcommand ps" -l forest -d 'Show the
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -l no-header -l no-headers -d 'Do not print the header line'
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -s w -l wide -d 'Wide output: do not cut lines or the table to the terminal width (procps w; ww for procps layouts)'
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c proctl -n "__fish_proctl_using_subcommand pstree" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
 complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s H -l highlight-pid -d 'Highlight this process and its ancestors' -r
 complete -c proctl -n "__fish_proctl_using_subcommand pstree" -l match -d 'Only the branches that lead to processes matching PATTERN (a regex on the name), with everything below each match' -r
 complete -c proctl -n "__fish_proctl_using_subcommand pstree" -l depth -d 'Draw no deeper than N levels below the root' -r
 complete -c proctl -n "__fish_proctl_using_subcommand pstree" -l format -d 'Output format' -r -f -a "text\t'The tree drawn as psmisc\'s pstree draws it'
 json\t'Nested JSON objects'"
-complete -c proctl -n "__fish_proctl_using_subcommand pstree" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c proctl -n "__fish_proctl_using_subcommand pstree" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
 complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s a -l arguments -d 'Show command line arguments'
 complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s A -l ascii -d 'Use ASCII line drawing characters'
 complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s U -l unicode -d 'Use Unicode line drawing characters'
@@ -98,15 +98,15 @@ complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s T -l hide-threa
 complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s u -l uid-changes -d 'Show uid transitions'
 complete -c proctl -n "__fish_proctl_using_subcommand pstree" -s f -l full -d 'With --match: match the whole command line instead of the name'
 complete -c proctl -n "__fish_proctl_using_subcommand pstree" -l help -d 'Print help'
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c proctl -n "__fish_proctl_using_subcommand tree" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
 complete -c proctl -n "__fish_proctl_using_subcommand tree" -s H -l highlight-pid -d 'Highlight this process and its ancestors' -r
 complete -c proctl -n "__fish_proctl_using_subcommand tree" -l match -d 'Only the branches that lead to processes matching PATTERN (a regex on the name), with everything below each match' -r
 complete -c proctl -n "__fish_proctl_using_subcommand tree" -l depth -d 'Draw no deeper than N levels below the root' -r
 complete -c proctl -n "__fish_proctl_using_subcommand tree" -l format -d 'Output format' -r -f -a "text\t'The tree drawn as psmisc\'s pstree draws it'
 json\t'Nested JSON objects'"
-complete -c proctl -n "__fish_proctl_using_subcommand tree" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c proctl -n "__fish_proctl_using_subcommand tree" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
 complete -c proctl -n "__fish_proctl_using_subcommand tree" -s a -l arguments -d 'Show command line arguments'
 complete -c proctl -n "__fish_proctl_using_subcommand tree" -s A -l ascii -d 'Use ASCII line drawing characters'
 complete -c proctl -n "__fish_proctl_using_subcommand tree" -s U -l unicode -d 'Use Unicode line drawing characters'
@@ -122,6 +122,10 @@ complete -c proctl -n "__fish_proctl_using_subcommand tree" -s T -l hide-threads
 complete -c proctl -n "__fish_proctl_using_subcommand tree" -s u -l uid-changes -d 'Show uid transitions'
 complete -c proctl -n "__fish_proctl_using_subcommand tree" -s f -l full -d 'With --match: match the whole command line instead of the name'
 complete -c proctl -n "__fish_proctl_using_subcommand tree" -l help -d 'Print help'
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -s s -l signal -d 'The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM' -r
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -s l -l list-names -d 'List signal names, or translate N or NAME (kill -l 15 prints TERM)' -r
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -l name -d 'Select processes whose name matches this regex' -r
@@ -136,10 +140,6 @@ complete -c proctl -n "__fish_proctl_using_subcommand signal" -l timeout -d 'Wit
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -l kill-after -d 'Send KILL to the targets still running after DURATION' -r
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -l format -d 'Report format' -r -f -a "text\t'One line a target (errors always, the rest with -v)'
 json\t'A JSON array: pid, name, signal, outcome'"
-complete -c proctl -n "__fish_proctl_using_subcommand signal" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c proctl -n "__fish_proctl_using_subcommand signal" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -s L -l list -d 'Print a table of signals: number, name, default action, description'
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -s f -l full -d '--name matches the whole command line'
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -s x -l exact -d '--name must match the whole name (or command line)'
@@ -151,6 +151,10 @@ complete -c proctl -n "__fish_proctl_using_subcommand signal" -l dry-run -d 'Sho
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -l wait -d 'Wait until every target has exited'
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -s v -l verbose -d 'Report every target, not only failures'
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -s s -l signal -d 'The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM' -r
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -s l -l list-names -d 'List signal names, or translate N or NAME (kill -l 15 prints TERM)' -r
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -l name -d 'Select processes whose name matches this regex' -r
@@ -165,10 +169,6 @@ complete -c proctl -n "__fish_proctl_using_subcommand kill" -l timeout -d 'With 
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -l kill-after -d 'Send KILL to the targets still running after DURATION' -r
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -l format -d 'Report format' -r -f -a "text\t'One line a target (errors always, the rest with -v)'
 json\t'A JSON array: pid, name, signal, outcome'"
-complete -c proctl -n "__fish_proctl_using_subcommand kill" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c proctl -n "__fish_proctl_using_subcommand kill" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -s L -l list -d 'Print a table of signals: number, name, default action, description'
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -s f -l full -d '--name matches the whole command line'
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -s x -l exact -d '--name must match the whole name (or command line)'
@@ -180,6 +180,10 @@ complete -c proctl -n "__fish_proctl_using_subcommand kill" -l dry-run -d 'Show 
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -l wait -d 'Wait until every target has exited'
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -s v -l verbose -d 'Report every target, not only failures'
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
 complete -c proctl -n "__fish_proctl_using_subcommand spawn" -s e -l env -d 'Set KEY=VALUE (repeatable; KEY= sets an empty value)' -r
 complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l unset -d 'Remove KEY (repeatable)' -r
 complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l env-file -d 'Read KEY=VALUE lines from FILE (repeatable)' -r -F
@@ -198,10 +202,6 @@ complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l timeout-signal -
 complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l kill-after -d 'After the timeout signal, send KILL if still running after DURATION' -r
 complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l pidfile -d 'With --detach: write the pid to FILE (atomically)' -r -F
 complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l report -d 'After the program ends, write a JSON report to FILE (- for stdout)' -r -F
-complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
 complete -c proctl -n "__fish_proctl_using_subcommand spawn" -s i -l clear-env -d 'Start with an empty environment'
 complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l dry-run -d 'Print the program, arguments, directory and environment changes; start nothing'
 complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l new-session -d 'Start the program in a new session (setsid)'
@@ -209,50 +209,50 @@ complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l new-group -d 'St
 complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l die-with-parent -d 'Kill the program if proctl dies'
 complete -c proctl -n "__fish_proctl_using_subcommand spawn" -l detach -d 'Start in the background (new session, stdin null), print the pid, exit 0'
 complete -c proctl -n "__fish_proctl_using_subcommand spawn" -s h -l help -d 'Print help'
-complete -c proctl -n "__fish_proctl_using_subcommand show" -l format -d 'Output format' -r -f -a "text\t'The tree drawn as psmisc\'s pstree draws it'
-json\t'Nested JSON objects'"
 complete -c proctl -n "__fish_proctl_using_subcommand show" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c proctl -n "__fish_proctl_using_subcommand show" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
+complete -c proctl -n "__fish_proctl_using_subcommand show" -l format -d 'Output format' -r -f -a "text\t'The tree drawn as psmisc\'s pstree draws it'
+json\t'Nested JSON objects'"
 complete -c proctl -n "__fish_proctl_using_subcommand show" -s f -l full -d 'PATTERN matches the whole command line'
 complete -c proctl -n "__fish_proctl_using_subcommand show" -l threads -d 'List the threads with their states'
 complete -c proctl -n "__fish_proctl_using_subcommand show" -l files -d 'List the open file descriptors'
 complete -c proctl -n "__fish_proctl_using_subcommand show" -l env -d 'List the environment variables'
 complete -c proctl -n "__fish_proctl_using_subcommand show" -l show-secrets -d 'Do not mask values of secret-looking variables (*TOKEN*, *SECRET*, *PASSWORD*, *KEY*, ...)'
 complete -c proctl -n "__fish_proctl_using_subcommand show" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c proctl -n "__fish_proctl_using_subcommand inspect" -l format -d 'Output format' -r -f -a "text\t'The tree drawn as psmisc\'s pstree draws it'
-json\t'Nested JSON objects'"
 complete -c proctl -n "__fish_proctl_using_subcommand inspect" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c proctl -n "__fish_proctl_using_subcommand inspect" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
+complete -c proctl -n "__fish_proctl_using_subcommand inspect" -l format -d 'Output format' -r -f -a "text\t'The tree drawn as psmisc\'s pstree draws it'
+json\t'Nested JSON objects'"
 complete -c proctl -n "__fish_proctl_using_subcommand inspect" -s f -l full -d 'PATTERN matches the whole command line'
 complete -c proctl -n "__fish_proctl_using_subcommand inspect" -l threads -d 'List the threads with their states'
 complete -c proctl -n "__fish_proctl_using_subcommand inspect" -l files -d 'List the open file descriptors'
 complete -c proctl -n "__fish_proctl_using_subcommand inspect" -l env -d 'List the environment variables'
 complete -c proctl -n "__fish_proctl_using_subcommand inspect" -l show-secrets -d 'Do not mask values of secret-looking variables (*TOKEN*, *SECRET*, *PASSWORD*, *KEY*, ...)'
 complete -c proctl -n "__fish_proctl_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c proctl -n "__fish_proctl_using_subcommand ports" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c proctl -n "__fish_proctl_using_subcommand ports" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
 complete -c proctl -n "__fish_proctl_using_subcommand ports" -l port -d 'Only sockets on this local port' -r
 complete -c proctl -n "__fish_proctl_using_subcommand ports" -l format -d 'Output format' -r -f -a "table\t'A table: colored and fitted to the width on a terminal'
 plain\t'Space-aligned text, no colors, nothing cut'
 json\t'A JSON array of objects with typed fields'
 ndjson\t'One JSON object a line'
 csv\t'Comma-separated values (RFC 4180)'"
-complete -c proctl -n "__fish_proctl_using_subcommand ports" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c proctl -n "__fish_proctl_using_subcommand ports" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
 complete -c proctl -n "__fish_proctl_using_subcommand ports" -s a -l all -d 'Sockets in every state, not only listening ones'
 complete -c proctl -n "__fish_proctl_using_subcommand ports" -s t -l tcp -d 'TCP sockets only'
 complete -c proctl -n "__fish_proctl_using_subcommand ports" -s u -l udp -d 'UDP sockets only'
 complete -c proctl -n "__fish_proctl_using_subcommand ports" -l no-header -l no-headers -d 'Do not print the header line'
 complete -c proctl -n "__fish_proctl_using_subcommand ports" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c proctl -n "__fish_proctl_using_subcommand wait" -l timeout -d 'Give up after DURATION (exit 1)' -r
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -l timeout -d 'Give up after DURATION (exit 1)' -r
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -s v -l verbose -d 'Say when each process exits'
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -s h -l help -d 'Print help'
 complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports wait help" -f -a "ps" -d 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 /// The top-level command line.
 #[derive(Debug, Parser)]
@@ -34,6 +34,36 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// A subcommand's arguments, added to its `clap::Command` only when that
+/// subcommand is parsed or documented (`Command::defer`), so that starting
+/// `proctl spawn` does not build the options of every other subcommand.
+#[derive(Debug)]
+pub struct Deferred<T>(pub T);
+
+impl<T: Args> Args for Deferred<T> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_args)
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_args_for_update)
+    }
+
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
+}
+
+impl<T: FromArgMatches> FromArgMatches for Deferred<T> {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(matches).map(Deferred)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+}
+
 /// When to color output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorWhen {
@@ -52,14 +82,14 @@ pub enum Command {
 Selectors combine: a process must match all of them.\n\
 Exit status: 0 when something was listed, 1 when a selection matched nothing, 2 on bad usage."
     )]
-    Ps(PsArgs),
+    Ps(Deferred<PsArgs>),
     /// Show the process tree (a psmisc `pstree` replacement).
     #[command(
         visible_alias = "tree",
         disable_help_flag = true,
         after_help = "Exit status: 0 success, 1 when PID, USER or --match finds nothing, 2 on bad usage."
     )]
-    Pstree(PstreeArgs),
+    Pstree(Deferred<PstreeArgs>),
     /// Send a signal to processes, safely: by pid, group, pattern, user or subtree.
     #[command(
         visible_alias = "kill",
@@ -70,7 +100,7 @@ The kill forms work too: proctl kill -9 PID, proctl kill -TERM PID, proctl kill 
 Exit status: 0 when every target got the signal (and exited, with --wait), 1 when any \
 failed or nothing matched, 2 on bad usage."
     )]
-    Signal(SignalArgs),
+    Signal(Deferred<SignalArgs>),
     /// Launch a program with its own environment and wired streams, forward
     /// signals to it, and report how it ended.
     #[command(
@@ -78,22 +108,22 @@ failed or nothing matched, 2 on bad usage."
 --timeout fired; 125 when proctl itself failed; 126 when PROGRAM could not be executed; 127 when \
 it was not found; 2 on bad usage."
     )]
-    Spawn(SpawnArgs),
+    Spawn(Deferred<SpawnArgs>),
     /// Show what a process holds: identity, command, scheduling, CPU,
     /// memory, I/O, open files, sockets, environment, limits, signals.
     #[command(
         visible_alias = "inspect",
         after_help = "Exit status: 0 success, 1 when nothing matches, 2 on bad usage."
     )]
-    Show(ShowArgs),
+    Show(Deferred<ShowArgs>),
     /// List listening sockets (or all with --all) and the processes holding them.
     #[command(after_help = "Exit status: 0 success, 1 when --port finds nothing, 2 on bad usage.")]
-    Ports(PortsArgs),
+    Ports(Deferred<PortsArgs>),
     /// Wait for processes (not only children) to exit, like pidwait.
     #[command(
         after_help = "Exit status: 0 when all exited, 1 on timeout or when a PID does not exist."
     )]
-    Wait(WaitArgs),
+    Wait(Deferred<WaitArgs>),
 }
 
 /// Output formats for signal reports.
@@ -105,7 +135,7 @@ pub enum ReportFormat {
     Json,
 }
 
-/// Options of `proctl signal` / `proctl kill`.
+// Options of `proctl signal` / `proctl kill`.
 #[derive(Debug, Args)]
 pub struct SignalArgs {
     /// Processes to signal: PID, -PGID (a process group) or PID@TICKS.
@@ -205,7 +235,7 @@ pub struct SignalArgs {
     pub format: ReportFormat,
 }
 
-/// Options of `proctl spawn`.
+// Options of `proctl spawn`.
 #[derive(Debug, Args)]
 pub struct SpawnArgs {
     /// Start with an empty environment.
@@ -315,7 +345,7 @@ pub struct SpawnArgs {
     pub command: Vec<std::ffi::OsString>,
 }
 
-/// Options of `proctl show`.
+// Options of `proctl show`.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// A pid, or a pattern matched against process names (every match is shown).
@@ -347,7 +377,7 @@ pub struct ShowArgs {
     pub format: TreeFormat,
 }
 
-/// Options of `proctl ports`.
+// Options of `proctl ports`.
 #[derive(Debug, Args)]
 pub struct PortsArgs {
     /// Sockets in every state, not only listening ones.
@@ -375,7 +405,7 @@ pub struct PortsArgs {
     pub no_header: bool,
 }
 
-/// Options of `proctl wait`.
+// Options of `proctl wait`.
 #[derive(Debug, Args)]
 pub struct WaitArgs {
     /// The processes to wait for.
@@ -400,7 +430,7 @@ pub enum TreeFormat {
     Json,
 }
 
-/// Options of `proctl pstree` (psmisc's letters and meanings, plus extras).
+// Options of `proctl pstree` (psmisc's letters and meanings, plus extras).
 #[derive(Debug, Args)]
 pub struct PstreeArgs {
     /// Start at this PID, or show every tree whose root belongs to USER.
@@ -500,7 +530,7 @@ pub enum OutputFormat {
     Csv,
 }
 
-/// Options of `proctl ps`.
+// Options of `proctl ps`.
 #[derive(Debug, Args)]
 pub struct PsArgs {
     /// Only processes whose name contains PATTERN (see --regex, --exact, --full).

@@ -61,22 +61,22 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit, Error> {
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
     let exit = match cli.command {
-        Command::Ps(args) => {
+        Command::Ps(cli::Deferred(args)) => {
             let config = cmd::ps::PsConfig::from_args(&args, &term, theme)?;
             cmd::ps::run(&config, &source, &mut out)?
         }
-        Command::Pstree(args) => {
+        Command::Pstree(cli::Deferred(args)) => {
             let never = cli.color == cli::ColorWhen::Never;
             let config = cmd::pstree::PstreeConfig::from_args(&args, &term, theme, never)?;
             cmd::pstree::run(&config, &source, &mut out)?
         }
-        Command::Signal(args) => {
+        Command::Signal(cli::Deferred(args)) => {
             let mode = cmd::signal::SignalMode::from_args(&args)?;
             let exit = cmd::signal::run(&mode, &source, &mut out)?;
             out.flush()?;
             exit
         }
-        Command::Spawn(args) => {
+        Command::Spawn(cli::Deferred(args)) => {
             let ops = matches
                 .subcommand_matches("spawn")
                 .map(|m| cli::values_in_order(m, &["env", "unset", "env_file"]))
@@ -87,15 +87,15 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit, Error> {
             out.flush()?;
             exit?
         }
-        Command::Show(args) => {
+        Command::Show(cli::Deferred(args)) => {
             let config = cmd::show::ShowConfig::from_args(&args, theme)?;
             cmd::show::run(&config, &source, &mut out)?
         }
-        Command::Ports(args) => {
+        Command::Ports(cli::Deferred(args)) => {
             let config = cmd::ports::PortsConfig::from_args(&args, &term, theme)?;
             cmd::ports::run(&config, &source, &mut out)?
         }
-        Command::Wait(args) => {
+        Command::Wait(cli::Deferred(args)) => {
             let config = cmd::wait::WaitConfig::from_args(&args)?;
             cmd::wait::run(&config, &source, &mut out)?
         }
