@@ -12,12 +12,12 @@ pub mod render;
 pub mod select;
 pub mod signal;
 pub mod spawn;
+pub mod startup;
 pub mod terminal;
 
 use std::ffi::OsString;
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
 use crate::error::{Error, Exit};
@@ -27,7 +27,7 @@ use crate::terminal::Terminal;
 
 /// Runs proctl with these arguments and returns the exit status; errors are
 /// printed as one `proctl: ...` line.
-pub fn main_with_args(args: Vec<OsString>) -> ExitCode {
+pub fn main_with_args(args: Vec<OsString>) -> Exit {
     let args = rewrite_args(args);
     let parsed = cli::command()
         .try_get_matches_from(args)
@@ -37,19 +37,19 @@ pub fn main_with_args(args: Vec<OsString>) -> ExitCode {
         Err(e) if !e.use_stderr() => {
             // --help and --version.
             let _ = e.print();
-            return Exit::Success.into();
+            return Exit::Success;
         }
         Err(e) => {
             eprintln!("proctl: {}", one_line(&e));
-            return Exit::Usage.into();
+            return Exit::Usage;
         }
     };
     match run(cli, &matches) {
-        Ok(exit) => exit.into(),
-        Err(e) if e.is_broken_pipe() => Exit::Success.into(),
+        Ok(exit) => exit,
+        Err(e) if e.is_broken_pipe() => Exit::Success,
         Err(e) => {
             eprintln!("proctl: {e}");
-            e.exit().into()
+            e.exit()
         }
     }
 }

@@ -129,6 +129,36 @@ fn program_lookup_cwd_and_dry_run() {
 }
 
 #[test]
+fn closed_standard_streams_and_sigpipe() {
+    // Started with stdin closed, proctl must not let the file it opens for
+    // --stdout take descriptor 0 and become the child's stdin.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("out.txt");
+    let out = StdCommand::new("sh")
+        .arg("-c")
+        .arg(r#"exec 0<&-; exec "$0" spawn --stdout "$1" -- sh -c 'cat; echo done'"#)
+        .arg(binary())
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "done\n");
+    // proctl ignores SIGPIPE (a closed pipe is an error it handles), but its
+    // child starts with SIGPIPE at the default: `yes` dies quietly.
+    for attrs in [&[][..], &["--new-group"]] {
+        let mut args = attrs.to_vec();
+        args.extend(["sh", "-c", "yes | head -n 1"]);
+        let (code, out, err) = spawn(&args);
+        assert_eq!(
+            (code, out.as_str(), err.as_str()),
+            (0, "y\n", ""),
+            "{attrs:?}"
+        );
+    }
+}
+
+#[test]
 fn exit_statuses() {
     assert_eq!(spawn(&["sh", "-c", "exit 7"]).0, 7);
     let (code, _, err) = spawn(&["sh", "-c", "kill -USR1 $$"]);
