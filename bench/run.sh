@@ -109,7 +109,7 @@ DATA="$OUT/lines.txt"
 python3 -c 'import sys
 line = b"a line of text that is about sixty characters long, give or take\n"
 sys.stdout.buffer.write(line * (64 * 1024 * 1024 // len(line)))' > "$DATA"
-hyperfine -N --warmup 20 --min-runs 200 --export-json "$OUT/spawn.json" --output null \
+hyperfine -N --warmup 50 --runs 1000 --export-json "$OUT/spawn.json" --output null \
   "env true" "$P spawn -- true" >/dev/null
 hyperfine --warmup 2 --min-runs 10 --export-json "$OUT/prefix.json" --output null \
   "cat $DATA | cat" "cat $DATA | $P spawn --prefix -- cat" >/dev/null
