@@ -37,6 +37,10 @@ pub struct Cli {
 /// A subcommand's arguments, added to its `clap::Command` only when that
 /// subcommand is parsed or documented (`Command::defer`), so that starting
 /// `proctl spawn` does not build the options of every other subcommand.
+///
+/// The `Args` structs have plain comments, not doc comments: a doc comment
+/// would become the subcommand's description when the deferred options are
+/// added, replacing the one written on the `Command` variant.
 #[derive(Debug)]
 pub struct Deferred<T>(pub T);
 
@@ -59,8 +63,16 @@ impl<T: FromArgMatches> FromArgMatches for Deferred<T> {
         T::from_arg_matches(matches).map(Deferred)
     }
 
+    fn from_arg_matches_mut(matches: &mut ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(matches).map(Deferred)
+    }
+
     fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
         self.0.update_from_arg_matches(matches)
+    }
+
+    fn update_from_arg_matches_mut(&mut self, matches: &mut ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(matches)
     }
 }
 
