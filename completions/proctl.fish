@@ -127,25 +127,36 @@ always\t''
 never\t''"
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -s s -l signal -d 'The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM' -r
-complete -c proctl -n "__fish_proctl_using_subcommand signal" -s l -l list-names -d 'List signal names, or translate N or NAME (kill -l 15 prints TERM)' -r
-complete -c proctl -n "__fish_proctl_using_subcommand signal" -l name -d 'Select processes whose name matches this regex' -r
-complete -c proctl -n "__fish_proctl_using_subcommand signal" -s u -l user -d 'Select processes of this effective user (name or uid)' -r
-complete -c proctl -n "__fish_proctl_using_subcommand signal" -s P -l parent -d 'Select children of this pid' -r
-complete -c proctl -n "__fish_proctl_using_subcommand signal" -l group -d 'Select members of this process group' -r
-complete -c proctl -n "__fish_proctl_using_subcommand signal" -l session -d 'Select members of this session' -r
-complete -c proctl -n "__fish_proctl_using_subcommand signal" -l older-than -d 'Select processes older than DURATION' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -s n -d 'The signal by number (kill -n 9)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -s q -l queue -d 'Send the signal with this integer value (sigqueue(3))' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -s l -l list-names -d 'List signal names, or translate each N or NAME (kill -l 15 prints TERM; 143 names 128+N)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l name -d 'Select processes whose name matches this regex (pgrep\'s PATTERN)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -s u -l user -d 'Select processes of these effective users (names or uids, comma-separated)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -s U -l real-user -d 'Select processes of these real users' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -s G -l real-group -d 'Select processes of these real groups (names or gids)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -s P -l parent -d 'Select children of these pids' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -s g -l pgroup -d 'Select members of these process groups' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l group -d 'Removed: it meant --pgroup, but pgrep\'s --group is the real group' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l session -d 'Select members of these sessions' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -s t -l terminal -d 'Select processes on these terminals (pts/0, tty1)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -s r -l runstates -d 'Select processes in these states (R, S, D, Z, T, t, I; comma-separated or run together)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -s F -l pidfile -d 'Select the pids listed in FILE (the first word of each line)' -r -F
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -l port -d 'Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp' -r
-complete -c proctl -n "__fish_proctl_using_subcommand signal" -l tree -d 'Signal PID and all its descendants, stopped first so none escapes' -r
-complete -c proctl -n "__fish_proctl_using_subcommand signal" -l timeout -d 'With --wait: give up after DURATION (exit 1)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l older-than -d 'Select processes older than DURATION' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l younger-than -d 'Select processes younger than DURATION' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l tree -d 'Signal PID and all its descendants; none escapes by forking' -r
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l timeout -d 'With --wait: give up after DURATION in all (exit 1)' -r
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -l kill-after -d 'Send KILL to the targets still running after DURATION' -r
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -l format -d 'Report format' -r -f -a "text\t'One line a target (errors always, the rest with -v)'
 json\t'A JSON array: pid, name, signal, outcome'"
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -s L -l list -d 'Print a table of signals: number, name, default action, description'
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -s f -l full -d '--name matches the whole command line'
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -s x -l exact -d '--name must match the whole name (or command line)'
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -s i -l ignore-case -d '--name ignores case'
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l inverse -d 'Select the processes that do NOT match the other selectors'
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -l newest -d 'Of the selected processes, only the newest'
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -l oldest -d 'Of the selected processes, only the oldest'
-complete -c proctl -n "__fish_proctl_using_subcommand signal" -l force -d 'Allow pid 1, 0, -1 and proctl\'s own pid'
+complete -c proctl -n "__fish_proctl_using_subcommand signal" -l force -d 'Allow pid 1, -1 (every process) and proctl\'s own pid'
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -s y -l yes -d 'Do not ask before signalling several processes'
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -l dry-run -d 'Show what would be signalled; send nothing'
 complete -c proctl -n "__fish_proctl_using_subcommand signal" -l wait -d 'Wait until every target has exited'
@@ -156,25 +167,36 @@ always\t''
 never\t''"
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -s s -l signal -d 'The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM' -r
-complete -c proctl -n "__fish_proctl_using_subcommand kill" -s l -l list-names -d 'List signal names, or translate N or NAME (kill -l 15 prints TERM)' -r
-complete -c proctl -n "__fish_proctl_using_subcommand kill" -l name -d 'Select processes whose name matches this regex' -r
-complete -c proctl -n "__fish_proctl_using_subcommand kill" -s u -l user -d 'Select processes of this effective user (name or uid)' -r
-complete -c proctl -n "__fish_proctl_using_subcommand kill" -s P -l parent -d 'Select children of this pid' -r
-complete -c proctl -n "__fish_proctl_using_subcommand kill" -l group -d 'Select members of this process group' -r
-complete -c proctl -n "__fish_proctl_using_subcommand kill" -l session -d 'Select members of this session' -r
-complete -c proctl -n "__fish_proctl_using_subcommand kill" -l older-than -d 'Select processes older than DURATION' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -s n -d 'The signal by number (kill -n 9)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -s q -l queue -d 'Send the signal with this integer value (sigqueue(3))' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -s l -l list-names -d 'List signal names, or translate each N or NAME (kill -l 15 prints TERM; 143 names 128+N)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l name -d 'Select processes whose name matches this regex (pgrep\'s PATTERN)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -s u -l user -d 'Select processes of these effective users (names or uids, comma-separated)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -s U -l real-user -d 'Select processes of these real users' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -s G -l real-group -d 'Select processes of these real groups (names or gids)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -s P -l parent -d 'Select children of these pids' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -s g -l pgroup -d 'Select members of these process groups' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l group -d 'Removed: it meant --pgroup, but pgrep\'s --group is the real group' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l session -d 'Select members of these sessions' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -s t -l terminal -d 'Select processes on these terminals (pts/0, tty1)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -s r -l runstates -d 'Select processes in these states (R, S, D, Z, T, t, I; comma-separated or run together)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -s F -l pidfile -d 'Select the pids listed in FILE (the first word of each line)' -r -F
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -l port -d 'Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp' -r
-complete -c proctl -n "__fish_proctl_using_subcommand kill" -l tree -d 'Signal PID and all its descendants, stopped first so none escapes' -r
-complete -c proctl -n "__fish_proctl_using_subcommand kill" -l timeout -d 'With --wait: give up after DURATION (exit 1)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l older-than -d 'Select processes older than DURATION' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l younger-than -d 'Select processes younger than DURATION' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l tree -d 'Signal PID and all its descendants; none escapes by forking' -r
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l timeout -d 'With --wait: give up after DURATION in all (exit 1)' -r
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -l kill-after -d 'Send KILL to the targets still running after DURATION' -r
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -l format -d 'Report format' -r -f -a "text\t'One line a target (errors always, the rest with -v)'
 json\t'A JSON array: pid, name, signal, outcome'"
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -s L -l list -d 'Print a table of signals: number, name, default action, description'
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -s f -l full -d '--name matches the whole command line'
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -s x -l exact -d '--name must match the whole name (or command line)'
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -s i -l ignore-case -d '--name ignores case'
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l inverse -d 'Select the processes that do NOT match the other selectors'
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -l newest -d 'Of the selected processes, only the newest'
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -l oldest -d 'Of the selected processes, only the oldest'
-complete -c proctl -n "__fish_proctl_using_subcommand kill" -l force -d 'Allow pid 1, 0, -1 and proctl\'s own pid'
+complete -c proctl -n "__fish_proctl_using_subcommand kill" -l force -d 'Allow pid 1, -1 (every process) and proctl\'s own pid'
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -s y -l yes -d 'Do not ask before signalling several processes'
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -l dry-run -d 'Show what would be signalled; send nothing'
 complete -c proctl -n "__fish_proctl_using_subcommand kill" -l wait -d 'Wait until every target has exited'
@@ -252,7 +274,27 @@ complete -c proctl -n "__fish_proctl_using_subcommand wait" -l color -d 'When to
 always\t''
 never\t''"
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -l name -d 'Select processes whose name matches this regex (pgrep\'s PATTERN)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -s u -l user -d 'Select processes of these effective users (names or uids, comma-separated)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -s U -l real-user -d 'Select processes of these real users' -r
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -s G -l real-group -d 'Select processes of these real groups (names or gids)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -s P -l parent -d 'Select children of these pids' -r
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -s g -l pgroup -d 'Select members of these process groups' -r
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -l group -d 'Removed: it meant --pgroup, but pgrep\'s --group is the real group' -r
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -l session -d 'Select members of these sessions' -r
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -s t -l terminal -d 'Select processes on these terminals (pts/0, tty1)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -s r -l runstates -d 'Select processes in these states (R, S, D, Z, T, t, I; comma-separated or run together)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -s F -l pidfile -d 'Select the pids listed in FILE (the first word of each line)' -r -F
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -l port -d 'Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp' -r
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -l older-than -d 'Select processes older than DURATION' -r
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -l younger-than -d 'Select processes younger than DURATION' -r
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -l timeout -d 'Give up after DURATION (exit 1)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -s f -l full -d '--name matches the whole command line'
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -s x -l exact -d '--name must match the whole name (or command line)'
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -s i -l ignore-case -d '--name ignores case'
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -l inverse -d 'Select the processes that do NOT match the other selectors'
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -l newest -d 'Of the selected processes, only the newest'
+complete -c proctl -n "__fish_proctl_using_subcommand wait" -l oldest -d 'Of the selected processes, only the oldest'
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -s v -l verbose -d 'Say when each process exits'
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -s h -l help -d 'Print help'
 complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports wait help" -f -a "ps" -d 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'

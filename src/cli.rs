@@ -147,26 +147,12 @@ pub enum ReportFormat {
     Json,
 }
 
-// Options of `proctl signal` / `proctl kill`.
-#[derive(Debug, Args)]
-pub struct SignalArgs {
-    /// Processes to signal: PID, -PGID (a process group) or PID@TICKS.
-    #[arg(value_name = "TARGET", allow_negative_numbers = true)]
-    pub targets: Vec<String>,
-
-    /// The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM.
-    #[arg(short = 's', long = "signal", value_name = "SIG")]
-    pub signal: Option<String>,
-
-    /// List signal names, or translate N or NAME (kill -l 15 prints TERM).
-    #[arg(short = 'l', long = "list-names", value_name = "N|NAME", num_args = 0..=1)]
-    pub list_names: Option<Option<String>>,
-
-    /// Print a table of signals: number, name, default action, description.
-    #[arg(short = 'L', long = "list")]
-    pub list: bool,
-
-    /// Select processes whose name matches this regex.
+// pgrep-style selectors, shared by `proctl signal` and `proctl wait`: a
+// process must meet every selector given; a comma list means any of its
+// values.
+#[derive(Debug, Args, Default)]
+pub struct SelectorArgs {
+    /// Select processes whose name matches this regex (pgrep's PATTERN).
     #[arg(long = "name", value_name = "PATTERN")]
     pub name: Option<String>,
 
@@ -178,21 +164,65 @@ pub struct SignalArgs {
     #[arg(short = 'x', long = "exact")]
     pub exact: bool,
 
-    /// Select processes of this effective user (name or uid).
-    #[arg(short = 'u', long = "user", value_name = "USER")]
+    /// --name ignores case.
+    #[arg(short = 'i', long = "ignore-case")]
+    pub ignore_case: bool,
+
+    /// Select processes of these effective users (names or uids, comma-separated).
+    #[arg(short = 'u', long = "user", value_name = "USER,...")]
     pub user: Option<String>,
 
-    /// Select children of this pid.
-    #[arg(short = 'P', long = "parent", value_name = "PID")]
+    /// Select processes of these real users.
+    #[arg(short = 'U', long = "real-user", value_name = "USER,...")]
+    pub real_user: Option<String>,
+
+    /// Select processes of these real groups (names or gids).
+    #[arg(short = 'G', long = "real-group", value_name = "GROUP,...")]
+    pub real_group: Option<String>,
+
+    /// Select children of these pids.
+    #[arg(short = 'P', long = "parent", value_name = "PPID,...")]
     pub parent: Option<String>,
 
-    /// Select members of this process group.
-    #[arg(long = "group", value_name = "PGID")]
+    /// Select members of these process groups.
+    #[arg(short = 'g', long = "pgroup", value_name = "PGID,...")]
+    pub pgroup: Option<String>,
+
+    /// Removed: it meant --pgroup, but pgrep's --group is the real group.
+    #[arg(long = "group", hide = true, value_name = "PGID")]
     pub group: Option<String>,
 
-    /// Select members of this session.
-    #[arg(long = "session", value_name = "SID")]
+    /// Select members of these sessions.
+    #[arg(long = "session", value_name = "SID,...")]
     pub session: Option<String>,
+
+    /// Select processes on these terminals (pts/0, tty1).
+    #[arg(short = 't', long = "terminal", value_name = "TTY,...")]
+    pub terminal: Option<String>,
+
+    /// Select processes in these states (R, S, D, Z, T, t, I; comma-separated or run together).
+    #[arg(short = 'r', long = "runstates", value_name = "STATES")]
+    pub runstates: Option<String>,
+
+    /// Select the pids listed in FILE (the first word of each line).
+    #[arg(short = 'F', long = "pidfile", value_name = "FILE")]
+    pub pidfile: Option<PathBuf>,
+
+    /// Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp.
+    #[arg(long = "port", value_name = "PORT")]
+    pub port: Option<String>,
+
+    /// Select processes older than DURATION.
+    #[arg(long = "older-than", value_name = "DURATION")]
+    pub older_than: Option<String>,
+
+    /// Select processes younger than DURATION.
+    #[arg(long = "younger-than", value_name = "DURATION")]
+    pub younger_than: Option<String>,
+
+    /// Select the processes that do NOT match the other selectors.
+    #[arg(long = "inverse")]
+    pub inverse: bool,
 
     /// Of the selected processes, only the newest.
     #[arg(long, conflicts_with = "oldest")]
@@ -201,20 +231,45 @@ pub struct SignalArgs {
     /// Of the selected processes, only the oldest.
     #[arg(long)]
     pub oldest: bool,
+}
 
-    /// Select processes older than DURATION.
-    #[arg(long = "older-than", value_name = "DURATION")]
-    pub older_than: Option<String>,
+// Options of `proctl signal` / `proctl kill`.
+#[derive(Debug, Args)]
+pub struct SignalArgs {
+    /// Processes to signal: PID (a thread id signals its process), -PGID (a
+    /// process group, after the first target or after --), 0 (proctl's own
+    /// group) or PID@TICKS.
+    #[arg(value_name = "TARGET", allow_negative_numbers = true)]
+    pub targets: Vec<String>,
 
-    /// Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp.
-    #[arg(long = "port", value_name = "PORT")]
-    pub port: Option<String>,
+    /// The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM.
+    #[arg(short = 's', long = "signal", value_name = "SIG")]
+    pub signal: Option<String>,
 
-    /// Signal PID and all its descendants, stopped first so none escapes.
+    /// The signal by number (kill -n 9).
+    #[arg(short = 'n', value_name = "NUM", conflicts_with = "signal")]
+    pub signal_number: Option<String>,
+
+    /// Send the signal with this integer value (sigqueue(3)).
+    #[arg(short = 'q', long = "queue", value_name = "VALUE")]
+    pub queue: Option<String>,
+
+    /// List signal names, or translate each N or NAME (kill -l 15 prints TERM; 143 names 128+N).
+    #[arg(short = 'l', long = "list-names", value_name = "N|NAME", num_args = 0..)]
+    pub list_names: Option<Vec<String>>,
+
+    /// Print a table of signals: number, name, default action, description.
+    #[arg(short = 'L', long = "list")]
+    pub list: bool,
+
+    #[command(flatten)]
+    pub select: SelectorArgs,
+
+    /// Signal PID and all its descendants; none escapes by forking.
     #[arg(long = "tree", value_name = "PID")]
     pub tree: Option<String>,
 
-    /// Allow pid 1, 0, -1 and proctl's own pid.
+    /// Allow pid 1, -1 (every process) and proctl's own pid.
     #[arg(long)]
     pub force: bool,
 
@@ -230,8 +285,8 @@ pub struct SignalArgs {
     #[arg(long)]
     pub wait: bool,
 
-    /// With --wait: give up after DURATION (exit 1).
-    #[arg(long, value_name = "DURATION", requires = "wait")]
+    /// With --wait: give up after DURATION in all (exit 1).
+    #[arg(long, value_name = "DURATION")]
     pub timeout: Option<String>,
 
     /// Send KILL to the targets still running after DURATION.
@@ -420,9 +475,12 @@ pub struct PortsArgs {
 // Options of `proctl wait`.
 #[derive(Debug, Args)]
 pub struct WaitArgs {
-    /// The processes to wait for.
-    #[arg(value_name = "PID", required = true)]
+    /// The processes to wait for: PID or PID@TICKS.
+    #[arg(value_name = "PID")]
     pub pids: Vec<String>,
+
+    #[command(flatten)]
+    pub select: SelectorArgs,
 
     /// Give up after DURATION (exit 1).
     #[arg(long, value_name = "DURATION")]

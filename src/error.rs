@@ -76,6 +76,14 @@ impl From<io::Error> for Error {
     }
 }
 
+/// Prints one `proctl: ...` line on stderr. A stderr that is closed, full
+/// or a broken pipe loses the line; it never ends proctl (`eprintln!`
+/// would panic).
+pub fn warn(msg: impl fmt::Display) {
+    use std::io::Write;
+    let _ = writeln!(io::stderr().lock(), "proctl: {msg}");
+}
+
 /// Result with proctl's error.
 pub type Result<T> = std::result::Result<T, Error>;
 

@@ -13,6 +13,7 @@ pub mod select;
 pub mod signal;
 pub mod spawn;
 pub mod startup;
+pub mod targets;
 pub mod terminal;
 
 use std::ffi::OsString;
@@ -28,7 +29,13 @@ use crate::terminal::Terminal;
 /// Runs proctl with these arguments and returns the exit status; errors are
 /// printed as one `proctl: ...` line.
 pub fn main_with_args(args: Vec<OsString>) -> Exit {
-    let args = rewrite_args(args);
+    let args = match rewrite_args(args) {
+        Ok(args) => args,
+        Err(e) => {
+            error::warn(&e);
+            return e.exit();
+        }
+    };
     let parsed = cli::command()
         .try_get_matches_from(args)
         .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m).map(|c| (c, m)));
@@ -118,9 +125,10 @@ fn one_line(e: &clap::Error) -> String {
     }
 }
 
-/// Multi-call (a link named `ps` runs `proctl ps`) and procps's BSD-style
-/// options (`ps aux`): both become ordinary clap arguments here.
-pub fn rewrite_args(mut args: Vec<OsString>) -> Vec<OsString> {
+/// Multi-call (a link named `ps` runs `proctl ps`), procps's BSD-style
+/// options (`ps aux`) and kill's `-SIG`: all become ordinary clap
+/// arguments here. An ambiguous or invalid signal is an error.
+pub fn rewrite_args(mut args: Vec<OsString>) -> Result<Vec<OsString>, Error> {
     let invoked = args
         .first()
         .and_then(|a| Path::new(a).file_name())
@@ -131,17 +139,13 @@ pub fn rewrite_args(mut args: Vec<OsString>) -> Vec<OsString> {
         args.insert(1, OsString::from(invoked));
     }
     let Some(sub) = subcommand_position(&args) else {
-        return args;
+        return Ok(args);
     };
     if args[sub] == "signal" || args[sub] == "kill" {
-        // kill(1)'s signal comes first; proctl's own switches may precede it.
-        let at = (sub + 1..args.len()).find(|&i| !args[i].to_str().is_some_and(is_signal_switch));
-        if let Some(i) = at
-            && let Some(spec) = args[i].to_str().and_then(kill_style_signal)
-        {
-            args[i] = OsString::from(format!("--signal={spec}"));
-        }
-        return args;
+        let rest = signal::grammar::normalize(&args[sub + 1..])?;
+        args.truncate(sub + 1);
+        args.extend(rest);
+        return Ok(args);
     }
     if args[sub] == "ps"
         && let Some(first) = args.get(sub + 1).and_then(|a| a.to_str())
@@ -150,7 +154,7 @@ pub fn rewrite_args(mut args: Vec<OsString>) -> Vec<OsString> {
         let letters = first.to_string();
         args[sub + 1] = OsString::from(format!("--bsd={letters}"));
     }
-    args
+    Ok(args)
 }
 
 /// The index of the subcommand, skipping global options before it.
@@ -169,40 +173,6 @@ fn subcommand_position(args: &[OsString]) -> Option<usize> {
     None
 }
 
-/// The switches of `proctl signal` that take no value.
-fn is_signal_switch(arg: &str) -> bool {
-    matches!(
-        arg,
-        "-v" | "-y"
-            | "-f"
-            | "-x"
-            | "--verbose"
-            | "--yes"
-            | "--force"
-            | "--full"
-            | "--exact"
-            | "--dry-run"
-            | "--wait"
-            | "--newest"
-            | "--oldest"
-    )
-}
-
-/// kill(1)'s `-9`, `-TERM`, `-SIGHUP`: the signal spec, when the argument
-/// is one and not one of proctl's own short options.
-fn kill_style_signal(arg: &str) -> Option<&str> {
-    let spec = arg.strip_prefix('-')?;
-    if spec.starts_with('-')
-        || matches!(
-            spec,
-            "s" | "l" | "L" | "f" | "x" | "u" | "P" | "y" | "v" | "h" | "V"
-        )
-    {
-        return None;
-    }
-    signal::parse_signal(spec).ok().map(|_| spec)
-}
-
 /// Whether an argument is a cluster of the BSD option letters proctl knows.
 fn is_bsd_letters(arg: &str) -> bool {
     !arg.is_empty() && arg.chars().all(|c| "auxwfh".contains(c))
@@ -214,6 +184,7 @@ mod tests {
 
     fn rewrite(args: &[&str]) -> Vec<String> {
         rewrite_args(args.iter().map(OsString::from).collect())
+            .unwrap()
             .into_iter()
             .map(|a| a.into_string().unwrap())
             .collect()
@@ -243,32 +214,16 @@ mod tests {
             ["proctl", "kill", "--signal=9", "42"]
         );
         assert_eq!(
-            rewrite(&["proctl", "kill", "-TERM", "42"]),
-            ["proctl", "kill", "--signal=TERM", "42"]
+            rewrite(&["proctl", "--color", "never", "signal", "-HUP", "42"]),
+            ["proctl", "--color", "never", "signal", "--signal=HUP", "42"]
         );
-        assert_eq!(
-            rewrite(&["proctl", "signal", "-sigusr1", "42"]),
-            ["proctl", "signal", "--signal=sigusr1", "42"]
-        );
-        assert_eq!(
-            rewrite(&["proctl", "kill", "-l", "15"]),
-            ["proctl", "kill", "-l", "15"]
-        );
-        assert_eq!(
-            rewrite(&["proctl", "kill", "-s", "INT", "42"]),
-            ["proctl", "kill", "-s", "INT", "42"]
-        );
-        assert_eq!(
-            rewrite(&["proctl", "kill", "-4242", "1"]),
-            ["proctl", "kill", "-4242", "1"]
-        );
-        assert_eq!(
-            rewrite(&["proctl", "kill", "-v", "-9", "42"]),
-            ["proctl", "kill", "-v", "--signal=9", "42"]
-        );
-        assert_eq!(
-            rewrite(&["proctl", "kill", "42", "-9"]),
-            ["proctl", "kill", "42", "-9"]
+        assert!(
+            rewrite_args(
+                ["proctl", "kill", "-4242", "1"]
+                    .map(OsString::from)
+                    .to_vec()
+            )
+            .is_err()
         );
     }
 

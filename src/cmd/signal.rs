@@ -1,27 +1,29 @@
-//! `proctl signal` (alias `kill`): choose processes, then deliver a signal
-//! to exactly those, with escalation, waiting and a report.
+//! `proctl signal` (alias `kill`): a plan of (target, signal) pairs built
+//! and checked in full before anything is sent, then delivery to exactly
+//! those targets, escalation, waiting and a report.
 
-use std::collections::HashSet;
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use crate::cli::{ReportFormat, SignalArgs};
 use crate::duration::parse_duration;
-use crate::error::{Error, Exit, Result};
-use crate::model::net::{Proto, parse_port, pids_on_port};
-use crate::model::tree::Tree;
-use crate::model::users::{NameCache, resolve_user};
-use crate::model::{Needs, ProcSource, ProcessInfo};
+use crate::error::{Error, Exit, Result, warn};
+use crate::model::users::NameCache;
+use crate::model::{Needs, ProcSource};
 use crate::render::escape::json_text;
 use crate::render::escape_bytes;
-use crate::select::{Pattern, Scope, Selection, parse_pid};
-use crate::signal::deliver::{Handle, Outcome, Target, hold, send, send_to_group, wait_all};
+use crate::select::parse_pid;
+use crate::signal::deliver::{
+    Handle, Outcome, Target, hold, read_named, send, send_queued, send_to_group, wait_all,
+};
+use crate::signal::tree::{TreeResult, descendants, signal_tree};
 use crate::signal::{Signal, names_line, parse_signal, table_text, translate};
+use crate::targets::Criteria;
 
 /// A target named on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Explicit {
-    /// A pid, optionally with the start time it must still have.
+    /// A pid (or thread id), optionally with the start time it must still have.
     Pid { pid: i32, start_ticks: Option<u64> },
     /// A process group (`-PGID`); 0 is proctl's own group, -1 every process.
     Group(i32),
@@ -31,7 +33,7 @@ pub enum Explicit {
 #[derive(Debug)]
 pub enum SignalMode {
     ListNames,
-    Translate(String),
+    Translate(Vec<String>),
     Table,
     Send(Box<SendConfig>),
 }
@@ -40,14 +42,11 @@ pub enum SignalMode {
 #[derive(Debug)]
 pub struct SendConfig {
     pub signal: Signal,
+    /// `--queue`: the value sent with the signal.
+    pub value: Option<i32>,
     pub explicit: Vec<Explicit>,
-    pub selection: Option<Selection>,
-    pub older_than: Option<Duration>,
-    pub newest: bool,
-    pub oldest: bool,
+    pub criteria: Option<Criteria>,
     pub tree: Option<i32>,
-    /// `--port`: the holders of this port.
-    pub port: Option<(u16, Option<Proto>)>,
     pub force: bool,
     pub yes: bool,
     pub dry_run: bool,
@@ -58,7 +57,8 @@ pub struct SendConfig {
     pub format: ReportFormat,
 }
 
-fn parse_target(text: &str) -> Result<Explicit> {
+/// Parses PID, -PGID, 0 and PID@TICKS.
+pub fn parse_target(text: &str) -> Result<Explicit> {
     let bad = || {
         Error::usage(format!(
             "invalid target '{text}': use PID, -PGID or PID@TICKS"
@@ -80,7 +80,7 @@ fn parse_target(text: &str) -> Result<Explicit> {
         },
         0 => Explicit::Group(0),
         -1 => Explicit::Group(-1),
-        n => Explicit::Group(-n),
+        n => Explicit::Group(n.checked_neg().ok_or_else(bad)?),
     })
 }
 
@@ -91,68 +91,63 @@ impl SignalMode {
             return Ok(SignalMode::Table);
         }
         if let Some(which) = &args.list_names {
-            return Ok(match which {
-                Some(w) => SignalMode::Translate(w.clone()),
-                None => SignalMode::ListNames,
+            return Ok(if which.is_empty() {
+                SignalMode::ListNames
+            } else {
+                SignalMode::Translate(which.clone())
             });
         }
-        let signal = args
-            .signal
+        let signal = match (&args.signal, &args.signal_number) {
+            (Some(s), _) => parse_signal(s)?,
+            (None, Some(n)) => {
+                let number: i32 = n
+                    .trim()
+                    .parse()
+                    .map_err(|_| Error::usage(format!("invalid signal number '{n}' for -n")))?;
+                Signal::from_number(number)
+                    .ok_or_else(|| Error::usage(format!("unknown signal number {n}")))?
+            }
+            (None, None) => Signal::TERM,
+        };
+        let value = args
+            .queue
             .as_deref()
-            .map(parse_signal)
-            .transpose()?
-            .unwrap_or(Signal::TERM);
+            .map(|v| {
+                v.trim().parse::<i32>().map_err(|_| {
+                    Error::usage(format!("invalid --queue value '{v}': expected an integer"))
+                })
+            })
+            .transpose()?;
         let explicit = args
             .targets
             .iter()
             .map(|t| parse_target(t))
             .collect::<Result<Vec<_>>>()?;
-        let mut sel = Selection::scope(Scope::All);
-        if let Some(name) = &args.name {
-            sel.pattern = Some(Pattern::new(name, true, args.exact, args.full)?);
-        } else if args.full || args.exact {
-            return Err(Error::usage("--full and --exact go with --name PATTERN"));
-        }
-        if let Some(user) = &args.user {
-            sel.uids = vec![
-                resolve_user(user).ok_or_else(|| Error::usage(format!("unknown user '{user}'")))?,
-            ];
-        }
-        if let Some(p) = &args.parent {
-            sel.ppids = vec![parse_pid(p, "parent pid")?];
-        }
-        if let Some(g) = &args.group {
-            sel.pgids = vec![parse_pid(g, "process group")?];
-        }
-        if let Some(s) = &args.session {
-            sel.sids = vec![parse_pid(s, "session")?];
-        }
-        let older_than = args.older_than.as_deref().map(parse_duration).transpose()?;
+        let criteria = Criteria::from_args(&args.select)?;
         let tree = args
             .tree
             .as_deref()
             .map(|t| parse_pid(t, "pid for --tree"))
             .transpose()?;
-        let port = args.port.as_deref().map(parse_port).transpose()?;
-        let has_selectors = sel.is_explicit()
-            || older_than.is_some()
-            || args.newest
-            || args.oldest
-            || port.is_some();
-        if explicit.is_empty() && !has_selectors && tree.is_none() {
+        if explicit.is_empty() && criteria.is_none() && tree.is_none() {
             return Err(Error::usage(
                 "nothing to signal: give a PID or a selector such as --name, --user, --port or --tree",
             ));
         }
+        if value.is_some() && explicit.iter().any(|e| matches!(e, Explicit::Group(_))) {
+            return Err(Error::usage(
+                "--queue sends to processes, not to process groups (sigqueue(3))",
+            ));
+        }
+        if args.timeout.is_some() && !args.wait {
+            return Err(Error::usage("--timeout goes with --wait"));
+        }
         Ok(SignalMode::Send(Box::new(SendConfig {
             signal,
+            value,
             explicit,
-            selection: has_selectors.then_some(sel),
-            older_than,
-            newest: args.newest,
-            oldest: args.oldest,
+            criteria,
             tree,
-            port,
             force: args.force,
             yes: args.yes,
             dry_run: args.dry_run,
@@ -170,10 +165,41 @@ impl SignalMode {
 struct Entry {
     /// The pid, or minus the process group.
     pid: i32,
+    /// The thread id the user named, when it was one.
+    thread: Option<i32>,
     name: Vec<u8>,
     euid: Option<u32>,
     signal: Signal,
     outcome: Outcome,
+}
+
+impl Entry {
+    fn new(pid: i32, t: Option<&Target>, signal: Signal, outcome: Outcome) -> Entry {
+        Entry {
+            pid,
+            thread: None,
+            name: t.map(|t| t.name.clone()).unwrap_or_default(),
+            euid: t.and_then(|t| t.euid),
+            signal,
+            outcome,
+        }
+    }
+}
+
+/// A process to signal, held or not yet.
+#[derive(Debug, Clone)]
+struct Planned {
+    target: Target,
+    thread: Option<i32>,
+}
+
+/// Everything `run` will do, decided before the first signal.
+struct Plan {
+    processes: Vec<Planned>,
+    groups: Vec<i32>,
+    tree: Option<Target>,
+    /// Outcomes known already: refusals, missing and reused pids.
+    settled: Vec<Entry>,
 }
 
 /// proctl and its ancestors: never chosen by a selector.
@@ -191,13 +217,120 @@ fn self_and_ancestors(source: &ProcSource) -> Vec<i32> {
     chain
 }
 
-fn target_of(p: &ProcessInfo) -> Target {
-    Target {
-        pid: p.pid,
-        start_ticks: p.start_ticks,
-        name: p.name.clone(),
-        euid: p.euid,
+/// Why proctl will not signal this pid without --force.
+fn refusal(pid: i32, force: bool) -> Option<String> {
+    if force {
+        return None;
     }
+    match pid {
+        1 => Some("pid 1 is init; use --force".into()),
+        p if p == std::process::id() as i32 => Some("that is proctl itself; use --force".into()),
+        _ => None,
+    }
+}
+
+fn build_plan(config: &SendConfig, source: &ProcSource, protected: &[i32]) -> Result<Plan> {
+    let mut plan = Plan {
+        processes: Vec::new(),
+        groups: Vec::new(),
+        tree: None,
+        settled: Vec::new(),
+    };
+    let signal = config.signal;
+    let mut named_pids = Vec::new();
+    let mut named_groups = Vec::new();
+    for e in &config.explicit {
+        match *e {
+            Explicit::Pid { pid, start_ticks } => match read_named(source, pid) {
+                None => plan
+                    .settled
+                    .push(Entry::new(pid, None, signal, Outcome::NoSuchProcess)),
+                Some((t, _, ticks)) if start_ticks.is_some_and(|s| s != ticks) => {
+                    plan.settled
+                        .push(Entry::new(pid, Some(&t), signal, Outcome::Reused));
+                }
+                Some((t, thread, _)) => match refusal(t.pid, config.force) {
+                    Some(why) => plan.settled.push(Entry::new(
+                        t.pid,
+                        Some(&t),
+                        signal,
+                        Outcome::Refused(why),
+                    )),
+                    None => named_pids.push(Planned { target: t, thread }),
+                },
+            },
+            Explicit::Group(-1) if !config.force => plan.settled.push(Entry::new(
+                -1,
+                None,
+                signal,
+                Outcome::Refused("-1 is every process; use --force".into()),
+            )),
+            // 0 is proctl's own group: named by number in the report.
+            Explicit::Group(0) => named_groups.push(nix::unistd::getpgrp().as_raw()),
+            Explicit::Group(g) => named_groups.push(g),
+        }
+    }
+    match &config.criteria {
+        // Named targets and selectors: only the named that match them all.
+        Some(criteria) => {
+            let snapshot = source.snapshot(criteria.needs(), false).map_err(|e| {
+                Error::Failed(format!("cannot read {}: {e}", source.root().display()))
+            })?;
+            let named = !config.explicit.is_empty();
+            let chosen = criteria
+                .choose(source, &snapshot, protected)
+                .into_iter()
+                .filter(|p| {
+                    !named
+                        || named_pids.iter().any(|n| n.target.pid == p.pid)
+                        || named_groups.contains(&p.pgrp)
+                });
+            for p in chosen {
+                let target = Target {
+                    pid: p.pid,
+                    start_ticks: p.start_ticks,
+                    name: p.name.clone(),
+                    euid: p.euid,
+                };
+                // A named process keeps the start time seen when it was named.
+                let target = named_pids
+                    .iter()
+                    .find(|n| n.target.pid == p.pid)
+                    .map_or(target, |n| n.target.clone());
+                plan.processes.push(Planned {
+                    target,
+                    thread: None,
+                });
+            }
+        }
+        None => {
+            plan.processes = named_pids;
+            plan.groups = named_groups;
+        }
+    }
+    if let Some(root) = config.tree {
+        match Target::read(source, root) {
+            None => plan
+                .settled
+                .push(Entry::new(root, None, signal, Outcome::NoSuchProcess)),
+            Some(t) => {
+                let why = refusal(root, config.force).or_else(|| {
+                    (!config.force && protected.contains(&root))
+                        .then(|| "an ancestor of proctl; use --force".to_string())
+                });
+                match why {
+                    Some(why) => {
+                        plan.settled
+                            .push(Entry::new(root, Some(&t), signal, Outcome::Refused(why)))
+                    }
+                    None => plan.tree = Some(t),
+                }
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    plan.processes.retain(|p| seen.insert(p.target.pid));
+    Ok(plan)
 }
 
 /// Runs `proctl signal`.
@@ -207,8 +340,15 @@ pub fn run(mode: &SignalMode, source: &ProcSource, out: &mut dyn Write) -> Resul
             out.write_all(names_line().as_bytes())?;
             return Ok(Exit::Success);
         }
-        SignalMode::Translate(w) => {
-            writeln!(out, "{}", translate(w)?)?;
+        SignalMode::Translate(words) => {
+            // Every word is checked before anything is printed.
+            let lines = words
+                .iter()
+                .map(|w| translate(w))
+                .collect::<Result<Vec<_>>>()?;
+            for line in lines {
+                writeln!(out, "{line}")?;
+            }
             return Ok(Exit::Success);
         }
         SignalMode::Table => {
@@ -217,287 +357,175 @@ pub fn run(mode: &SignalMode, source: &ProcSource, out: &mut dyn Write) -> Resul
         }
         SignalMode::Send(config) => config,
     };
-    let me = std::process::id() as i32;
     let protected = self_and_ancestors(source);
-    let mut entries: Vec<Entry> = Vec::new();
-    let mut targets: Vec<Target> = Vec::new();
-    let mut groups: Vec<i32> = Vec::new();
-    let refuse = |pid: i32| -> Option<String> {
-        match pid {
-            1 => Some("pid 1 is init; use --force".into()),
-            p if p == me => Some("that is proctl itself; use --force".into()),
-            _ => None,
+    let plan = build_plan(config, source, &protected)?;
+    let mut entries = plan.settled.clone();
+    let nothing = plan.processes.is_empty() && plan.groups.is_empty() && plan.tree.is_none();
+    if nothing && entries.is_empty() {
+        warn("no process matched");
+        report(config, &entries, out, false)?;
+        return Ok(Exit::Failure);
+    }
+    let may_ask = !config.yes
+        && !config.dry_run
+        && std::io::stdin().is_terminal()
+        && std::io::stderr().is_terminal();
+    let mut all: Vec<Target> = Vec::new();
+    if may_ask {
+        if config.criteria.is_some() {
+            all.extend(plan.processes.iter().map(|p| p.target.clone()));
         }
-    };
-    for e in &config.explicit {
-        match *e {
-            Explicit::Pid { pid, start_ticks } => {
-                let reason = if config.force { None } else { refuse(pid) };
-                match (Target::read(source, pid), reason) {
-                    (None, _) => {
-                        entries.push(entry(pid, None, config.signal, Outcome::NoSuchProcess))
-                    }
-                    (Some(t), Some(why)) => {
-                        entries.push(entry(pid, Some(&t), config.signal, Outcome::Refused(why)))
-                    }
-                    (Some(t), None) if start_ticks.is_some_and(|s| s != t.start_ticks) => {
-                        entries.push(entry(pid, Some(&t), config.signal, Outcome::Reused))
-                    }
-                    (Some(t), None) => targets.push(t),
-                }
-            }
-            Explicit::Group(g) if (g == 0 || g == -1) && !config.force => {
-                let why = if g == 0 {
-                    "0 is proctl's own process group"
-                } else {
-                    "-1 is every process"
-                };
-                entries.push(entry(
-                    if g == 0 { 0 } else { -1 },
-                    None,
-                    config.signal,
-                    Outcome::Refused(format!("{why}; use --force")),
-                ));
-            }
-            Explicit::Group(g) => groups.push(g),
+        if let Some(root) = &plan.tree {
+            all.push(root.clone());
+            all.extend(descendants(source, root.pid, &protected));
         }
     }
-    let mut selected_count = 0;
-    if let Some(sel) = &config.selection {
-        let needs = sel.needs();
-        let snapshot = source
-            .snapshot(needs, false)
-            .map_err(|e| Error::Failed(format!("cannot read {}: {e}", source.root().display())))?;
-        let mut sel = sel.clone();
-        sel.exclude = protected.clone();
-        if let Some((port, proto)) = config.port {
-            sel.port_pids = Some(pids_on_port(source, port, proto));
-        }
-        if let Some(age) = config.older_than {
-            let ticks = (age.as_secs_f64() * snapshot.system.hz as f64) as u64;
-            sel.started_before = Some(snapshot.system.boot_ticks.saturating_sub(ticks));
-        }
-        let mut chosen: Vec<&ProcessInfo> = snapshot
-            .processes
-            .iter()
-            .filter(|p| sel.matches(p))
-            .collect();
-        if config.newest {
-            chosen = chosen
-                .into_iter()
-                .max_by_key(|p| (p.start_ticks, p.pid))
-                .into_iter()
-                .collect();
-        } else if config.oldest {
-            chosen = chosen
-                .into_iter()
-                .min_by_key(|p| (p.start_ticks, p.pid))
-                .into_iter()
-                .collect();
-        }
-        if chosen.is_empty() && config.explicit.is_empty() && config.tree.is_none() {
-            eprintln!("proctl: no process matched");
-            return Ok(Exit::Failure);
-        }
-        selected_count = chosen.len();
-        targets.extend(chosen.into_iter().map(target_of));
-    }
-    let mut tree_targets = Vec::new();
-    if let Some(root) = config.tree {
-        match Target::read(source, root) {
-            None => entries.push(entry(root, None, config.signal, Outcome::NoSuchProcess)),
-            Some(t) if !config.force && (refuse(root).is_some() || protected.contains(&root)) => {
-                let why =
-                    refuse(root).unwrap_or_else(|| "an ancestor of proctl; use --force".into());
-                entries.push(entry(root, Some(&t), config.signal, Outcome::Refused(why)));
-            }
-            Some(_) => {
-                let subtree = subtree_of(source, root, &protected)?;
-                selected_count += subtree.len();
-                tree_targets = subtree;
-            }
-        }
-    }
-    let mut seen = HashSet::new();
-    targets.retain(|t| seen.insert(t.pid));
-    if selected_count > 1 && !config.yes && !config.dry_run && std::io::stdin().is_terminal() {
-        let all: Vec<&Target> = targets.iter().chain(&tree_targets).collect();
-        if !confirm(&all, config.signal)? {
-            eprintln!("proctl: nothing sent");
-            return Ok(Exit::Failure);
-        }
+    if all.len() > 1 && !confirm(&all, config.signal)? {
+        warn("nothing sent");
+        return Ok(Exit::Failure);
     }
     if config.dry_run {
-        for t in targets.iter().chain(&tree_targets) {
-            entries.push(entry(t.pid, Some(t), config.signal, Outcome::Sent));
+        for p in &plan.processes {
+            let mut e = Entry::new(p.target.pid, Some(&p.target), config.signal, Outcome::Sent);
+            e.thread = p.thread;
+            entries.push(e);
         }
-        for &g in &groups {
-            entries.push(entry(-g, None, config.signal, Outcome::Sent));
+        for &g in &plan.groups {
+            entries.push(Entry::new(-g, None, config.signal, Outcome::Sent));
+        }
+        if let Some(root) = &plan.tree {
+            for t in descendants(source, root.pid, &protected).iter().rev() {
+                entries.push(Entry::new(t.pid, Some(t), config.signal, Outcome::Sent));
+            }
+            entries.push(Entry::new(
+                root.pid,
+                Some(root),
+                config.signal,
+                Outcome::Sent,
+            ));
         }
         return report(config, &entries, out, true);
     }
-    raise_fd_limit(targets.len() + tree_targets.len());
-    let mut handles: Vec<Handle> = Vec::new();
-    for t in &targets {
-        match hold(source, t) {
-            Ok(h) => handles.push(h),
-            Err(o) => entries.push(entry(t.pid, Some(t), config.signal, o)),
+    raise_fd_limit(plan.processes.len() + if plan.tree.is_some() { 4096 } else { 0 });
+    let deliver = |h: &Handle| match config.value {
+        Some(v) => send_queued(h, config.signal, v),
+        None => send(h, config.signal),
+    };
+    let mut sent: Vec<(Handle, Option<i32>, Outcome)> = Vec::new();
+    for p in &plan.processes {
+        match hold(source, &p.target) {
+            Ok(h) => {
+                let o = deliver(&h);
+                sent.push((h, p.thread, o));
+            }
+            Err(o) => {
+                let mut e = Entry::new(p.target.pid, Some(&p.target), config.signal, o);
+                e.thread = p.thread;
+                entries.push(e);
+            }
         }
     }
-    let mut sent: Vec<(Handle, Outcome)> = handles
-        .into_iter()
-        .map(|h| {
-            let o = send(&h, config.signal);
-            (h, o)
-        })
-        .collect();
-    if !tree_targets.is_empty() {
-        sent.extend(signal_tree(
-            source,
-            &tree_targets,
-            config.signal,
-            &mut entries,
-        ));
+    if let Some(root) = &plan.tree {
+        match hold(source, root) {
+            Ok(h) => {
+                let TreeResult { reached, missed } =
+                    signal_tree(source, h, config.signal, config.value, &protected);
+                sent.extend(reached.into_iter().map(|(h, o)| (h, None, o)));
+                for (t, o) in missed {
+                    entries.push(Entry::new(t.pid, Some(&t), config.signal, o));
+                }
+            }
+            Err(o) => entries.push(Entry::new(root.pid, Some(root), config.signal, o)),
+        }
     }
-    for &g in &groups {
-        entries.push(entry(
+    for &g in &plan.groups {
+        entries.push(Entry::new(
             -g,
             None,
             config.signal,
-            send_to_group(g, config.signal),
+            signal_group(g, config.signal),
         ));
     }
     finish(config, sent, &mut entries);
     report(config, &entries, out, false)
 }
 
-fn entry(pid: i32, t: Option<&Target>, signal: Signal, outcome: Outcome) -> Entry {
-    Entry {
-        pid,
-        name: t.map(|t| t.name.clone()).unwrap_or_default(),
-        euid: t.and_then(|t| t.euid),
-        signal,
-        outcome,
+/// kill(2) to a process group. When proctl is in that group,
+/// it blocks the signal for itself first, so that it lives to report: the
+/// signal stays pending and is discarded when proctl exits. (STOP cannot be
+/// blocked: proctl stops with its group, as kill(1) would.)
+fn signal_group(group: i32, signal: Signal) -> Outcome {
+    let own = nix::unistd::getpgrp().as_raw();
+    if (group == own || group == -1)
+        && let Ok(sig) = nix::sys::signal::Signal::try_from(signal.number())
+    {
+        let mut set = nix::sys::signal::SigSet::empty();
+        set.add(sig);
+        let _ = set.thread_block();
     }
+    if group == -1 {
+        return crate::signal::deliver::kill_raw(-1, signal);
+    }
+    send_to_group(group, signal)
 }
 
-/// PID and every descendant, parents before children, leaving out proctl
-/// and its ancestors.
-fn subtree_of(source: &ProcSource, root: i32, protected: &[i32]) -> Result<Vec<Target>> {
-    let snapshot = source
-        .snapshot(Needs::STAT, false)
-        .map_err(|e| Error::Failed(format!("cannot read {}: {e}", source.root().display())))?;
-    let procs = snapshot.processes;
-    let tree = Tree::build(&procs);
-    let Some(index) = procs.iter().position(|p| p.pid == root) else {
-        return Ok(Vec::new());
-    };
-    Ok(tree
-        .descendants(index)
-        .into_iter()
-        .map(|i| &procs[i])
-        .filter(|p| !protected.contains(&p.pid))
-        .map(target_of)
-        .collect())
-}
-
-/// Signals a subtree so that no process escapes by forking or being
-/// re-parented: every member is stopped with SIGSTOP first (parents before
-/// children, then again for children forked meanwhile, until no new one
-/// appears); then all get the signal, leaves first; then SIGCONT lets them
-/// act on it (except for KILL and STOP). Processes that were stopped
-/// before are left stopped.
-fn signal_tree(
-    source: &ProcSource,
-    first: &[Target],
-    signal: Signal,
+/// Escalation and waiting after the signal went out; `--timeout` bounds
+/// the whole of it, the grace period of `--kill-after` included.
+fn finish(
+    config: &SendConfig,
+    sent: Vec<(Handle, Option<i32>, Outcome)>,
     entries: &mut Vec<Entry>,
-) -> Vec<(Handle, Outcome)> {
-    let root = first[0].pid;
-    let protected = self_and_ancestors(source);
-    let mut held: Vec<(Handle, bool)> = Vec::new();
-    let mut known: HashSet<i32> = HashSet::new();
-    let mut batch: Vec<Target> = first.to_vec();
-    while !batch.is_empty() {
-        for t in batch.drain(..) {
-            if !known.insert(t.pid) {
-                continue;
-            }
-            match hold(source, &t) {
-                Ok(h) => {
-                    let was_stopped = source
-                        .read_process(t.pid, Needs::STAT)
-                        .is_some_and(|p| p.state == 'T');
-                    let _ = send(&h, Signal::STOP);
-                    held.push((h, was_stopped));
-                }
-                Err(o) => entries.push(entry(t.pid, Some(&t), signal, o)),
-            }
-        }
-        batch = subtree_of(source, root, &protected)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|t| !known.contains(&t.pid))
-            .collect();
-    }
-    let outcomes: Vec<Outcome> = held.iter().rev().map(|(h, _)| send(h, signal)).collect();
-    if signal != Signal::KILL && signal != Signal::STOP {
-        for (h, was_stopped) in &held {
-            if !was_stopped {
-                let _ = send(h, Signal::CONT);
-            }
-        }
-    }
-    held.into_iter()
-        .rev()
-        .map(|(h, _)| h)
-        .zip(outcomes)
-        .collect()
-}
-
-/// Escalation and waiting after the signal went out.
-fn finish(config: &SendConfig, sent: Vec<(Handle, Outcome)>, entries: &mut Vec<Entry>) {
+) {
     let started = Instant::now();
-    let delivered: Vec<&Handle> = sent
-        .iter()
-        .filter(|(_, o)| *o == Outcome::Sent)
-        .map(|(h, _)| h)
+    let deadline = config.timeout.map(|t| started + t);
+    let left = || deadline.map(|d| d.saturating_duration_since(Instant::now()));
+    let delivered: Vec<usize> = (0..sent.len())
+        .filter(|&i| sent[i].2 == Outcome::Sent)
         .collect();
-    let mut exited = vec![false; delivered.len()];
+    let handles: Vec<&Handle> = delivered.iter().map(|&i| &sent[i].0).collect();
+    let mut exited = vec![false; handles.len()];
+    let mut killed = vec![false; handles.len()];
     if let Some(grace) = config.kill_after {
-        exited = wait_all(&delivered, Some(grace));
-        for (h, done) in delivered.iter().zip(&exited) {
-            if !done {
-                let _ = send(h, Signal::KILL);
+        let bounded = left().map_or(grace, |l| l.min(grace));
+        exited = wait_all(&handles, Some(bounded));
+        let grace_over = bounded == grace || started.elapsed() >= grace;
+        if grace_over {
+            for (k, h) in handles.iter().enumerate() {
+                if !exited[k] && send(h, Signal::KILL) == Outcome::Sent {
+                    killed[k] = true;
+                    if config.format == ReportFormat::Text {
+                        warn(format_args!(
+                            "{} was still running after {}s: sent KILL",
+                            who(h.target.pid, &h.target.name),
+                            grace.as_secs_f64()
+                        ));
+                    }
+                }
             }
         }
     }
     if config.wait {
-        let left = config.timeout.map(|t| t.saturating_sub(started.elapsed()));
-        exited = wait_all(&delivered, left);
+        exited = wait_all(&handles, left());
     }
-    let mut k = 0;
-    for (h, outcome) in &sent {
-        let outcome = if *outcome == Outcome::Sent && config.wait {
-            let done = exited[k];
-            k += 1;
-            if done {
-                Outcome::Exited
-            } else {
-                Outcome::StillRunning
-            }
-        } else {
-            if *outcome == Outcome::Sent {
-                k += 1;
-            }
-            outcome.clone()
+    let mut k_of = std::collections::HashMap::new();
+    for (k, &i) in delivered.iter().enumerate() {
+        k_of.insert(i, k);
+    }
+    for (i, (h, thread, outcome)) in sent.iter().enumerate() {
+        let outcome = match k_of.get(&i) {
+            Some(&k) if config.wait && !exited[k] => Outcome::StillRunning,
+            Some(&k) if killed[k] => Outcome::Killed,
+            Some(&k) if exited[k] => Outcome::Exited,
+            _ => outcome.clone(),
         };
-        entries.push(entry(h.target.pid, Some(&h.target), config.signal, outcome));
+        let mut e = Entry::new(h.target.pid, Some(&h.target), config.signal, outcome);
+        e.thread = *thread;
+        entries.push(e);
     }
 }
 
 /// Lists the targets on stderr and asks; true when the answer is yes.
-fn confirm(targets: &[&Target], signal: Signal) -> Result<bool> {
+fn confirm(targets: &[Target], signal: Signal) -> Result<bool> {
     let mut err = std::io::stderr().lock();
     for t in targets {
         writeln!(err, "  {:>7} {}", t.pid, escape_bytes(&t.name))?;
@@ -523,14 +551,23 @@ fn raise_fd_limit(wanted: usize) {
     }
 }
 
-fn describe(e: &Entry, names: &NameCache) -> String {
-    let who = if e.pid < 0 || (e.pid == 0 && e.name.is_empty()) {
-        format!("process group {}", -e.pid)
-    } else if e.name.is_empty() {
-        e.pid.to_string()
+fn who(pid: i32, name: &[u8]) -> String {
+    if name.is_empty() {
+        pid.to_string()
     } else {
-        format!("{} ({})", e.pid, escape_bytes(&e.name))
+        format!("{pid} ({})", escape_bytes(name))
+    }
+}
+
+fn describe(e: &Entry, names: &NameCache) -> String {
+    let mut who = if e.pid < 0 || (e.pid == 0 && e.name.is_empty()) {
+        format!("process group {}", -e.pid)
+    } else {
+        who(e.pid, &e.name)
     };
+    if let Some(tid) = e.thread {
+        who = format!("{who}, the process of thread {tid}");
+    }
     match &e.outcome {
         Outcome::PermissionDenied => match e.euid {
             Some(uid) => format!(
@@ -548,6 +585,7 @@ fn describe(e: &Entry, names: &NameCache) -> String {
         Outcome::StillRunning => format!("still running: {who}"),
         Outcome::Sent => format!("sent {} to {who}", e.signal),
         Outcome::Exited => format!("{who} exited"),
+        Outcome::Killed => format!("{who} killed with KILL after the grace period"),
     }
 }
 
@@ -564,12 +602,29 @@ fn report(
             let rows: Vec<serde_json::Value> = entries
                 .iter()
                 .map(|e| {
-                    serde_json::json!({
+                    let name = if e.name.is_empty() {
+                        serde_json::Value::Null
+                    } else {
+                        json_text(&e.name).into_owned().into()
+                    };
+                    let outcome = if dry_run {
+                        "would_send"
+                    } else {
+                        e.outcome.key()
+                    };
+                    let mut row = serde_json::json!({
                         "pid": e.pid,
-                        "name": if e.name.is_empty() { serde_json::Value::Null } else { json_text(&e.name).into_owned().into() },
+                        "name": name,
                         "signal": e.signal.name(),
-                        "outcome": if dry_run { "would_send" } else { e.outcome.key() },
-                    })
+                        "outcome": outcome,
+                    });
+                    if let Some(tid) = e.thread {
+                        row["tid"] = tid.into();
+                    }
+                    if let Outcome::Refused(why) = &e.outcome {
+                        row["reason"] = why.clone().into();
+                    }
+                    row
                 })
                 .collect();
             serde_json::to_writer_pretty(&mut *out, &rows).map_err(std::io::Error::from)?;
@@ -581,7 +636,7 @@ fn report(
                     let line = describe(e, &names).replacen("sent", "would send", 1);
                     writeln!(out, "{line}")?;
                 } else if !e.outcome.ok() {
-                    eprintln!("proctl: {}", describe(e, &names));
+                    warn(describe(e, &names));
                 } else if config.verbose {
                     writeln!(out, "{}", describe(e, &names))?;
                 }
@@ -614,7 +669,7 @@ mod tests {
         assert_eq!(parse_target("-42").unwrap(), Explicit::Group(42));
         assert_eq!(parse_target("0").unwrap(), Explicit::Group(0));
         assert_eq!(parse_target("-1").unwrap(), Explicit::Group(-1));
-        for bad in ["x", "42@", "@5", "4 2", "0@5"] {
+        for bad in ["x", "42@", "@5", "4 2", "0@5", "-2147483648"] {
             assert!(parse_target(bad).is_err(), "{bad}");
         }
     }

@@ -47,3 +47,14 @@ pub fn resolve_user(text: &str) -> Option<u32> {
     }
     User::from_name(text).ok().flatten().map(|u| u.uid.as_raw())
 }
+
+/// Resolves a group given by name or number to a gid.
+pub fn resolve_group(text: &str) -> Option<u32> {
+    if let Ok(gid) = text.parse::<u32>() {
+        return Some(gid);
+    }
+    Group::from_name(text)
+        .ok()
+        .flatten()
+        .map(|g| g.gid.as_raw())
+}

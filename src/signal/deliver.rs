@@ -4,12 +4,12 @@
 //! polling pidfds.
 
 use std::fmt;
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::time::{Duration, Instant};
 
 use rustix::event::{PollFd, PollFlags, Timespec, poll};
 use rustix::io::Errno;
-use rustix::process::{Pid, PidfdFlags, pidfd_open, pidfd_send_signal};
+use rustix::process::{Pid, PidfdFlags, pidfd_open};
 
 use super::Signal;
 use crate::model::{Needs, ProcSource};
@@ -37,12 +37,39 @@ impl Target {
     }
 }
 
+/// The process a pid names and, when the pid is a thread of another
+/// process, that thread's id: kill(2) given a thread id signals the whole
+/// process, and so does proctl. The start time is the named task's own, so
+/// that `PID@TICKS` checks what the user saw (a thread's row in `ps -L`).
+pub fn read_named(source: &ProcSource, pid: i32) -> Option<(Target, Option<i32>, u64)> {
+    let named = Target::read(source, pid)?;
+    let tgid = thread_group(source, pid).unwrap_or(pid);
+    if tgid == pid {
+        let ticks = named.start_ticks;
+        return Some((named, None, ticks));
+    }
+    let process = Target::read(source, tgid)?;
+    Some((process, Some(pid), named.start_ticks))
+}
+
+/// The thread group (process) of a task id, from /proc/ID/status.
+fn thread_group(source: &ProcSource, id: i32) -> Option<i32> {
+    let status = std::fs::read(source.root().join(id.to_string()).join("status")).ok()?;
+    status
+        .split(|&b| b == b'\n')
+        .find_map(|line| line.strip_prefix(b"Tgid:"))
+        .and_then(|v| std::str::from_utf8(v).ok())
+        .and_then(|v| v.trim().parse().ok())
+}
+
 /// What happened to one target.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Sent,
     Exited,
     StillRunning,
+    /// It outlived the grace period and was sent KILL (and exited, when waited for).
+    Killed,
     PermissionDenied,
     NoSuchProcess,
     /// The pid now belongs to another process than the one selected.
@@ -53,7 +80,7 @@ pub enum Outcome {
 impl Outcome {
     /// Whether this outcome is a success.
     pub fn ok(&self) -> bool {
-        matches!(self, Outcome::Sent | Outcome::Exited)
+        matches!(self, Outcome::Sent | Outcome::Exited | Outcome::Killed)
     }
 
     /// The snake_case word for JSON.
@@ -62,6 +89,7 @@ impl Outcome {
             Outcome::Sent => "sent",
             Outcome::Exited => "exited",
             Outcome::StillRunning => "still_running",
+            Outcome::Killed => "killed",
             Outcome::PermissionDenied => "permission_denied",
             Outcome::NoSuchProcess => "no_such_process",
             Outcome::Reused => "pid_reused",
@@ -110,25 +138,110 @@ pub fn hold(source: &ProcSource, target: &Target) -> Result<Handle, Outcome> {
     }
 }
 
-/// Sends a signal through the handle.
+/// Sends a signal through the handle. Signal 0 sends nothing but checks,
+/// as kill(2) does, that the process exists (a zombie does) and that proctl
+/// may signal it.
 pub fn send(handle: &Handle, signal: Signal) -> Outcome {
-    let result = match (&handle.pidfd, signal.number()) {
-        (Some(fd), 0) => {
-            return if exited(fd) {
-                Outcome::NoSuchProcess
-            } else {
-                Outcome::Sent
+    deliver(handle, signal, None)
+}
+
+/// Sends a signal with an integer value, as sigqueue(3) does.
+pub fn send_queued(handle: &Handle, signal: Signal, value: i32) -> Outcome {
+    deliver(handle, signal, Some(value))
+}
+
+fn deliver(handle: &Handle, signal: Signal, value: Option<i32>) -> Outcome {
+    let n = signal.number();
+    let result = match &handle.pidfd {
+        Some(fd) => {
+            let info = value.map(|v| QueueInfo::new(n, v));
+            let info_ptr = info
+                .as_ref()
+                .map_or(std::ptr::null(), |i| i as *const QueueInfo);
+            // SAFETY: pidfd_send_signal(2) reads a siginfo of 128 bytes when
+            // the pointer is not null; QueueInfo is laid out as the kernel's.
+            let rc = unsafe {
+                nix::libc::syscall(
+                    nix::libc::SYS_pidfd_send_signal,
+                    fd.as_raw_fd(),
+                    n,
+                    info_ptr,
+                    0,
+                )
             };
+            if rc == 0 {
+                Ok(())
+            } else {
+                Err(Errno::from_raw_os_error(
+                    std::io::Error::last_os_error().raw_os_error().unwrap_or(0),
+                ))
+            }
         }
-        (Some(fd), n) => pidfd_send_signal(fd, to_rustix(n)),
-        (None, n) => match Pid::from_raw(handle.target.pid) {
-            Some(pid) if n == 0 => rustix::process::test_kill_process(pid),
-            Some(pid) => rustix::process::kill_process(pid, to_rustix(n)),
-            None => Err(Errno::SRCH),
+        None => match (Pid::from_raw(handle.target.pid), value) {
+            (None, _) => Err(Errno::SRCH),
+            (Some(pid), Some(v)) => {
+                // SAFETY: sigqueue(3) with a plain integer value.
+                let rc = unsafe {
+                    nix::libc::sigqueue(
+                        pid.as_raw_nonzero().get(),
+                        n,
+                        nix::libc::sigval {
+                            sival_ptr: v as isize as *mut nix::libc::c_void,
+                        },
+                    )
+                };
+                if rc == 0 {
+                    Ok(())
+                } else {
+                    Err(Errno::from_raw_os_error(
+                        std::io::Error::last_os_error().raw_os_error().unwrap_or(0),
+                    ))
+                }
+            }
+            (Some(pid), None) if n == 0 => rustix::process::test_kill_process(pid),
+            (Some(pid), None) => rustix::process::kill_process(pid, to_rustix(n)),
         },
     };
     outcome_of(result)
 }
+
+/// The siginfo that sigqueue(3) sends (si_code SI_QUEUE), laid out as the
+/// kernel's 128-byte `siginfo_t` on 64-bit Linux.
+#[repr(C)]
+struct QueueInfo {
+    signo: i32,
+    errno: i32,
+    code: i32,
+    #[cfg(target_pointer_width = "64")]
+    _align: i32,
+    pid: i32,
+    uid: u32,
+    value: usize,
+    _rest: [u8; QUEUE_INFO_REST],
+}
+
+#[cfg(target_pointer_width = "64")]
+const QUEUE_INFO_REST: usize = 128 - 32;
+#[cfg(not(target_pointer_width = "64"))]
+const QUEUE_INFO_REST: usize = 128 - 24;
+
+impl QueueInfo {
+    fn new(signo: i32, value: i32) -> QueueInfo {
+        QueueInfo {
+            signo,
+            errno: 0,
+            code: nix::libc::SI_QUEUE,
+            #[cfg(target_pointer_width = "64")]
+            _align: 0,
+            pid: std::process::id() as i32,
+            uid: nix::unistd::getuid().as_raw(),
+            value: value as isize as usize,
+            _rest: [0; QUEUE_INFO_REST],
+        }
+    }
+}
+
+const _: () = assert!(std::mem::size_of::<QueueInfo>() == 128);
 
 /// Sends a signal to a process group with kill(2) (no pidfd names a group).
 pub fn send_to_group(pgid: i32, signal: Signal) -> Outcome {

@@ -2,6 +2,8 @@
 //! RTMAX-n), their default actions, and the tables `kill -l` and `-L` print.
 
 pub mod deliver;
+pub mod grammar;
+pub mod tree;
 
 use std::fmt;
 

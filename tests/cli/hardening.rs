@@ -47,7 +47,7 @@ fn churn_never_breaks_a_command() {
         vec!["pstree", "-ap"],
         vec!["show", &pid],
         vec!["ports", "--all"],
-        vec!["signal", "--dry-run", "--group", &pid, "--name", "^sh$"],
+        vec!["signal", "--dry-run", "--pgroup", &pid, "--name", "^sh$"],
     ];
     for args in &commands {
         for _ in 0..100 {
@@ -283,7 +283,7 @@ fn every_option_value_is_checked() {
         vec!["signal", "--timeout", "5q", "--wait", "1"],
         vec!["signal", "--kill-after", "-1", "1"],
         vec!["signal", "--parent", "x", "--dry-run"],
-        vec!["signal", "--group", "0", "--dry-run"],
+        vec!["signal", "--pgroup", "0", "--dry-run"],
         vec!["signal", "--session", "-5", "--dry-run"],
         vec!["signal", "--port", "99999", "--dry-run"],
         vec!["signal", "--format", "yaml", "1"],

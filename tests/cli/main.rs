@@ -10,5 +10,6 @@ mod ps_golden;
 mod pstree;
 mod show;
 mod signal;
+mod signal_rules;
 mod spawn;
 mod util;

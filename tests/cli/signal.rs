@@ -16,31 +16,31 @@ for s in HUP INT QUIT USR1 USR2 TERM; do trap "echo $s >> '$log'; exit 0" $s; do
 echo ready
 sleep 3600 & wait"#;
 
-struct Recorder {
-    child: Reaped,
-    log: PathBuf,
+pub struct Recorder {
+    pub child: Reaped,
+    pub log: PathBuf,
 }
 
 impl Recorder {
-    fn pid(&self) -> i32 {
+    pub fn pid(&self) -> i32 {
         self.child.pid()
     }
 
     /// Waits (bounded) for the recorder to exit and returns what it caught.
-    fn caught(&mut self) -> String {
+    pub fn caught(&mut self) -> String {
         let status =
             wait_exit(&mut self.child, Duration::from_secs(20)).expect("recorder did not exit");
         assert!(status.success(), "recorder ended with {status:?}");
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
-    fn alive(&mut self) -> bool {
+    pub fn alive(&mut self) -> bool {
         self.child.0.try_wait().unwrap().is_none()
     }
 }
 
 /// Starts a recorder named `name`; `setup` may change how it is spawned.
-fn recorder_with(dir: &Path, name: &str, setup: impl FnOnce(&mut StdCommand)) -> Recorder {
+pub fn recorder_with(dir: &Path, name: &str, setup: impl FnOnce(&mut StdCommand)) -> Recorder {
     let link = dir.join(name);
     let _ = std::fs::remove_file(&link);
     std::os::unix::fs::symlink(which("sh"), &link).unwrap();
@@ -63,14 +63,14 @@ fn recorder_with(dir: &Path, name: &str, setup: impl FnOnce(&mut StdCommand)) ->
     }
 }
 
-fn recorder(dir: &Path, name: &str) -> Recorder {
+pub fn recorder(dir: &Path, name: &str) -> Recorder {
     recorder_with(dir, name, |c| {
         c.process_group(0);
     })
 }
 
 /// Waits for a child to exit, at most `limit`, on its pidfd.
-fn wait_exit(child: &mut Reaped, limit: Duration) -> Option<ExitStatus> {
+pub fn wait_exit(child: &mut Reaped, limit: Duration) -> Option<ExitStatus> {
     let pid = rustix::process::Pid::from_raw(child.pid()).unwrap();
     let fd = rustix::process::pidfd_open(pid, rustix::process::PidfdFlags::empty()).ok()?;
     let mut fds = [rustix::event::PollFd::new(
@@ -85,7 +85,7 @@ fn wait_exit(child: &mut Reaped, limit: Duration) -> Option<ExitStatus> {
     child.0.try_wait().ok().flatten()
 }
 
-fn run(args: &[&str]) -> (i32, String, String) {
+pub fn run(args: &[&str]) -> (i32, String, String) {
     let out = proctl().args(args).output().unwrap();
     (
         out.status.code().unwrap_or(-1),
@@ -200,7 +200,14 @@ fn process_group_and_session_targets() {
     let mut b = recorder_with(dir.path(), "pxsig-grp-d", |c| {
         c.process_group(a.pid());
     });
-    let (code, _, err) = run(&["signal", "--group", &a.pid().to_string(), "-s", "HUP", "-y"]);
+    let (code, _, err) = run(&[
+        "signal",
+        "--pgroup",
+        &a.pid().to_string(),
+        "-s",
+        "HUP",
+        "-y",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(a.caught(), "HUP\n");
     assert_eq!(b.caught(), "HUP\n");

@@ -1,0 +1,597 @@
+//! Regression tests for issue #12: where the signal is on the command line,
+//! kill(2)'s meaning of signal 0, thread ids, `kill 0`, named targets with
+//! selectors, `--tree` with stop signals, escalation and waiting, JSON, and
+//! the pgrep selectors of `proctl signal` and `proctl wait`.
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
+use std::process::{Command as StdCommand, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::signal::{recorder, recorder_with, run, wait_exit};
+use crate::util::{Reaped, as_nobody, binary, is_root, which};
+
+fn json(out: &str) -> Vec<serde_json::Value> {
+    serde_json::from_str::<serde_json::Value>(out)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+        .as_array()
+        .expect("an array")
+        .clone()
+}
+
+/// The state letter of a process, from /proc/PID/stat.
+fn state(pid: i32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit_once(") ")
+        .and_then(|(_, rest)| rest.chars().next())
+}
+
+/// Polls until `cond` holds, at most 20 s.
+fn until(what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !cond() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// A Python child that blocks USR1, says "ready TID" (TID of a second
+/// thread), then reports the first USR1's si_code and si_pid and exits.
+fn sigwaiter() -> (Reaped, BufReader<std::process::ChildStdout>, i32) {
+    let script = r#"
+import signal, sys, threading, time
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+t = threading.Thread(target=lambda: time.sleep(3600), daemon=True)
+t.start()
+print("ready", t.native_id, flush=True)
+info = signal.sigwaitinfo({signal.SIGUSR1})
+print(info.si_signo, info.si_code, info.si_pid, flush=True)
+"#;
+    let mut child = StdCommand::new(which("python3"))
+        .args(["-c", script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    let tid = line
+        .trim()
+        .strip_prefix("ready ")
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("bad ready line {line:?}"));
+    (Reaped(child), out, tid)
+}
+
+#[test]
+fn a_signal_after_options_is_the_signal_never_a_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = recorder(dir.path(), "pxrule-order");
+    let pid = rec.pid().to_string();
+    let (code, out, err) = run(&["kill", "--format", "json", "-9", &pid, "--dry-run"]);
+    assert_eq!(code, 0, "{err}");
+    let rows = json(&out);
+    assert_eq!(rows.len(), 1, "{out}");
+    assert_eq!(rows[0]["pid"], rec.pid());
+    assert_eq!(rows[0]["signal"], "KILL");
+    assert_eq!(rows[0]["outcome"], "would_send");
+}
+
+#[test]
+fn with_a_selector_dash_one_is_hup() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rec = recorder(dir.path(), "pxrule-hup");
+    let (code, _, err) = run(&["kill", "--name", "^pxrule-hup$", "-1"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(rec.caught(), "HUP\n");
+    // pkill's procps test "signal option order": the signal last.
+    let mut rec = recorder(dir.path(), "pxrule-last");
+    let (code, _, err) = run(&["signal", "--name", "^pxrule-last$", "-USR2"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(rec.caught(), "USR2\n");
+}
+
+#[test]
+fn an_invalid_signal_number_is_an_error_not_a_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rec = recorder(dir.path(), "pxrule-inval");
+    let pid = rec.pid().to_string();
+    for args in [
+        &["kill", "-32151", &pid][..],
+        &["kill", "--name", "^pxrule-inval$", &pid, "-32151"],
+    ] {
+        let (code, out, err) = run(args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(out.is_empty());
+        assert!(err.contains("unknown signal '32151'"), "{err}");
+    }
+    let (code, _, err) = run(&["kill", "-BOGUS", &pid]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown signal 'BOGUS'"), "{err}");
+    let (code, _, err) = run(&["kill", "-s", "HUP", "-TERM", &pid]);
+    assert_eq!(code, 2);
+    assert!(err.contains("two signals"), "{err}");
+    assert!(rec.alive());
+    assert!(!rec.log.exists());
+}
+
+#[test]
+fn negative_numbers_after_the_signal_are_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rec = recorder(dir.path(), "pxrule-grp");
+    let group = format!("-{}", rec.pid());
+    let (code, out, err) = run(&["kill", "-s", "USR1", &group, "--dry-run"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        format!("would send USR1 to process group {}\n", rec.pid())
+    );
+    let (code, _, err) = run(&["kill", "-USR1", &group]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(rec.caught(), "USR1\n");
+}
+
+#[test]
+fn signal_zero_has_kills_meaning() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = recorder(dir.path(), "pxrule-zero");
+    let pid = rec.pid().to_string();
+    let (code, _, err) = run(&["kill", "-0", &pid]);
+    assert_eq!(code, 0, "{err}");
+    // A zombie exists for kill(2): 0 and TERM both succeed.
+    let mut zombie = StdCommand::new(which("true")).spawn().unwrap();
+    let zpid = zombie.id() as i32;
+    until("the zombie", || state(zpid) == Some('Z'));
+    for sig in ["-0", "-TERM"] {
+        let (code, _, err) = run(&["kill", sig, &zpid.to_string()]);
+        assert_eq!(code, 0, "{sig} to a zombie: {err}");
+    }
+    let _ = zombie.wait();
+    // Another user's process: EPERM is a failure, as kill(1) says.
+    if is_root() {
+        let out = as_nobody(&["kill", "-0", &pid]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("permission denied"), "{err}");
+    }
+}
+
+#[test]
+fn a_thread_id_signals_its_process() {
+    let (mut child, mut out, tid) = sigwaiter();
+    let (code, _, err) = run(&["kill", "-USR1", &tid.to_string()]);
+    assert_eq!(code, 0, "{err}");
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    assert!(line.starts_with("10 "), "{line}");
+    assert!(wait_exit(&mut child, Duration::from_secs(20)).is_some());
+    // The report names the process and the thread.
+    let (_keep, mut out2, tid2) = sigwaiter();
+    let (code, text, err) = run(&["kill", "-v", "-USR1", &tid2.to_string()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(text.contains(&format!("thread {tid2}")), "{text}");
+    let mut line = String::new();
+    out2.read_line(&mut line).unwrap();
+}
+
+#[test]
+fn queue_sends_a_value_with_si_queue() {
+    let (mut child, mut out, _) = sigwaiter();
+    let (code, _, err) = run(&["kill", "-q", "42", "-s", "USR1", &child.pid().to_string()]);
+    assert_eq!(code, 0, "{err}");
+    let mut line = String::new();
+    out.read_line(&mut line).unwrap();
+    let fields: Vec<i64> = line
+        .split_whitespace()
+        .map(|f| f.parse().unwrap())
+        .collect();
+    // SI_QUEUE is -1.
+    assert_eq!(fields[..2], [10, -1], "{line}");
+    assert!(wait_exit(&mut child, Duration::from_secs(20)).is_some());
+    let (code, _, err) = run(&["kill", "-q", "x", "1"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--queue"), "{err}");
+}
+
+#[test]
+fn list_translates_each_argument() {
+    let (code, out, _) = run(&["kill", "-l", "15", "9", "137", "HUP"]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "TERM\nKILL\nKILL\n1\n");
+    let dir = tempfile::tempdir().unwrap();
+    let mut rec = recorder(dir.path(), "pxrule-n");
+    let (code, _, err) = run(&["kill", "-n", "10", &rec.pid().to_string()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(rec.caught(), "USR1\n");
+}
+
+#[test]
+fn kill_zero_signals_the_own_group_and_survives() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rec = recorder(dir.path(), "pxrule-own");
+    let out = StdCommand::new(binary())
+        .args(["kill", "-s", "USR2", "0"])
+        .process_group(rec.pid())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(rec.caught(), "USR2\n");
+    // -1 needs --force.
+    let (code, _, err) = run(&["kill", "-9", "-1"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("-1 is every process"), "{err}");
+}
+
+#[test]
+fn named_pids_and_selectors_intersect() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = recorder(dir.path(), "pxrule-isa");
+    let mut b = recorder(dir.path(), "pxrule-isb");
+    let (pa, pb) = (a.pid().to_string(), b.pid().to_string());
+    let (code, out, err) = run(&[
+        "signal",
+        "--name",
+        "^pxrule-isa$",
+        &pa,
+        &pb,
+        "--dry-run",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let rows = json(&out);
+    assert_eq!(rows.len(), 1, "{out}");
+    assert_eq!(rows[0]["pid"], a.pid());
+    let (code, _, err) = run(&["signal", "--name", "^pxrule-isa$", &pa, &pb, "-s", "USR1"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(a.caught(), "USR1\n");
+    assert!(b.alive());
+    assert!(!b.log.exists());
+    // A named pid that is gone leaves nothing to intersect with.
+    let (code, out, _) = run(&[
+        "signal",
+        "--name",
+        "^pxrule-isb$",
+        "2147483646",
+        "--dry-run",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    assert!(json(&out).iter().all(|r| r["pid"] != b.pid()), "{out}");
+}
+
+#[test]
+fn json_is_an_empty_array_when_nothing_matches() {
+    let (code, out, err) = run(&["signal", "--name", "^pxrule-none-xyz$", "--format", "json"]);
+    assert_eq!(code, 1);
+    assert_eq!(json(&out).len(), 0);
+    assert!(err.contains("no process matched"), "{err}");
+}
+
+#[test]
+fn usage_errors_name_the_culprit() {
+    for (args, needle) in [
+        (
+            &["kill", "--timeout", "1", "42"][..],
+            "--timeout goes with --wait",
+        ),
+        (&["kill", "--group", "42"], "--pgroup"),
+        (&["kill", "--pgroup", ""], "empty process group"),
+        (&["kill", "-u", "root,"], "empty user"),
+        (&["kill", "-r", "Q", "-y"], "invalid state 'Q'"),
+        (
+            &["kill", "-F", "/nonexistent/pidfile"],
+            "cannot read pidfile",
+        ),
+        (&["kill", "-i", "42"], "go with --name"),
+        (&["wait"], "nothing to wait for"),
+    ] {
+        let (code, out, err) = run(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty());
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn names_longer_than_the_kernel_keeps_still_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rec = recorder(dir.path(), "pxrule-a-rather-long-name");
+    let (code, _, err) = run(&[
+        "signal",
+        "--name",
+        "^pxrule-a-rather-long-name$",
+        "-s",
+        "INT",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(rec.caught(), "INT\n");
+}
+
+/// A process group holding a shell that records USR1 and CONT without
+/// exiting, and a sleeping child that ignores USR1; returns the group, the
+/// log and the child.
+fn recording_tree(dir: &std::path::Path) -> (Reaped, std::path::PathBuf, i32) {
+    let log = dir.join("tree.log");
+    let script = format!(
+        "trap 'echo USR1 >> {0}' USR1; trap 'echo CONT >> {0}' CONT; \
+         (trap '' USR1; exec sleep 3600) & echo $!; while :; do wait; done",
+        log.display()
+    );
+    let mut child = StdCommand::new(which("sh"))
+        .args(["-c", &script])
+        .stdout(Stdio::piped())
+        .stdin(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let sleeper: i32 = line.trim().parse().unwrap();
+    (Reaped(child), log, sleeper)
+}
+
+#[test]
+fn tree_root_sees_only_its_signal_and_stop_signals_stay() {
+    let dir = tempfile::tempdir().unwrap();
+    let (root, log, sleeper) = recording_tree(dir.path());
+    let (code, _, err) = run(&[
+        "signal",
+        "--tree",
+        &root.pid().to_string(),
+        "-s",
+        "USR1",
+        "-y",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    until("the root's USR1", || {
+        std::fs::read_to_string(&log).is_ok_and(|l| l.contains("USR1"))
+    });
+    // The child was stopped and resumed by proctl; the root never.
+    until("the sleeper to run again", || state(sleeper) == Some('S'));
+    assert_eq!(std::fs::read_to_string(&log).unwrap(), "USR1\n");
+
+    let (code, _, err) = run(&[
+        "signal",
+        "--tree",
+        &root.pid().to_string(),
+        "-s",
+        "STOP",
+        "-y",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // proctl has exited: nothing it sent afterwards can resume them.
+    assert_eq!(state(sleeper), Some('T'));
+    until("the root to stop", || state(root.pid()) == Some('T'));
+}
+
+#[test]
+fn tree_members_that_exit_on_their_own_are_not_failures() {
+    // A root that ignores USR1 and forks short-lived children without pause.
+    let mut child = StdCommand::new(which("sh"))
+        .args([
+            "-c",
+            "trap '' USR1; echo ready; while :; do /bin/true; done",
+        ])
+        .stdout(Stdio::piped())
+        .stdin(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let root = Reaped(child);
+    for _ in 0..20 {
+        let (code, _, err) = run(&[
+            "signal",
+            "--tree",
+            &root.pid().to_string(),
+            "-s",
+            "USR1",
+            "-y",
+        ]);
+        assert_eq!(code, 0, "{err}");
+    }
+}
+
+fn term_ignorer() -> Reaped {
+    let mut cmd = StdCommand::new(which("sh"));
+    cmd.args([
+        "-c",
+        "trap '' TERM; echo ready; while :; do read -r x; done",
+    ])
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .process_group(0);
+    let mut child = cmd.spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    Reaped(child)
+}
+
+#[test]
+fn escalation_is_reported() {
+    let mut child = term_ignorer();
+    let pid = child.pid().to_string();
+    let (code, out, err) = run(&[
+        "kill",
+        "--kill-after",
+        "0.2",
+        "--wait",
+        "--format",
+        "json",
+        &pid,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json(&out)[0]["outcome"], "killed", "{out}");
+    assert!(wait_exit(&mut child, Duration::from_secs(20)).is_some());
+
+    let mut child = term_ignorer();
+    let pid = child.pid().to_string();
+    let (code, _, err) = run(&["kill", "--kill-after", "0.2", &pid]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("sent KILL"), "{err}");
+    assert!(wait_exit(&mut child, Duration::from_secs(20)).is_some());
+}
+
+#[test]
+fn timeout_bounds_the_whole_wait() {
+    let mut child = term_ignorer();
+    let pid = child.pid().to_string();
+    let started = Instant::now();
+    let (code, out, _) = run(&[
+        "kill",
+        "--kill-after",
+        "30",
+        "--wait",
+        "--timeout",
+        "0.3",
+        "--format",
+        "json",
+        &pid,
+    ]);
+    assert!(started.elapsed() < Duration::from_secs(15));
+    assert_eq!(code, 1);
+    assert_eq!(json(&out)[0]["outcome"], "still_running", "{out}");
+    // KILL was never sent: the grace period had not run out.
+    assert!(child.0.try_wait().unwrap().is_none());
+}
+
+#[test]
+fn pgrep_selectors_runstates_pidfile_inverse_age() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = recorder(dir.path(), "pxrule-sel-a");
+    let b = recorder_with(dir.path(), "pxrule-sel-b", |c| {
+        c.process_group(0);
+    });
+    let (pa, pb) = (a.pid(), b.pid());
+    // --runstates: stop b, then select stopped processes by name.
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pb),
+        nix::sys::signal::Signal::SIGSTOP,
+    )
+    .unwrap();
+    until("b to stop", || state(pb) == Some('T'));
+    let dry = |extra: &[&str]| -> Vec<i64> {
+        let mut args = vec!["signal", "--dry-run", "--format", "json"];
+        args.extend_from_slice(extra);
+        let (_, out, _) = run(&args);
+        json(&out)
+            .iter()
+            .map(|r| r["pid"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(dry(&["--name", "^pxrule-sel-", "-r", "T"]), [pb as i64]);
+    assert_eq!(dry(&["--name", "^pxrule-sel-", "-r", "S"]), [pa as i64]);
+    // --pidfile.
+    let pidfile = dir.path().join("a.pid");
+    std::fs::write(&pidfile, format!("{pa}\n")).unwrap();
+    assert_eq!(dry(&["-F", pidfile.to_str().unwrap()]), [pa as i64]);
+    // --inverse: everything but a in a's group is nothing of ours.
+    let group = pa.to_string();
+    let inverse = dry(&["--pgroup", &group, "--name", "^pxrule-sel-a$", "--inverse"]);
+    assert!(!inverse.contains(&(pa as i64)));
+    assert!(inverse.contains(&(pb as i64)));
+    // Ages.
+    assert_eq!(
+        dry(&["--name", "^pxrule-sel-a$", "--younger-than", "1h"]),
+        [pa as i64]
+    );
+    assert!(dry(&["--name", "^pxrule-sel-a$", "--older-than", "1h"]).is_empty());
+    // --real-group and --real-user.
+    let gid = nix::unistd::getgid().to_string();
+    assert!(dry(&["--name", "^pxrule-sel-a$", "-G", &gid]).contains(&(pa as i64)));
+    let uid = nix::unistd::getuid().to_string();
+    assert!(dry(&["--name", "^pxrule-sel-a$", "-U", &uid]).contains(&(pa as i64)));
+    let (code, _, err) = run(&["signal", "-F", pidfile.to_str().unwrap(), "-s", "USR1"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(a.caught(), "USR1\n");
+}
+
+#[test]
+fn no_prompt_when_stderr_is_not_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = recorder(dir.path(), "pxrule-ask-a");
+    let mut b = recorder(dir.path(), "pxrule-ask-b");
+    // script(1) gives proctl a terminal on stdin and stdout; stderr is a file.
+    let err_file = dir.path().join("err");
+    let command = format!(
+        "{} signal --name '^pxrule-ask-' -s HUP 2>{}",
+        binary().display(),
+        err_file.display()
+    );
+    let status = StdCommand::new(which("script"))
+        .args(["-qec", &command, "/dev/null"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(
+        status.success(),
+        "{}",
+        std::fs::read_to_string(&err_file).unwrap_or_default()
+    );
+    assert_eq!(a.caught(), "HUP\n");
+    assert_eq!(b.caught(), "HUP\n");
+}
+
+#[test]
+fn wait_takes_ticks_and_selectors() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rec = recorder(dir.path(), "pxrule-wait");
+    let pid = rec.pid();
+    let ticks = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .unwrap()
+        .rsplit_once(") ")
+        .unwrap()
+        .1
+        .split_whitespace()
+        .nth(19)
+        .unwrap()
+        .to_string();
+    // A wrong start time: the pid is someone else now.
+    let (code, _, err) = run(&["wait", &format!("{pid}@1"), "--timeout", "0.1"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("another process"), "{err}");
+    let mut waiter = Reaped(
+        StdCommand::new(binary())
+            .args(["wait", "--name", "^pxrule-wait$", &format!("{pid}@{ticks}")])
+            .args(["--timeout", "20", "-v"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    // The waiter must be waiting before the recorder goes: it says nothing
+    // until then, so wait until it holds a pidfd (an anon_inode:[pidfd]).
+    let fd_dir = format!("/proc/{}/fd", waiter.pid());
+    until("the waiter to hold a pidfd", || {
+        std::fs::read_dir(&fd_dir).is_ok_and(|d| {
+            d.flatten().any(|e| {
+                std::fs::read_link(e.path()).is_ok_and(|l| l.to_string_lossy().contains("pidfd"))
+            })
+        })
+    });
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    assert_eq!(rec.caught(), "TERM\n");
+    let status = wait_exit(&mut waiter, Duration::from_secs(20)).expect("waiter ended");
+    assert!(status.success());
+}
