@@ -106,9 +106,11 @@ Exit status: 0 when something was listed, 1 when a selection matched nothing, 2 
     #[command(
         visible_alias = "kill",
         allow_negative_numbers = true,
-        after_help = "TARGET is a PID, -PGID for a process group, or PID@TICKS to signal the pid only \
-while its start time (ps -o starttime) is TICKS.\n\
-The kill forms work too: proctl kill -9 PID, proctl kill -TERM PID, proctl kill -l 15.\n\
+        after_help = "TARGET is a PID (a thread id means its process), -PGID for a process group, 0 for \
+proctl's own group, or PID@TICKS to signal the pid only while its start time (ps -o starttime) is TICKS.\n\
+The kill forms work too: proctl kill -9 PID, proctl kill -TERM PID, proctl kill -l 15. Before the \
+first target, -SIG is the signal; with a selector (--name, -u, ...), -SIG anywhere is the signal, \
+as in pkill; after the signal or a target, -N is process group N.\n\
 Exit status: 0 when every target got the signal (and exited, with --wait), 1 when any \
 failed or nothing matched, 2 on bad usage."
     )]
@@ -133,7 +135,8 @@ it was not found; 2 on bad usage."
     Ports(Deferred<PortsArgs>),
     /// Wait for processes (not only children) to exit, like pidwait.
     #[command(
-        after_help = "Exit status: 0 when all exited, 1 on timeout or when a PID does not exist."
+        after_help = "PIDs, PID@TICKS and the selectors of proctl signal name the processes.\n\
+Exit status: 0 when all exited, 1 on timeout, when a PID does not exist or nothing matched."
     )]
     Wait(Deferred<WaitArgs>),
 }
