@@ -367,7 +367,7 @@ fn tree_root_sees_only_its_signal_and_stop_signals_stay() {
         "--tree",
         &root.pid().to_string(),
         "-s",
-        "STOP",
+        "TSTP",
         "-y",
     ]);
     assert_eq!(code, 0, "{err}");
@@ -594,4 +594,110 @@ fn wait_takes_ticks_and_selectors() {
     assert_eq!(rec.caught(), "TERM\n");
     let status = wait_exit(&mut waiter, Duration::from_secs(20)).expect("waiter ended");
     assert!(status.success());
+}
+
+/// util-linux's test_sigreceive: catches every signal it can and exits
+/// with its number; says "ready" once its handlers are in place. Started
+/// in a batch, because Python starts slowly.
+fn sigreceivers(count: usize) -> Vec<Reaped> {
+    let script = r#"
+import os, signal, sys
+def handler(n, frame):
+    os._exit(n)
+for n in list(range(1, 32)) + list(range(signal.SIGRTMIN, signal.SIGRTMAX + 1)):
+    if n in (signal.SIGKILL, signal.SIGSTOP):
+        continue
+    try:
+        signal.signal(n, handler)
+    except (OSError, ValueError):
+        pass
+print("ready", flush=True)
+while True:
+    signal.pause()
+"#;
+    let mut children: Vec<std::process::Child> = (0..count)
+        .map(|_| {
+            StdCommand::new(which("python3"))
+                .args(["-c", script])
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .process_group(0)
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in &mut children {
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line, "ready\n");
+    }
+    children.into_iter().map(Reaped).collect()
+}
+
+/// util-linux tests/ts/kill/name_to_number: every name `kill -L` lists
+/// reaches the process as its number.
+#[test]
+fn util_linux_name_to_number() {
+    let (code, table, _) = run(&["kill", "-L"]);
+    assert_eq!(code, 0);
+    let signals: Vec<(i32, &str)> = table
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            Some((words.next()?.parse().ok()?, words.next()?))
+        })
+        .filter(|&(_, name)| name != "KILL" && name != "STOP")
+        .collect();
+    let mut checked = 0;
+    for ((number, name), mut child) in signals.iter().copied().zip(sigreceivers(signals.len())) {
+        let (code, _, err) = run(&["kill", &format!("-{name}"), &child.pid().to_string()]);
+        assert_eq!(code, 0, "-{name}: {err}");
+        let status = wait_exit(&mut child, Duration::from_secs(20)).expect("receiver exited");
+        assert_eq!(status.code(), Some(number), "-{name}");
+        checked += 1;
+    }
+    assert!(checked >= 60, "only {checked} signals checked");
+}
+
+/// util-linux tests/ts/kill/options: the ways of naming HUP.
+#[test]
+fn util_linux_options() {
+    for (form, mut child) in [
+        &["-s", "1"][..],
+        &["--signal", "1"],
+        &["--signal", "HUP"],
+        &["--signal", "SIGHUP"],
+        &["-1"],
+        &["-HUP"],
+        &["-SIGHUP"],
+    ]
+    .into_iter()
+    .zip(sigreceivers(7))
+    {
+        let pid = child.pid().to_string();
+        let mut args = vec!["kill"];
+        args.extend_from_slice(form);
+        args.push(&pid);
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        let status = wait_exit(&mut child, Duration::from_secs(20)).expect("receiver exited");
+        assert_eq!(status.code(), Some(1), "{args:?}");
+    }
+}
+
+#[test]
+fn terminal_selector_on_the_fixture() {
+    let out = crate::util::fixture()
+        .args(["signal", "-t", "pts/0", "--dry-run", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let pids: Vec<i64> = json(&String::from_utf8(out.stdout).unwrap())
+        .iter()
+        .map(|r| r["pid"].as_i64().unwrap())
+        .collect();
+    assert_eq!(pids, [200, 300, 301]);
 }
