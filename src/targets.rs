@@ -14,6 +14,7 @@ use crate::model::tty::tty_number;
 use crate::model::users::{resolve_group, resolve_user};
 use crate::model::{Needs, ProcSource, ProcessInfo, Snapshot};
 use crate::select::{Pattern, parse_pid};
+use crate::signal::deliver::{Outcome, Target, read_named};
 
 /// The kernel keeps at most this many bytes of a process name (TASK_COMM_LEN - 1).
 const COMM_LEN: usize = 15;
@@ -244,6 +245,92 @@ impl Criteria {
         }
         chosen
     }
+}
+
+/// A process to act on, as it was when chosen, with the thread id that
+/// named it when a thread id did.
+#[derive(Debug, Clone)]
+pub struct Chosen {
+    pub target: Target,
+    pub thread: Option<i32>,
+}
+
+/// A named pid that will not be acted on, and why.
+#[derive(Debug, Clone)]
+pub struct Settled {
+    pub pid: i32,
+    pub target: Option<Target>,
+    pub outcome: Outcome,
+}
+
+/// Resolves pids named on the command line (`PID`, `PID@TICKS`; a thread id
+/// names its process); `refuse` gives the reason a pid is not to be touched.
+pub fn resolve_named(
+    source: &ProcSource,
+    named: &[(i32, Option<u64>)],
+    refuse: impl Fn(i32) -> Option<String>,
+) -> (Vec<Chosen>, Vec<Settled>) {
+    let mut chosen = Vec::new();
+    let mut settled = Vec::new();
+    for &(pid, start_ticks) in named {
+        match read_named(source, pid) {
+            None => settled.push(Settled {
+                pid,
+                target: None,
+                outcome: Outcome::NoSuchProcess,
+            }),
+            Some((t, _, ticks)) if start_ticks.is_some_and(|s| s != ticks) => {
+                settled.push(Settled {
+                    pid,
+                    target: Some(t),
+                    outcome: Outcome::Reused,
+                })
+            }
+            Some((t, thread, _)) => match refuse(t.pid) {
+                Some(why) => settled.push(Settled {
+                    pid: t.pid,
+                    target: Some(t),
+                    outcome: Outcome::Refused(why),
+                }),
+                None => chosen.push(Chosen { target: t, thread }),
+            },
+        }
+    }
+    (chosen, settled)
+}
+
+/// The processes the selectors choose; when pids or process groups were
+/// named too, only those of them that match (an intersection). A named
+/// process keeps the start time seen when it was named.
+pub fn select(
+    source: &ProcSource,
+    criteria: &Criteria,
+    named: Option<(&[Chosen], &[i32])>,
+    exclude: &[i32],
+) -> Result<Vec<Chosen>> {
+    let snapshot = source
+        .snapshot(criteria.needs(), false)
+        .map_err(|e| Error::Failed(format!("cannot read {}: {e}", source.root().display())))?;
+    Ok(criteria
+        .choose(source, &snapshot, exclude)
+        .into_iter()
+        .filter_map(|p| {
+            let by_pid = named.and_then(|(pids, _)| pids.iter().find(|n| n.target.pid == p.pid));
+            let in_group = named.is_some_and(|(_, groups)| groups.contains(&p.pgrp));
+            match (named, by_pid) {
+                (None, _) => Some(Chosen {
+                    target: Target::of(p),
+                    thread: None,
+                }),
+                (Some(_), Some(n)) => Some(n.clone()),
+                (Some(_), None) if in_group => Some(Chosen {
+                    target: Target::of(p),
+                    thread: None,
+                }),
+                (Some(_), None) => None,
+            }
+        })
+        .collect())
 }
 
 fn real_id(

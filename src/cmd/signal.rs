@@ -14,11 +14,11 @@ use crate::render::escape::json_text;
 use crate::render::escape_bytes;
 use crate::select::parse_pid;
 use crate::signal::deliver::{
-    Handle, Outcome, Target, hold, read_named, send, send_queued, send_to_group, wait_all,
+    Handle, Outcome, Target, hold, send, send_queued, send_to_group, wait_all,
 };
 use crate::signal::tree::{TreeResult, descendants, signal_tree};
 use crate::signal::{Signal, names_line, parse_signal, table_text, translate};
-use crate::targets::Criteria;
+use crate::targets::{Chosen, Criteria, resolve_named, select};
 
 /// A target named on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,16 +186,9 @@ impl Entry {
     }
 }
 
-/// A process to signal, held or not yet.
-#[derive(Debug, Clone)]
-struct Planned {
-    target: Target,
-    thread: Option<i32>,
-}
-
 /// Everything `run` will do, decided before the first signal.
 struct Plan {
-    processes: Vec<Planned>,
+    processes: Vec<Chosen>,
     groups: Vec<i32>,
     tree: Option<Target>,
     /// Outcomes known already: refusals, missing and reused pids.
@@ -237,28 +230,24 @@ fn build_plan(config: &SendConfig, source: &ProcSource, protected: &[i32]) -> Re
         settled: Vec::new(),
     };
     let signal = config.signal;
-    let mut named_pids = Vec::new();
+    let pids: Vec<(i32, Option<u64>)> = config
+        .explicit
+        .iter()
+        .filter_map(|e| match *e {
+            Explicit::Pid { pid, start_ticks } => Some((pid, start_ticks)),
+            Explicit::Group(_) => None,
+        })
+        .collect();
+    let (named_pids, settled) = resolve_named(source, &pids, |pid| refusal(pid, config.force));
+    plan.settled.extend(
+        settled
+            .into_iter()
+            .map(|s| Entry::new(s.pid, s.target.as_ref(), signal, s.outcome)),
+    );
     let mut named_groups = Vec::new();
     for e in &config.explicit {
         match *e {
-            Explicit::Pid { pid, start_ticks } => match read_named(source, pid) {
-                None => plan
-                    .settled
-                    .push(Entry::new(pid, None, signal, Outcome::NoSuchProcess)),
-                Some((t, _, ticks)) if start_ticks.is_some_and(|s| s != ticks) => {
-                    plan.settled
-                        .push(Entry::new(pid, Some(&t), signal, Outcome::Reused));
-                }
-                Some((t, thread, _)) => match refusal(t.pid, config.force) {
-                    Some(why) => plan.settled.push(Entry::new(
-                        t.pid,
-                        Some(&t),
-                        signal,
-                        Outcome::Refused(why),
-                    )),
-                    None => named_pids.push(Planned { target: t, thread }),
-                },
-            },
+            Explicit::Pid { .. } => {}
             Explicit::Group(-1) if !config.force => plan.settled.push(Entry::new(
                 -1,
                 None,
@@ -271,37 +260,10 @@ fn build_plan(config: &SendConfig, source: &ProcSource, protected: &[i32]) -> Re
         }
     }
     match &config.criteria {
-        // Named targets and selectors: only the named that match them all.
         Some(criteria) => {
-            let snapshot = source.snapshot(criteria.needs(), false).map_err(|e| {
-                Error::Failed(format!("cannot read {}: {e}", source.root().display()))
-            })?;
-            let named = !config.explicit.is_empty();
-            let chosen = criteria
-                .choose(source, &snapshot, protected)
-                .into_iter()
-                .filter(|p| {
-                    !named
-                        || named_pids.iter().any(|n| n.target.pid == p.pid)
-                        || named_groups.contains(&p.pgrp)
-                });
-            for p in chosen {
-                let target = Target {
-                    pid: p.pid,
-                    start_ticks: p.start_ticks,
-                    name: p.name.clone(),
-                    euid: p.euid,
-                };
-                // A named process keeps the start time seen when it was named.
-                let target = named_pids
-                    .iter()
-                    .find(|n| n.target.pid == p.pid)
-                    .map_or(target, |n| n.target.clone());
-                plan.processes.push(Planned {
-                    target,
-                    thread: None,
-                });
-            }
+            let named = (!config.explicit.is_empty())
+                .then_some((named_pids.as_slice(), named_groups.as_slice()));
+            plan.processes = select(source, criteria, named, protected)?;
         }
         None => {
             plan.processes = named_pids;

@@ -10,8 +10,8 @@ use crate::duration::parse_duration;
 use crate::error::{Error, Exit, Result, warn};
 use crate::model::ProcSource;
 use crate::render::escape_bytes;
-use crate::signal::deliver::{Target, hold, read_named, wait_all};
-use crate::targets::Criteria;
+use crate::signal::deliver::{Outcome, Target, hold, wait_all};
+use crate::targets::{Criteria, resolve_named, select};
 
 /// The processes to wait for and for how long.
 #[derive(Debug)]
@@ -53,51 +53,30 @@ impl WaitConfig {
 
 /// Runs `proctl wait`.
 pub fn run(config: &WaitConfig, source: &ProcSource, out: &mut dyn Write) -> Result<Exit> {
-    let mut ok = true;
-    let mut targets: Vec<Target> = Vec::new();
-    let mut named = Vec::new();
-    for &(pid, ticks) in &config.pids {
-        match read_named(source, pid) {
-            Some((t, _, start)) if ticks.is_none_or(|s| s == start) => named.push(t),
-            Some(_) => {
-                warn(format_args!(
-                    "gone: pid {pid} now belongs to another process"
-                ));
-                ok = false;
-            }
-            None => {
-                warn(format_args!("no such process: {pid}"));
-                ok = false;
-            }
+    let (named, settled) = resolve_named(source, &config.pids, |_| None);
+    let mut ok = settled.is_empty();
+    for s in settled {
+        match s.outcome {
+            Outcome::Reused => warn(format_args!(
+                "gone: pid {} now belongs to another process",
+                s.pid
+            )),
+            _ => warn(format_args!("no such process: {}", s.pid)),
         }
     }
-    match &config.criteria {
+    let targets: Vec<Target> = match &config.criteria {
         Some(criteria) => {
-            let mut criteria = criteria.clone();
-            criteria.pids.extend(named.iter().map(|t| t.pid));
-            // Named pids that are all gone leave nothing to intersect with.
-            if config.pids.is_empty() || !named.is_empty() {
-                let snapshot = source.snapshot(criteria.needs(), false).map_err(|e| {
-                    Error::Failed(format!("cannot read {}: {e}", source.root().display()))
-                })?;
-                let me = [std::process::id() as i32];
-                for p in criteria.choose(source, &snapshot, &me) {
-                    let named_one = named.iter().find(|t| t.pid == p.pid);
-                    targets.push(named_one.cloned().unwrap_or(Target {
-                        pid: p.pid,
-                        start_ticks: p.start_ticks,
-                        name: p.name.clone(),
-                        euid: p.euid,
-                    }));
-                }
-            }
-            if targets.is_empty() {
+            let me = [std::process::id() as i32];
+            let named = (!config.pids.is_empty()).then_some((named.as_slice(), &[][..]));
+            let chosen = select(source, criteria, named, &me)?;
+            if chosen.is_empty() {
                 warn("no process matched");
                 return Ok(Exit::Failure);
             }
+            chosen.into_iter().map(|c| c.target).collect()
         }
-        None => targets = named,
-    }
+        None => named.into_iter().map(|c| c.target).collect(),
+    };
     let mut handles = Vec::new();
     for t in &targets {
         // A target gone before it could be held has exited: done.

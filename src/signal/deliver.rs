@@ -25,6 +25,16 @@ pub struct Target {
 }
 
 impl Target {
+    /// The target for a process read from /proc.
+    pub fn of(p: &crate::model::ProcessInfo) -> Target {
+        Target {
+            pid: p.pid,
+            start_ticks: p.start_ticks,
+            name: p.name.clone(),
+            euid: p.euid,
+        }
+    }
+
     /// Reads a target by pid; `None` when there is no such process.
     pub fn read(source: &ProcSource, pid: i32) -> Option<Target> {
         let p = source.read_process(pid, Needs::STAT)?;
