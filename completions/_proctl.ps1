@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals')
             [CompletionResult]::new('inspect', 'inspect', [CompletionResultType]::ParameterValue, 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals')
             [CompletionResult]::new('ports', 'ports', [CompletionResultType]::ParameterValue, 'List listening sockets (or all with --all) and the processes holding them')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change how running processes share the machine: nice, CPU affinity, scheduling policy, I/O priority, resource limits, OOM score')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait for processes (not only children) to exit, like pidwait')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -358,6 +359,59 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'proctl;set' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
+            [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Select processes whose name matches this regex (pgrep''s PATTERN)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Select processes of these effective users (names or uids, comma-separated)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Select processes of these effective users (names or uids, comma-separated)')
+            [CompletionResult]::new('-U', '-U ', [CompletionResultType]::ParameterName, 'Select processes of these real users')
+            [CompletionResult]::new('--real-user', '--real-user', [CompletionResultType]::ParameterName, 'Select processes of these real users')
+            [CompletionResult]::new('-G', '-G ', [CompletionResultType]::ParameterName, 'Select processes of these real groups (names or gids)')
+            [CompletionResult]::new('--real-group', '--real-group', [CompletionResultType]::ParameterName, 'Select processes of these real groups (names or gids)')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Select children of these pids')
+            [CompletionResult]::new('--parent', '--parent', [CompletionResultType]::ParameterName, 'Select children of these pids')
+            [CompletionResult]::new('-g', '-g', [CompletionResultType]::ParameterName, 'Select members of these process groups')
+            [CompletionResult]::new('--pgroup', '--pgroup', [CompletionResultType]::ParameterName, 'Select members of these process groups')
+            [CompletionResult]::new('--group', '--group', [CompletionResultType]::ParameterName, 'Removed: it meant --pgroup, but pgrep''s --group is the real group')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Select members of these sessions')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Select processes on these terminals (pts/0, tty1)')
+            [CompletionResult]::new('--terminal', '--terminal', [CompletionResultType]::ParameterName, 'Select processes on these terminals (pts/0, tty1)')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Select processes in these states (R, S, D, Z, T, t, I; comma-separated or run together)')
+            [CompletionResult]::new('--runstates', '--runstates', [CompletionResultType]::ParameterName, 'Select processes in these states (R, S, D, Z, T, t, I; comma-separated or run together)')
+            [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Select the pids listed in FILE (the first word of each line)')
+            [CompletionResult]::new('--pidfile', '--pidfile', [CompletionResultType]::ParameterName, 'Select the pids listed in FILE (the first word of each line)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp')
+            [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'Select processes older than DURATION')
+            [CompletionResult]::new('--younger-than', '--younger-than', [CompletionResultType]::ParameterName, 'Select processes younger than DURATION')
+            [CompletionResult]::new('--tree', '--tree', [CompletionResultType]::ParameterName, 'Change PID and all its descendants')
+            [CompletionResult]::new('--nice', '--nice', [CompletionResultType]::ParameterName, 'Set the nice value, -20 (most favoured) to 19')
+            [CompletionResult]::new('--nice-by', '--nice-by', [CompletionResultType]::ParameterName, 'Add N to the nice value (the result stays within -20..19)')
+            [CompletionResult]::new('--affinity', '--affinity', [CompletionResultType]::ParameterName, 'Run only on these CPUs (taskset''s list: 0, 0-3, 0,2,4-7)')
+            [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Scheduling policy: other, batch, idle, fifo or rr')
+            [CompletionResult]::new('--rt-priority', '--rt-priority', [CompletionResultType]::ParameterName, 'Real-time priority 1..99, with --policy fifo or rr')
+            [CompletionResult]::new('--io', '--io', [CompletionResultType]::ParameterName, 'I/O class and level: realtime, best-effort (levels 0..7, default 4) or idle')
+            [CompletionResult]::new('--rlimit', '--rlimit', [CompletionResultType]::ParameterName, 'Set a resource limit, NAME=SOFT[:HARD] as prlimit(1) (repeatable)')
+            [CompletionResult]::new('--oom-score-adj', '--oom-score-adj', [CompletionResultType]::ParameterName, 'Set the OOM killer''s adjustment, -1000..1000')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, '--name matches the whole command line')
+            [CompletionResult]::new('--full', '--full', [CompletionResultType]::ParameterName, '--name matches the whole command line')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, '--name must match the whole name (or command line)')
+            [CompletionResult]::new('--exact', '--exact', [CompletionResultType]::ParameterName, '--name must match the whole name (or command line)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, '--name ignores case')
+            [CompletionResult]::new('--ignore-case', '--ignore-case', [CompletionResultType]::ParameterName, '--name ignores case')
+            [CompletionResult]::new('--inverse', '--inverse', [CompletionResultType]::ParameterName, 'Select the processes that do NOT match the other selectors')
+            [CompletionResult]::new('--newest', '--newest', [CompletionResultType]::ParameterName, 'Of the selected processes, only the newest')
+            [CompletionResult]::new('--oldest', '--oldest', [CompletionResultType]::ParameterName, 'Of the selected processes, only the oldest')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask before changing several processes')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask before changing several processes')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would change; change nothing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Report every change, not only failures')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Report every change, not only failures')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'proctl;wait' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them')
             [CompletionResult]::new('--proc-root', '--proc-root', [CompletionResultType]::ParameterName, 'Read process information from another /proc tree (for tests)')
@@ -406,6 +460,7 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             [CompletionResult]::new('spawn', 'spawn', [CompletionResultType]::ParameterValue, 'Launch a program with its own environment and wired streams, forward signals to it, and report how it ended')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals')
             [CompletionResult]::new('ports', 'ports', [CompletionResultType]::ParameterValue, 'List listening sockets (or all with --all) and the processes holding them')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Change how running processes share the machine: nice, CPU affinity, scheduling policy, I/O priority, resource limits, OOM score')
             [CompletionResult]::new('wait', 'wait', [CompletionResultType]::ParameterValue, 'Wait for processes (not only children) to exit, like pidwait')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -426,6 +481,9 @@ Register-ArgumentCompleter -Native -CommandName 'proctl' -ScriptBlock {
             break
         }
         'proctl;help;ports' {
+            break
+        }
+        'proctl;help;set' {
             break
         }
         'proctl;help;wait' {

@@ -33,6 +33,7 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand show 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals'
             cand inspect 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals'
             cand ports 'List listening sockets (or all with --all) and the processes holding them'
+            cand set 'Change how running processes share the machine: nice, CPU affinity, scheduling policy, I/O priority, resource limits, OOM score'
             cand wait 'Wait for processes (not only children) to exit, like pidwait'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -345,6 +346,58 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'proctl;set'= {
+            cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
+            cand --proc-root 'Read process information from another /proc tree (for tests)'
+            cand --name 'Select processes whose name matches this regex (pgrep''s PATTERN)'
+            cand -u 'Select processes of these effective users (names or uids, comma-separated)'
+            cand --user 'Select processes of these effective users (names or uids, comma-separated)'
+            cand -U 'Select processes of these real users'
+            cand --real-user 'Select processes of these real users'
+            cand -G 'Select processes of these real groups (names or gids)'
+            cand --real-group 'Select processes of these real groups (names or gids)'
+            cand -P 'Select children of these pids'
+            cand --parent 'Select children of these pids'
+            cand -g 'Select members of these process groups'
+            cand --pgroup 'Select members of these process groups'
+            cand --group 'Removed: it meant --pgroup, but pgrep''s --group is the real group'
+            cand --session 'Select members of these sessions'
+            cand -t 'Select processes on these terminals (pts/0, tty1)'
+            cand --terminal 'Select processes on these terminals (pts/0, tty1)'
+            cand -r 'Select processes in these states (R, S, D, Z, T, t, I; comma-separated or run together)'
+            cand --runstates 'Select processes in these states (R, S, D, Z, T, t, I; comma-separated or run together)'
+            cand -F 'Select the pids listed in FILE (the first word of each line)'
+            cand --pidfile 'Select the pids listed in FILE (the first word of each line)'
+            cand --port 'Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp'
+            cand --older-than 'Select processes older than DURATION'
+            cand --younger-than 'Select processes younger than DURATION'
+            cand --tree 'Change PID and all its descendants'
+            cand --nice 'Set the nice value, -20 (most favoured) to 19'
+            cand --nice-by 'Add N to the nice value (the result stays within -20..19)'
+            cand --affinity 'Run only on these CPUs (taskset''s list: 0, 0-3, 0,2,4-7)'
+            cand --policy 'Scheduling policy: other, batch, idle, fifo or rr'
+            cand --rt-priority 'Real-time priority 1..99, with --policy fifo or rr'
+            cand --io 'I/O class and level: realtime, best-effort (levels 0..7, default 4) or idle'
+            cand --rlimit 'Set a resource limit, NAME=SOFT[:HARD] as prlimit(1) (repeatable)'
+            cand --oom-score-adj 'Set the OOM killer''s adjustment, -1000..1000'
+            cand --format 'Report format'
+            cand -f '--name matches the whole command line'
+            cand --full '--name matches the whole command line'
+            cand -x '--name must match the whole name (or command line)'
+            cand --exact '--name must match the whole name (or command line)'
+            cand -i '--name ignores case'
+            cand --ignore-case '--name ignores case'
+            cand --inverse 'Select the processes that do NOT match the other selectors'
+            cand --newest 'Of the selected processes, only the newest'
+            cand --oldest 'Of the selected processes, only the oldest'
+            cand -y 'Do not ask before changing several processes'
+            cand --yes 'Do not ask before changing several processes'
+            cand --dry-run 'Show what would change; change nothing'
+            cand -v 'Report every change, not only failures'
+            cand --verbose 'Report every change, not only failures'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'proctl;wait'= {
             cand --color 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them'
             cand --proc-root 'Read process information from another /proc tree (for tests)'
@@ -392,6 +445,7 @@ set edit:completion:arg-completer[proctl] = {|@words|
             cand spawn 'Launch a program with its own environment and wired streams, forward signals to it, and report how it ended'
             cand show 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals'
             cand ports 'List listening sockets (or all with --all) and the processes holding them'
+            cand set 'Change how running processes share the machine: nice, CPU affinity, scheduling policy, I/O priority, resource limits, OOM score'
             cand wait 'Wait for processes (not only children) to exit, like pidwait'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -406,6 +460,8 @@ set edit:completion:arg-completer[proctl] = {|@words|
         &'proctl;help;show'= {
         }
         &'proctl;help;ports'= {
+        }
+        &'proctl;help;set'= {
         }
         &'proctl;help;wait'= {
         }

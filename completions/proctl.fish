@@ -39,6 +39,7 @@ complete -c proctl -n "__fish_proctl_needs_command" -f -a "spawn" -d 'Launch a p
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "show" -d 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "inspect" -d 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "ports" -d 'List listening sockets (or all with --all) and the processes holding them'
+complete -c proctl -n "__fish_proctl_needs_command" -f -a "set" -d 'Change how running processes share the machine: nice, CPU affinity, scheduling policy, I/O priority, resource limits, OOM score'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "wait" -d 'Wait for processes (not only children) to exit, like pidwait'
 complete -c proctl -n "__fish_proctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c proctl -n "__fish_proctl_using_subcommand ps" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
@@ -270,6 +271,45 @@ complete -c proctl -n "__fish_proctl_using_subcommand ports" -s t -l tcp -d 'TCP
 complete -c proctl -n "__fish_proctl_using_subcommand ports" -s u -l udp -d 'UDP sockets only'
 complete -c proctl -n "__fish_proctl_using_subcommand ports" -l no-header -l no-headers -d 'Do not print the header line'
 complete -c proctl -n "__fish_proctl_using_subcommand ports" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c proctl -n "__fish_proctl_using_subcommand set" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c proctl -n "__fish_proctl_using_subcommand set" -l proc-root -d 'Read process information from another /proc tree (for tests)' -r -F
+complete -c proctl -n "__fish_proctl_using_subcommand set" -l name -d 'Select processes whose name matches this regex (pgrep\'s PATTERN)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand set" -s u -l user -d 'Select processes of these effective users (names or uids, comma-separated)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand set" -s U -l real-user -d 'Select processes of these real users' -r
+complete -c proctl -n "__fish_proctl_using_subcommand set" -s G -l real-group -d 'Select processes of these real groups (names or gids)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand set" -s P -l parent -d 'Select children of these pids' -r
+complete -c proctl -n "__fish_proctl_using_subcommand set" -s g -l pgroup -d 'Select members of these process groups' -r
+complete -c proctl -n "__fish_proctl_using_subcommand set" -l group -d 'Removed: it meant --pgroup, but pgrep\'s --group is the real group' -r
+complete -c proctl -n "__fish_proctl_using_subcommand set" -l session -d 'Select members of these sessions' -r
+complete -c proctl -n "__fish_proctl_using_subcommand set" -s t -l terminal -d 'Select processes on these terminals (pts/0, tty1)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand set" -s r -l runstates -d 'Select processes in these states (R, S, D, Z, T, t, I; comma-separated or run together)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand set" -s F -l pidfile -d 'Select the pids listed in FILE (the first word of each line)' -r -F
+complete -c proctl -n "__fish_proctl_using_subcommand set" -l port -d 'Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp' -r
+complete -c proctl -n "__fish_proctl_using_subcommand set" -l older-than -d 'Select processes older than DURATION' -r
+complete -c proctl -n "__fish_proctl_using_subcommand set" -l younger-than -d 'Select processes younger than DURATION' -r
+complete -c proctl -n "__fish_proctl_using_subcommand set" -l tree -d 'Change PID and all its descendants' -r
+complete -c proctl -n "__fish_proctl_using_subcommand set" -l nice -d 'Set the nice value, -20 (most favoured) to 19' -r
+complete -c proctl -n "__fish_proctl_using_subcommand set" -l nice-by -d 'Add N to the nice value (the result stays within -20..19)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand set" -l affinity -d 'Run only on these CPUs (taskset\'s list: 0, 0-3, 0,2,4-7)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand set" -l policy -d 'Scheduling policy: other, batch, idle, fifo or rr' -r
+complete -c proctl -n "__fish_proctl_using_subcommand set" -l rt-priority -d 'Real-time priority 1..99, with --policy fifo or rr' -r
+complete -c proctl -n "__fish_proctl_using_subcommand set" -l io -d 'I/O class and level: realtime, best-effort (levels 0..7, default 4) or idle' -r
+complete -c proctl -n "__fish_proctl_using_subcommand set" -l rlimit -d 'Set a resource limit, NAME=SOFT[:HARD] as prlimit(1) (repeatable)' -r
+complete -c proctl -n "__fish_proctl_using_subcommand set" -l oom-score-adj -d 'Set the OOM killer\'s adjustment, -1000..1000' -r
+complete -c proctl -n "__fish_proctl_using_subcommand set" -l format -d 'Report format' -r -f -a "text\t'One line a target (errors always, the rest with -v)'
+json\t'A JSON array: pid, name, signal, outcome'"
+complete -c proctl -n "__fish_proctl_using_subcommand set" -s f -l full -d '--name matches the whole command line'
+complete -c proctl -n "__fish_proctl_using_subcommand set" -s x -l exact -d '--name must match the whole name (or command line)'
+complete -c proctl -n "__fish_proctl_using_subcommand set" -s i -l ignore-case -d '--name ignores case'
+complete -c proctl -n "__fish_proctl_using_subcommand set" -l inverse -d 'Select the processes that do NOT match the other selectors'
+complete -c proctl -n "__fish_proctl_using_subcommand set" -l newest -d 'Of the selected processes, only the newest'
+complete -c proctl -n "__fish_proctl_using_subcommand set" -l oldest -d 'Of the selected processes, only the oldest'
+complete -c proctl -n "__fish_proctl_using_subcommand set" -s y -l yes -d 'Do not ask before changing several processes'
+complete -c proctl -n "__fish_proctl_using_subcommand set" -l dry-run -d 'Show what would change; change nothing'
+complete -c proctl -n "__fish_proctl_using_subcommand set" -s v -l verbose -d 'Report every change, not only failures'
+complete -c proctl -n "__fish_proctl_using_subcommand set" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -l color -d 'When to use colors: auto (only on a terminal), always or never. NO_COLOR disables colors in auto mode; FORCE_COLOR or CLICOLOR_FORCE enable them' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -297,11 +337,12 @@ complete -c proctl -n "__fish_proctl_using_subcommand wait" -l newest -d 'Of the
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -l oldest -d 'Of the selected processes, only the oldest'
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -s v -l verbose -d 'Say when each process exits'
 complete -c proctl -n "__fish_proctl_using_subcommand wait" -s h -l help -d 'Print help'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports wait help" -f -a "ps" -d 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports wait help" -f -a "pstree" -d 'Show the process tree (a psmisc `pstree` replacement)'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports wait help" -f -a "signal" -d 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports wait help" -f -a "spawn" -d 'Launch a program with its own environment and wired streams, forward signals to it, and report how it ended'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports wait help" -f -a "show" -d 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports wait help" -f -a "ports" -d 'List listening sockets (or all with --all) and the processes holding them'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports wait help" -f -a "wait" -d 'Wait for processes (not only children) to exit, like pidwait'
-complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports wait help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports set wait help" -f -a "ps" -d 'List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`)'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports set wait help" -f -a "pstree" -d 'Show the process tree (a psmisc `pstree` replacement)'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports set wait help" -f -a "signal" -d 'Send a signal to processes, safely: by pid, group, pattern, user or subtree'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports set wait help" -f -a "spawn" -d 'Launch a program with its own environment and wired streams, forward signals to it, and report how it ended'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports set wait help" -f -a "show" -d 'Show what a process holds: identity, command, scheduling, CPU, memory, I/O, open files, sockets, environment, limits, signals'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports set wait help" -f -a "ports" -d 'List listening sockets (or all with --all) and the processes holding them'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports set wait help" -f -a "set" -d 'Change how running processes share the machine: nice, CPU affinity, scheduling policy, I/O priority, resource limits, OOM score'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports set wait help" -f -a "wait" -d 'Wait for processes (not only children) to exit, like pidwait'
+complete -c proctl -n "__fish_proctl_using_subcommand help; and not __fish_seen_subcommand_from ps pstree signal spawn show ports set wait help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

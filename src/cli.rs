@@ -133,6 +133,14 @@ it was not found; 2 on bad usage."
     /// List listening sockets (or all with --all) and the processes holding them.
     #[command(after_help = "Exit status: 0 success, 1 when --port finds nothing, 2 on bad usage.")]
     Ports(Deferred<PortsArgs>),
+    /// Change how running processes share the machine: nice, CPU affinity,
+    /// scheduling policy, I/O priority, resource limits, OOM score.
+    #[command(
+        after_help = "TARGET is a PID (a thread id means its process) or PID@TICKS; the selectors \
+are those of proctl signal. Nice, affinity, policy and I/O priority are changed in every thread.\n\
+Exit status: 0 when every change was made, 1 when any failed or nothing matched, 2 on bad usage."
+    )]
+    Set(Deferred<SetArgs>),
     /// Wait for processes (not only children) to exit, like pidwait.
     #[command(
         after_help = "PIDs, PID@TICKS and the selectors of proctl signal name the processes.\n\
@@ -297,6 +305,73 @@ pub struct SignalArgs {
     pub kill_after: Option<String>,
 
     /// Report every target, not only failures.
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text, value_name = "FORMAT")]
+    pub format: ReportFormat,
+}
+
+// Options of `proctl set`.
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    /// Processes to change: PID or PID@TICKS.
+    #[arg(value_name = "TARGET")]
+    pub targets: Vec<String>,
+
+    #[command(flatten)]
+    pub select: SelectorArgs,
+
+    /// Change PID and all its descendants.
+    #[arg(long = "tree", value_name = "PID")]
+    pub tree: Option<String>,
+
+    /// Set the nice value, -20 (most favoured) to 19.
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub nice: Option<String>,
+
+    /// Add N to the nice value (the result stays within -20..19).
+    #[arg(long = "nice-by", value_name = "N", allow_negative_numbers = true)]
+    pub nice_by: Option<String>,
+
+    /// Run only on these CPUs (taskset's list: 0, 0-3, 0,2,4-7).
+    #[arg(long, value_name = "CPUS")]
+    pub affinity: Option<String>,
+
+    /// Scheduling policy: other, batch, idle, fifo or rr.
+    #[arg(long, value_name = "POLICY")]
+    pub policy: Option<String>,
+
+    /// Real-time priority 1..99, with --policy fifo or rr.
+    #[arg(long = "rt-priority", value_name = "N")]
+    pub rt_priority: Option<String>,
+
+    /// I/O class and level: realtime, best-effort (levels 0..7, default 4) or idle.
+    #[arg(long, value_name = "CLASS[:LEVEL]")]
+    pub io: Option<String>,
+
+    /// Set a resource limit, NAME=SOFT[:HARD] as prlimit(1) (repeatable).
+    #[arg(long, value_name = "NAME=SOFT[:HARD]", action = ArgAction::Append)]
+    pub rlimit: Vec<String>,
+
+    /// Set the OOM killer's adjustment, -1000..1000.
+    #[arg(
+        long = "oom-score-adj",
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
+    pub oom_score_adj: Option<String>,
+
+    /// Do not ask before changing several processes.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// Show what would change; change nothing.
+    #[arg(long = "dry-run")]
+    pub dry_run: bool,
+
+    /// Report every change, not only failures.
     #[arg(short = 'v', long)]
     pub verbose: bool,
 

@@ -1,5 +1,6 @@
 //! proctl: a Linux process inspector and control tool.
 
+pub mod adjust;
 pub mod cli;
 pub mod cmd;
 pub mod columns;
@@ -101,6 +102,10 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit, Error> {
         Command::Ports(cli::Deferred(args)) => {
             let config = cmd::ports::PortsConfig::from_args(&args, &term, theme)?;
             cmd::ports::run(&config, &source, &mut out)?
+        }
+        Command::Set(cli::Deferred(args)) => {
+            let config = cmd::set::SetConfig::from_args(&args)?;
+            cmd::set::run(&config, &source, &mut out)?
         }
         Command::Wait(cli::Deferred(args)) => {
             let config = cmd::wait::WaitConfig::from_args(&args)?;

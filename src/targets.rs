@@ -3,6 +3,7 @@
 //! Every selector given must match (an intersection, as pgrep does); a comma
 //! list within one selector means any of its values.
 
+use std::io::{BufRead, Write};
 use std::path::Path;
 use std::time::Duration;
 
@@ -13,6 +14,7 @@ use crate::model::net::{Proto, parse_port, pids_on_port};
 use crate::model::tty::tty_number;
 use crate::model::users::{resolve_group, resolve_user};
 use crate::model::{Needs, ProcSource, ProcessInfo, Snapshot};
+use crate::render::escape_bytes;
 use crate::select::{Pattern, parse_pid};
 use crate::signal::deliver::{Outcome, Target, read_named};
 
@@ -331,6 +333,34 @@ pub fn select(
             }
         })
         .collect())
+}
+
+/// proctl and its ancestors: never chosen by a selector.
+pub fn self_and_ancestors(source: &ProcSource) -> Vec<i32> {
+    let mut chain = vec![std::process::id() as i32];
+    while let Some(p) = chain
+        .last()
+        .and_then(|&pid| source.read_process(pid, Needs::STAT))
+    {
+        if p.ppid <= 0 || chain.contains(&p.ppid) {
+            break;
+        }
+        chain.push(p.ppid);
+    }
+    chain
+}
+
+/// Lists the targets on stderr and asks; true when the answer is yes.
+pub fn confirm(targets: &[Target], question: &str) -> Result<bool> {
+    let mut err = std::io::stderr().lock();
+    for t in targets {
+        writeln!(err, "  {:>7} {}", t.pid, escape_bytes(&t.name))?;
+    }
+    write!(err, "{question} [y/N] ")?;
+    err.flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
 }
 
 fn real_id(

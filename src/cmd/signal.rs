@@ -2,14 +2,14 @@
 //! and checked in full before anything is sent, then delivery to exactly
 //! those targets, escalation, waiting and a report.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use crate::cli::{ReportFormat, SignalArgs};
 use crate::duration::parse_duration;
 use crate::error::{Error, Exit, Result, warn};
+use crate::model::ProcSource;
 use crate::model::users::NameCache;
-use crate::model::{Needs, ProcSource};
 use crate::render::escape::json_text;
 use crate::render::escape_bytes;
 use crate::select::parse_pid;
@@ -18,7 +18,7 @@ use crate::signal::deliver::{
 };
 use crate::signal::tree::{TreeResult, descendants, signal_tree};
 use crate::signal::{Signal, names_line, parse_signal, table_text, translate};
-use crate::targets::{Chosen, Criteria, resolve_named, select};
+use crate::targets::{Chosen, Criteria, confirm, resolve_named, select, self_and_ancestors};
 
 /// A target named on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,21 +195,6 @@ struct Plan {
     settled: Vec<Entry>,
 }
 
-/// proctl and its ancestors: never chosen by a selector.
-fn self_and_ancestors(source: &ProcSource) -> Vec<i32> {
-    let mut chain = vec![std::process::id() as i32];
-    while let Some(p) = chain
-        .last()
-        .and_then(|&pid| source.read_process(pid, Needs::STAT))
-    {
-        if p.ppid <= 0 || chain.contains(&p.ppid) {
-            break;
-        }
-        chain.push(p.ppid);
-    }
-    chain
-}
-
 /// Why proctl will not signal this pid without --force.
 fn refusal(pid: i32, force: bool) -> Option<String> {
     if force {
@@ -342,7 +327,8 @@ pub fn run(mode: &SignalMode, source: &ProcSource, out: &mut dyn Write) -> Resul
             all.extend(descendants(source, root.pid, &protected));
         }
     }
-    if all.len() > 1 && !confirm(&all, config.signal)? {
+    let question = format!("Send {} to these {} processes?", config.signal, all.len());
+    if all.len() > 1 && !confirm(&all, &question)? {
         warn("nothing sent");
         return Ok(Exit::Failure);
     }
@@ -484,23 +470,6 @@ fn finish(
         e.thread = *thread;
         entries.push(e);
     }
-}
-
-/// Lists the targets on stderr and asks; true when the answer is yes.
-fn confirm(targets: &[Target], signal: Signal) -> Result<bool> {
-    let mut err = std::io::stderr().lock();
-    for t in targets {
-        writeln!(err, "  {:>7} {}", t.pid, escape_bytes(&t.name))?;
-    }
-    write!(
-        err,
-        "Send {signal} to these {} processes? [y/N] ",
-        targets.len()
-    )?;
-    err.flush()?;
-    let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer)?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
 }
 
 /// Lets proctl hold a pidfd for each of many targets.

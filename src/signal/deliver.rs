@@ -125,6 +125,16 @@ pub struct Handle {
     pidfd: Option<OwnedFd>,
 }
 
+impl Handle {
+    /// Whether the held process has not exited (a zombie has).
+    pub fn is_alive(&self) -> bool {
+        match &self.pidfd {
+            Some(fd) => !exited(fd),
+            None => alive_without_pidfd(self.target.pid),
+        }
+    }
+}
+
 /// Opens a pidfd for the target and checks that its process is still the
 /// one selected (same start time).
 pub fn hold(source: &ProcSource, target: &Target) -> Result<Handle, Outcome> {

@@ -8,6 +8,7 @@ mod ps_behaviour;
 mod ps_differential;
 mod ps_golden;
 mod pstree;
+mod set;
 mod show;
 mod signal;
 mod signal_rules;

@@ -1,0 +1,242 @@
+//! `proctl set` on processes the test starts, read back from /proc and by
+//! util-linux's taskset, chrt, ionice and prlimit.
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
+use std::process::{Command as StdCommand, Stdio};
+
+use crate::signal::run;
+use crate::util::{Reaped, as_nobody, is_root, stdout_of, which};
+
+/// A Python process with three extra threads, named `name` (written to
+/// /proc/self/comm: python3 may be a launcher that a symlink would
+/// confuse); returns it and its thread ids.
+fn threaded(name: &str) -> (Reaped, Vec<i32>) {
+    let script = r#"
+import sys, threading, time
+open("/proc/self/comm", "w").write(sys.argv[1])
+ts = [threading.Thread(target=lambda: time.sleep(3600), daemon=True) for _ in range(3)]
+for t in ts: t.start()
+print("ready", flush=True)
+time.sleep(3600)
+"#;
+    let mut child = StdCommand::new(which("python3"))
+        .args(["-c", script, name])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line, "ready\n");
+    let pid = child.id();
+    let tids: Vec<i32> = std::fs::read_dir(format!("/proc/{pid}/task"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_str().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(tids.len(), 4);
+    (Reaped(child), tids)
+}
+
+fn thread_nice(pid: i32, tid: i32) -> i32 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/stat")).unwrap();
+    let rest = stat.rsplit_once(") ").unwrap().1;
+    rest.split_whitespace().nth(16).unwrap().parse().unwrap()
+}
+
+fn status_field(pid: i32, tid: i32, field: &str) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix(field).map(|v| v.trim().to_string()))
+        .unwrap()
+}
+
+fn peer(program: &str, args: &[&str]) -> String {
+    stdout_of(StdCommand::new(which(program)).args(args))
+}
+
+#[test]
+fn every_change_reaches_every_thread() {
+    let (child, tids) = threaded("pxset-all");
+    let pid = child.pid();
+    let p = pid.to_string();
+    let (code, out, err) = run(&[
+        "set",
+        &p,
+        "--nice",
+        "7",
+        "--affinity",
+        "0",
+        "--policy",
+        "batch",
+        "--io",
+        "best-effort:6",
+        "--rlimit",
+        "nofile=256:512",
+        "--oom-score-adj",
+        "321",
+        "-v",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("nice 0 -> 7"), "{out}");
+    for &tid in &tids {
+        assert_eq!(thread_nice(pid, tid), 7, "thread {tid}");
+        assert_eq!(status_field(pid, tid, "Cpus_allowed_list:"), "0");
+        let chrt = peer("chrt", &["-p", &tid.to_string()]);
+        assert!(chrt.contains("SCHED_BATCH"), "{chrt}");
+        let ionice = peer("ionice", &["-p", &tid.to_string()]);
+        assert_eq!(ionice.trim(), "best-effort: prio 6");
+    }
+    let taskset = peer("taskset", &["-p", &p]);
+    assert!(taskset.trim().ends_with(": 1"), "{taskset}");
+    let prlimit = peer(
+        "prlimit",
+        &["--pid", &p, "--nofile", "--raw", "--noheadings"],
+    );
+    let fields: Vec<&str> = prlimit.split_whitespace().collect();
+    assert!(
+        fields.contains(&"256") && fields.contains(&"512"),
+        "{prlimit}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(format!("/proc/{pid}/oom_score_adj"))
+            .unwrap()
+            .trim(),
+        "321"
+    );
+    // Relative nice, and the real-time policies (root only).
+    let (code, _, err) = run(&["set", &p, "--nice-by", "-2"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(tids.iter().all(|&t| thread_nice(pid, t) == 5));
+    if is_root() {
+        let (code, _, err) = run(&["set", &p, "--policy", "rr", "--rt-priority", "3"]);
+        assert_eq!(code, 0, "{err}");
+        for &tid in &tids {
+            let chrt = peer("chrt", &["-p", &tid.to_string()]);
+            assert!(chrt.contains("SCHED_RR") && chrt.contains(": 3"), "{chrt}");
+        }
+        let (code, _, err) = run(&["set", &p, "--policy", "other"]);
+        assert_eq!(code, 0, "{err}");
+    }
+}
+
+#[test]
+fn selectors_json_and_dry_run() {
+    let (a, _) = threaded("pxset-sel-a");
+    let (b, _) = threaded("pxset-sel-b");
+    let (code, out, err) = run(&[
+        "set",
+        "--name",
+        "^pxset-sel-",
+        "--nice",
+        "4",
+        "--dry-run",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let pids: Vec<i64> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["pid"].as_i64().unwrap())
+        .collect();
+    assert_eq!(pids.len(), 2, "{out}");
+    assert!(pids.contains(&(a.pid() as i64)) && pids.contains(&(b.pid() as i64)));
+    assert_eq!(rows[0]["changes"][0]["outcome"], "would_change");
+    assert_eq!(thread_nice(a.pid(), a.pid()), 0, "dry run changed nothing");
+    let (code, out, err) = run(&[
+        "set",
+        "--name",
+        "^pxset-sel-a$",
+        "--nice",
+        "4",
+        "-y",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let change = &rows[0]["changes"][0];
+    assert_eq!(change["what"], "nice");
+    assert_eq!(change["before"], 0);
+    assert_eq!(change["after"], 4);
+    assert_eq!(change["outcome"], "changed");
+    assert_eq!(thread_nice(b.pid(), b.pid()), 0);
+}
+
+#[test]
+fn another_users_process_is_permission_denied() {
+    if !is_root() {
+        eprintln!("skipped: needs root to run proctl as nobody");
+        return;
+    }
+    let (child, _) = threaded("pxset-perm");
+    let out = as_nobody(&["set", &child.pid().to_string(), "--nice", "3"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("permission denied") && err.contains("CAP_SYS_NICE"),
+        "{err}"
+    );
+    assert_eq!(thread_nice(child.pid(), child.pid()), 0);
+}
+
+#[test]
+fn bad_values_change_nothing() {
+    let (child, _) = threaded("pxset-bad");
+    let p = child.pid().to_string();
+    for (args, needle) in [
+        (&["set", &p, "--nice", "20"][..], "--nice"),
+        (
+            &["set", &p, "--nice", "3", "--affinity", "4096"],
+            "does not exist",
+        ),
+        (
+            &["set", &p, "--nice", "3", "--policy", "fifo"],
+            "--rt-priority",
+        ),
+        (&["set", &p, "--nice", "3", "--io", "loud"], "--io"),
+        (
+            &["set", &p, "--nice", "3", "--rlimit", "nofile=x"],
+            "--rlimit",
+        ),
+        (
+            &["set", &p, "--nice", "3", "--oom-score-adj", "-1001"],
+            "--oom-score-adj",
+        ),
+        (&["set", &p], "nothing to change"),
+        (&["set", "--nice", "3"], "nothing to change"),
+        (&["set", "-5", "--nice", "3"], "'-5'"),
+        (&["set", "0", "--nice", "3"], "invalid target"),
+    ] {
+        let (code, out, err) = run(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty());
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+    assert_eq!(thread_nice(child.pid(), child.pid()), 0);
+}
+
+#[test]
+fn a_recycled_pid_is_never_changed() {
+    let (child, _) = threaded("pxset-reuse");
+    let (code, out, err) = run(&[
+        "set",
+        &format!("{}@1", child.pid()),
+        "--nice",
+        "9",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(rows[0]["outcome"], "pid_reused");
+    assert_eq!(thread_nice(child.pid(), child.pid()), 0);
+}
