@@ -8,6 +8,7 @@ pub mod duration;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzz;
+pub mod manual;
 pub mod model;
 pub mod render;
 pub mod select;

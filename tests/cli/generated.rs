@@ -38,18 +38,8 @@ fn generated_completions_and_man_pages_are_current() {
         };
         check(&root.join("completions").join(name), &buf, &mut stale);
     }
-    let cmd = proctl::cli::command();
-    let mut pages = vec![("proctl.1".to_string(), cmd.clone())];
-    for sub in cmd.get_subcommands() {
-        let name = format!("proctl-{}", sub.get_name());
-        let file = format!("{name}.1");
-        let name: &'static str = Box::leak(name.into_boxed_str());
-        pages.push((file, sub.clone().name(name)));
-    }
-    for (file, page) in pages {
-        let mut buf = Vec::new();
-        clap_mangen::Man::new(page).render(&mut buf).unwrap();
-        check(&root.join("man").join(file), &buf, &mut stale);
+    for (file, page) in proctl::manual::pages().expect("render man pages") {
+        check(&root.join("man").join(file), &page, &mut stale);
     }
     assert!(
         stale.is_empty(),
