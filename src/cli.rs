@@ -4,6 +4,9 @@
 use std::path::PathBuf;
 
 use clap::{ArgAction, ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::{ArgValueCandidates, ArgValueCompleter};
+
+use crate::complete;
 
 /// The top-level command line.
 #[derive(Debug, Parser)]
@@ -164,7 +167,7 @@ pub enum ReportFormat {
 #[derive(Debug, Args, Default)]
 pub struct SelectorArgs {
     /// Select processes whose name matches this regex (pgrep's PATTERN).
-    #[arg(long = "name", value_name = "PATTERN")]
+    #[arg(long = "name", value_name = "PATTERN", add = ArgValueCompleter::new(complete::process_names))]
     pub name: Option<String>,
 
     /// --name matches the whole command line.
@@ -180,11 +183,11 @@ pub struct SelectorArgs {
     pub ignore_case: bool,
 
     /// Select processes of these effective users (names or uids, comma-separated).
-    #[arg(short = 'u', long = "user", value_name = "USER,...")]
+    #[arg(short = 'u', long = "user", value_name = "USER,...", add = ArgValueCompleter::new(complete::users))]
     pub user: Option<String>,
 
     /// Select processes of these real users.
-    #[arg(short = 'U', long = "real-user", value_name = "USER,...")]
+    #[arg(short = 'U', long = "real-user", value_name = "USER,...", add = ArgValueCompleter::new(complete::users))]
     pub real_user: Option<String>,
 
     /// Select processes of these real groups (names or gids).
@@ -192,7 +195,7 @@ pub struct SelectorArgs {
     pub real_group: Option<String>,
 
     /// Select children of these pids.
-    #[arg(short = 'P', long = "parent", value_name = "PPID,...")]
+    #[arg(short = 'P', long = "parent", value_name = "PPID,...", add = ArgValueCompleter::new(complete::pids))]
     pub parent: Option<String>,
 
     /// Select members of these process groups.
@@ -224,11 +227,11 @@ pub struct SelectorArgs {
     pub port: Option<String>,
 
     /// Select processes older than DURATION.
-    #[arg(long = "older-than", value_name = "DURATION")]
+    #[arg(long = "older-than", value_name = "DURATION", add = ArgValueCompleter::new(complete::durations))]
     pub older_than: Option<String>,
 
     /// Select processes younger than DURATION.
-    #[arg(long = "younger-than", value_name = "DURATION")]
+    #[arg(long = "younger-than", value_name = "DURATION", add = ArgValueCompleter::new(complete::durations))]
     pub younger_than: Option<String>,
 
     /// Select the processes that do NOT match the other selectors.
@@ -250,11 +253,11 @@ pub struct SignalArgs {
     /// Processes to signal: PID (a thread id signals its process), -PGID (a
     /// process group, after the first target or after --), 0 (proctl's own
     /// group) or PID@TICKS.
-    #[arg(value_name = "TARGET", allow_negative_numbers = true)]
+    #[arg(value_name = "TARGET", allow_negative_numbers = true, add = ArgValueCompleter::new(complete::pids))]
     pub targets: Vec<String>,
 
     /// The signal: a name (TERM, sigterm, RTMIN+1) or a number. Default TERM.
-    #[arg(short = 's', long = "signal", value_name = "SIG")]
+    #[arg(short = 's', long = "signal", value_name = "SIG", add = ArgValueCandidates::new(complete::signal_names))]
     pub signal: Option<String>,
 
     /// The signal by number (kill -n 9).
@@ -277,7 +280,7 @@ pub struct SignalArgs {
     pub select: SelectorArgs,
 
     /// Signal PID and all its descendants; none escapes by forking.
-    #[arg(long = "tree", value_name = "PID")]
+    #[arg(long = "tree", value_name = "PID", add = ArgValueCompleter::new(complete::pids))]
     pub tree: Option<String>,
 
     /// Allow pid 1, -1 (every process) and proctl's own pid.
@@ -297,11 +300,11 @@ pub struct SignalArgs {
     pub wait: bool,
 
     /// With --wait: give up after DURATION in all (exit 1).
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", add = ArgValueCompleter::new(complete::durations))]
     pub timeout: Option<String>,
 
     /// Send KILL to the targets still running after DURATION.
-    #[arg(long = "kill-after", value_name = "DURATION")]
+    #[arg(long = "kill-after", value_name = "DURATION", add = ArgValueCompleter::new(complete::durations))]
     pub kill_after: Option<String>,
 
     /// Report every target, not only failures.
@@ -317,14 +320,14 @@ pub struct SignalArgs {
 #[derive(Debug, Args)]
 pub struct SetArgs {
     /// Processes to change: PID or PID@TICKS.
-    #[arg(value_name = "TARGET")]
+    #[arg(value_name = "TARGET", add = ArgValueCompleter::new(complete::pids))]
     pub targets: Vec<String>,
 
     #[command(flatten)]
     pub select: SelectorArgs,
 
     /// Change PID and all its descendants.
-    #[arg(long = "tree", value_name = "PID")]
+    #[arg(long = "tree", value_name = "PID", add = ArgValueCompleter::new(complete::pids))]
     pub tree: Option<String>,
 
     /// Set the nice value, -20 (most favoured) to 19.
@@ -494,7 +497,7 @@ pub struct SpawnArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// A pid, or a pattern matched against process names (every match is shown).
-    #[arg(value_name = "PID|PATTERN")]
+    #[arg(value_name = "PID|PATTERN", add = ArgValueCompleter::new(complete::pids))]
     pub target: String,
 
     /// PATTERN matches the whole command line.
@@ -554,14 +557,14 @@ pub struct PortsArgs {
 #[derive(Debug, Args)]
 pub struct WaitArgs {
     /// The processes to wait for: PID or PID@TICKS.
-    #[arg(value_name = "PID")]
+    #[arg(value_name = "PID", add = ArgValueCompleter::new(complete::pids))]
     pub pids: Vec<String>,
 
     #[command(flatten)]
     pub select: SelectorArgs,
 
     /// Give up after DURATION (exit 1).
-    #[arg(long, value_name = "DURATION")]
+    #[arg(long, value_name = "DURATION", add = ArgValueCompleter::new(complete::durations))]
     pub timeout: Option<String>,
 
     /// Say when each process exits.

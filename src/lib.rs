@@ -4,6 +4,7 @@ pub mod adjust;
 pub mod cli;
 pub mod cmd;
 pub mod columns;
+pub mod complete;
 pub mod duration;
 pub mod error;
 #[doc(hidden)]
@@ -28,9 +29,20 @@ use crate::model::ProcSource;
 use crate::render::Theme;
 use crate::terminal::Terminal;
 
+/// The environment variable through which shells ask for completions.
+pub const COMPLETE_VAR: &str = "PROCTL_COMPLETE";
+
 /// Runs proctl with these arguments and returns the exit status; errors are
 /// printed as one `proctl: ...` line.
 pub fn main_with_args(args: Vec<OsString>) -> Exit {
+    // A shell asking for completions (PROCTL_COMPLETE=bash proctl ...):
+    // answer and exit. A variable of proctl's own, so that a COMPLETE set
+    // for another tool cannot change what proctl does.
+    if std::env::var_os(COMPLETE_VAR).is_some_and(|v| !v.is_empty()) {
+        clap_complete::CompleteEnv::with_factory(cli::command)
+            .var(COMPLETE_VAR)
+            .complete();
+    }
     let args = match rewrite_args(args) {
         Ok(args) => args,
         Err(e) => {

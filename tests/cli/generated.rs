@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use clap_complete::Shell;
+use clap_complete::env::{self, EnvCompleter};
 
 fn check(path: &Path, content: &[u8], stale: &mut Vec<String>) {
     if std::env::var_os("PROCTL_BLESS").is_some() {
@@ -19,24 +19,21 @@ fn check(path: &Path, content: &[u8], stale: &mut Vec<String>) {
 fn generated_completions_and_man_pages_are_current() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut stale = Vec::new();
-    for shell in [
-        Shell::Bash,
-        Shell::Zsh,
-        Shell::Fish,
-        Shell::Elvish,
-        Shell::PowerShell,
-    ] {
-        let mut cmd = proctl::cli::command();
+    // The shells ask `proctl` itself for completions (clap_complete's
+    // dynamic completion); these scripts register it with each shell.
+    let shells: [(&dyn EnvCompleter, &str); 5] = [
+        (&env::Bash, "proctl.bash"),
+        (&env::Zsh, "_proctl"),
+        (&env::Fish, "proctl.fish"),
+        (&env::Elvish, "proctl.elv"),
+        (&env::Powershell, "_proctl.ps1"),
+    ];
+    for (shell, file) in shells {
         let mut buf = Vec::new();
-        clap_complete::generate(shell, &mut cmd, "proctl", &mut buf);
-        let name = match shell {
-            Shell::Bash => "proctl.bash",
-            Shell::Zsh => "_proctl",
-            Shell::Fish => "proctl.fish",
-            Shell::Elvish => "proctl.elv",
-            _ => "_proctl.ps1",
-        };
-        check(&root.join("completions").join(name), &buf, &mut stale);
+        shell
+            .write_registration(proctl::COMPLETE_VAR, "proctl", "proctl", "proctl", &mut buf)
+            .unwrap();
+        check(&root.join("completions").join(file), &buf, &mut stale);
     }
     for (file, page) in proctl::manual::pages().expect("render man pages") {
         check(&root.join("man").join(file), &page, &mut stale);

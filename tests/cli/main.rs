@@ -1,5 +1,6 @@
 //! Integration tests: they run the built `proctl` binary.
 
+mod completion;
 mod fuzz_corpus;
 mod generated;
 mod hardening;
