@@ -48,6 +48,19 @@ pub fn parse_duration(text: &str) -> Result<Duration> {
     Ok(Duration::from_secs_f64(total))
 }
 
+/// Parses a DURATION where zero has no meaning (`ps --sample`): `0`,
+/// `0s` and anything shorter than a microsecond are a usage error.
+pub fn parse_nonzero_duration(text: &str) -> Result<Duration> {
+    let d = parse_duration(text)?;
+    if d < Duration::from_micros(1) {
+        return Err(Error::usage(format!(
+            "invalid duration '{}': must be more than zero",
+            text.trim()
+        )));
+    }
+    Ok(d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,6 +85,17 @@ mod tests {
         assert_eq!(secs("500ms"), 0.5);
         assert_eq!(secs("1h1m1s"), 3661.0);
         assert_eq!(secs("1s500ms"), 1.5);
+    }
+
+    #[test]
+    fn nonzero_rejects_zero_only() {
+        for zero in ["0", "0s", "0ms", "0.0", "0m0s", "0.0000001"] {
+            let err = parse_nonzero_duration(zero).unwrap_err().to_string();
+            assert!(err.contains("more than zero"), "{zero}: {err}");
+        }
+        assert_eq!(parse_nonzero_duration("1ms").unwrap().as_millis(), 1);
+        assert!(parse_nonzero_duration("x").is_err());
+        assert_eq!(secs("0"), 0.0, "plain durations still take zero");
     }
 
     #[test]

@@ -1,12 +1,18 @@
 //! Escaping of untrusted text (process names, arguments, paths) so that no
-//! control character or escape sequence reaches the output raw.
+//! control character or escape sequence reaches the output raw, and so that
+//! every escape on the screen came from proctl: a literal backslash is
+//! doubled, so text cannot pose as an escaped byte. Views that copy a peer
+//! byte for byte use the peer's own escaping instead ([`procps_text`] here,
+//! psmisc's octal in `render::pstree`).
 
 use std::borrow::Cow;
 use std::fmt::Write;
 
 /// Makes bytes safe to print: C0/C1 controls, DEL and bidirectional
 /// overrides become `\e`, `\n`, `\t`, `\r`, `\xNN` or `\u{NNNN}`; invalid
-/// UTF-8 bytes become `\xNN`. Printable text, backslashes included, stays.
+/// UTF-8 bytes become `\xNN`; a backslash becomes `\\`. Other printable
+/// text stays, so the name `a\e` (backslash, e) prints as `a\\e` and a real
+/// ESC as `a\e`: the two cannot be confused.
 pub fn escape_bytes(bytes: &[u8]) -> Cow<'_, str> {
     if let Ok(s) = std::str::from_utf8(bytes)
         && !s.chars().any(needs_escape)
@@ -30,12 +36,14 @@ pub fn escape_bytes(bytes: &[u8]) -> Cow<'_, str> {
 }
 
 fn needs_escape(c: char) -> bool {
-    c.is_control()
+    c == '\\'
+        || c.is_control()
         || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 fn push_escaped(out: &mut String, c: char) {
     match c {
+        '\\' => out.push_str("\\\\"),
         '\n' => out.push_str("\\n"),
         '\t' => out.push_str("\\t"),
         '\r' => out.push_str("\\r"),
@@ -47,6 +55,30 @@ fn push_escaped(out: &mut String, c: char) {
             let _ = write!(out, "\\u{{{:04x}}}", c as u32);
         }
     }
+}
+
+/// Text as procps's ps prints it in a UTF-8 locale (the views that copy
+/// procps byte for byte): each control character (C0, DEL, C1) and each
+/// byte that is not UTF-8 becomes `?`; everything else, backslashes
+/// included, stays as it is (ps(1): "non-printing characters ... are
+/// displayed as ?"; observed with procps-ng 4.0.2).
+pub fn procps_text(bytes: &[u8]) -> Cow<'_, str> {
+    if let Ok(s) = std::str::from_utf8(bytes)
+        && !s.chars().any(char::is_control)
+    {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.extend(
+            chunk
+                .valid()
+                .chars()
+                .map(|c| if c.is_control() { '?' } else { c }),
+        );
+        out.extend(chunk.invalid().iter().map(|_| '?'));
+    }
+    Cow::Owned(out)
 }
 
 /// Text for JSON: the exact string when it is valid UTF-8; otherwise each
@@ -74,8 +106,8 @@ mod tests {
     #[test]
     fn plain_text_is_borrowed_untouched() {
         assert!(matches!(
-            escape_bytes(b"sleep 10 C:\\dir"),
-            Cow::Borrowed("sleep 10 C:\\dir")
+            escape_bytes(b"sleep 10 C:/dir"),
+            Cow::Borrowed("sleep 10 C:/dir")
         ));
         assert_eq!(escape_bytes("héllo wörld".as_bytes()), "héllo wörld");
     }
@@ -88,6 +120,28 @@ mod tests {
         assert_eq!(escape_bytes(b"del\x7f"), "del\\x7f");
         assert_eq!(escape_bytes("c1\u{9b}31m".as_bytes()), "c1\\x9b31m");
         assert_eq!(escape_bytes("rtl\u{202e}txt".as_bytes()), "rtl\\u{202e}txt");
+    }
+
+    #[test]
+    fn a_backslash_is_doubled_so_escapes_cannot_be_faked() {
+        assert_eq!(escape_bytes(b"C:\\dir"), "C:\\\\dir");
+        // A literal backslash-e and a real ESC print differently.
+        let fake = escape_bytes(b"fake\\e[31mX");
+        let real = escape_bytes(b"real\x1b[31mX");
+        assert_eq!(fake, "fake\\\\e[31mX");
+        assert_eq!(real, "real\\e[31mX");
+        // Text that spells an escape of an invalid byte stays distinct too.
+        assert_ne!(escape_bytes(b"\\xff"), escape_bytes(b"\xff"));
+    }
+
+    #[test]
+    fn procps_text_marks_controls_with_a_question_mark() {
+        assert!(matches!(procps_text(b"a\\b c"), Cow::Borrowed("a\\b c")));
+        assert_eq!(
+            procps_text("a\x1bb\tc\\d\u{e9}e\x7f\u{9b}\u{202e}".as_bytes()),
+            "a?b?c\\d\u{e9}e??\u{202e}"
+        );
+        assert_eq!(procps_text(b"q\xff\xfe"), "q??");
     }
 
     #[test]
