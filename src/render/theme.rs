@@ -31,8 +31,9 @@ pub enum CellKind {
 }
 
 impl Theme {
-    /// Decides from `--color`, NO_COLOR, FORCE_COLOR / CLICOLOR_FORCE and
-    /// whether stdout is a terminal.
+    /// Decides from `--color`, NO_COLOR, FORCE_COLOR / CLICOLOR_FORCE,
+    /// whether stdout is a terminal and whether TERM names one that takes
+    /// colors (set and not `dumb`).
     pub fn decide(when: ColorWhen, stdout_is_terminal: bool) -> Theme {
         let env_set =
             |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
@@ -46,6 +47,7 @@ impl Theme {
                     false
                 } else {
                     stdout_is_terminal
+                        && crate::terminal::term_allows_color(std::env::var_os("TERM").as_deref())
                 }
             }
         };
