@@ -102,6 +102,9 @@ Exit status: 0 when something was listed, 1 when a selection matched nothing, 2 
     #[command(
         visible_alias = "tree",
         disable_help_flag = true,
+        // psmisc parses with getopt_long, which takes any unambiguous
+        // prefix of a long option (--arg for --arguments).
+        infer_long_args = true,
         after_help = "Exit status: 0 success, 1 when PID, USER or --match finds nothing, 2 on bad usage."
     )]
     Pstree(Deferred<PstreeArgs>),
@@ -593,12 +596,21 @@ pub struct PstreeArgs {
     pub arguments: bool,
 
     /// Use ASCII line drawing characters.
-    #[arg(short = 'A', long = "ascii", overrides_with = "unicode")]
+    #[arg(short = 'A', long = "ascii", overrides_with_all = ["unicode", "vt100"])]
     pub ascii: bool,
 
     /// Use Unicode line drawing characters.
-    #[arg(short = 'U', long = "unicode", overrides_with = "ascii")]
+    #[arg(short = 'U', long = "unicode", overrides_with_all = ["ascii", "vt100"])]
     pub unicode: bool,
+
+    /// Use VT100 line drawing characters.
+    #[arg(short = 'G', long = "vt100", overrides_with_all = ["ascii", "unicode"])]
+    pub vt100: bool,
+
+    /// Color each name by the process's age: TYPE is age (green under a
+    /// minute, yellow under an hour, red older). psmisc's --color=age works too.
+    #[arg(short = 'C', value_name = "TYPE")]
+    pub color_by: Option<String>,
 
     /// Do not compact identical subtrees.
     #[arg(short = 'c', long = "compact-not")]
@@ -624,6 +636,10 @@ pub struct PstreeArgs {
     #[arg(short = 'n', long = "numeric-sort")]
     pub numeric_sort: bool,
 
+    /// One tree per namespace of TYPE: cgroup, ipc, mnt, net, pid, time, user or uts.
+    #[arg(short = 'N', long = "ns-sort", value_name = "TYPE")]
+    pub ns_sort: Option<String>,
+
     /// Show pids; implies -c.
     #[arg(short = 'p', long = "show-pids")]
     pub show_pids: bool,
@@ -631,6 +647,10 @@ pub struct PstreeArgs {
     /// Show the parents of the selected process.
     #[arg(short = 's', long = "show-parents")]
     pub show_parents: bool,
+
+    /// Show namespace transitions.
+    #[arg(short = 'S', long = "ns-changes")]
+    pub ns_changes: bool,
 
     /// Show full thread names.
     #[arg(short = 't', long = "thread-names")]
@@ -644,16 +664,24 @@ pub struct PstreeArgs {
     #[arg(short = 'u', long = "uid-changes")]
     pub uid_changes: bool,
 
+    /// Show each process's security context (SELinux, AppArmor).
+    #[arg(short = 'Z', long = "security-context")]
+    pub security_context: bool,
+
+    /// Print version information (on stderr, as psmisc does).
+    #[arg(short = 'V', long = "version")]
+    pub version: bool,
+
     /// Only the branches that lead to processes matching PATTERN (a regex on
     /// the name), with everything below each match.
     #[arg(long = "match", value_name = "PATTERN")]
     pub match_pattern: Option<String>,
 
     /// With --match: match the whole command line instead of the name.
-    #[arg(short = 'f', long = "full", requires = "match_pattern")]
+    #[arg(short = 'f', long = "full")]
     pub full: bool,
 
-    /// Draw no deeper than N levels below the root.
+    /// Draw no deeper than N levels below the root; `...` marks a cut branch.
     #[arg(long, value_name = "N")]
     pub depth: Option<usize>,
 

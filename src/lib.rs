@@ -87,8 +87,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit, Error> {
             cmd::ps::run(&config, &source, &mut out)?
         }
         Command::Pstree(cli::Deferred(args)) => {
-            let never = cli.color == cli::ColorWhen::Never;
-            let config = cmd::pstree::PstreeConfig::from_args(&args, &term, theme, never)?;
+            let config = cmd::pstree::PstreeConfig::from_args(&args, &term, theme)?;
             cmd::pstree::run(&config, &source, &mut out)?
         }
         Command::Signal(cli::Deferred(args)) => {
@@ -137,9 +136,19 @@ fn one_line(e: &clap::Error) -> String {
         .next()
         .unwrap_or("bad usage")
         .trim_start_matches("error: ");
+    // Point at the help of the subcommand the error is about.
+    let help = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Usage: "))
+        .and_then(|u| u.split_whitespace().nth(1))
+        .filter(|w| w.chars().all(|c| c.is_ascii_lowercase()))
+        .map_or_else(
+            || "proctl --help".to_string(),
+            |sub| format!("proctl {sub} --help"),
+        );
     match lines.find(|l| l.starts_with("tip: ")) {
-        Some(tip) => format!("{first} ({tip})"),
-        None => format!("{first} (see 'proctl --help')"),
+        Some(tip) => format!("{first} ({tip}; see '{help}')"),
+        None => format!("{first} (see '{help}')"),
     }
 }
 
@@ -165,6 +174,10 @@ pub fn rewrite_args(mut args: Vec<OsString>) -> Result<Vec<OsString>, Error> {
         args.extend(rest);
         return Ok(args);
     }
+    if args[sub] == "pstree" || args[sub] == "tree" {
+        pstree_color_by_age(&mut args, sub + 1);
+        return Ok(args);
+    }
     if args[sub] == "ps"
         && let Some(first) = args.get(sub + 1).and_then(|a| a.to_str())
         && is_bsd_letters(first)
@@ -173,6 +186,38 @@ pub fn rewrite_args(mut args: Vec<OsString>) -> Result<Vec<OsString>, Error> {
         args[sub + 1] = OsString::from(format!("--bsd={letters}"));
     }
     Ok(args)
+}
+
+/// psmisc's `pstree --color=age` (or an abbreviation such as `--col age`)
+/// is its `-C age`, not proctl's global `--color WHEN`: rewritten to `-C`.
+fn pstree_color_by_age(args: &mut [OsString], from: usize) {
+    let is_color = |name: &str| name.len() >= 3 && "color".starts_with(name);
+    let mut i = from;
+    while i < args.len() {
+        let Some(a) = args[i].to_str().and_then(|a| a.strip_prefix("--")) else {
+            i += 1;
+            continue;
+        };
+        if a.is_empty() {
+            break;
+        }
+        match a.split_once('=') {
+            Some((name, value)) if is_color(name) && value.eq_ignore_ascii_case("age") => {
+                args[i] = OsString::from(format!("-C{value}"));
+            }
+            None if is_color(a)
+                && args
+                    .get(i + 1)
+                    .and_then(|v| v.to_str())
+                    .is_some_and(|v| v.eq_ignore_ascii_case("age")) =>
+            {
+                args[i] = OsString::from("-C");
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
 }
 
 /// The index of the subcommand, skipping global options before it.

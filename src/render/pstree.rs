@@ -38,6 +38,32 @@ pub const UNICODE: Symbols = Symbols {
     first: "─┬─",
 };
 
+/// `-G`: VT100 line drawing, each piece switching to the DEC graphics set
+/// and back (psmisc pstree.c's VT_BEG/VT_END; the switch bytes count as
+/// columns there, so they do here too).
+pub const VT100: Symbols = Symbols {
+    empty: "  ",
+    branch: "\x1b(0\x0ftq\x1b(B",
+    vert: "\x1b(0\x0fx\x1b(B ",
+    last: "\x1b(0\x0fmq\x1b(B",
+    single: "\x1b(0\x0fqqq\x1b(B",
+    first: "\x1b(0\x0fqwq\x1b(B",
+};
+
+/// Namespace kinds in psmisc's order (pstree -S prints transitions in it).
+pub const NAMESPACES: [&str; 8] = ["cgroup", "ipc", "mnt", "net", "pid", "user", "uts", "time"];
+
+/// psmisc's `-C age` colors: under a minute green, under an hour yellow,
+/// else red (pstree(1)).
+pub fn age_color(age_secs: f64) -> &'static str {
+    // psmisc compares the age truncated to whole seconds.
+    match age_secs as i64 {
+        a if a < 60 => "\x1b[32m",
+        a if a < 3600 => "\x1b[33m",
+        _ => "\x1b[31m",
+    }
+}
+
 /// One node of the drawn tree: a process or a thread.
 #[derive(Debug, Clone, Default)]
 pub struct Node {
@@ -57,6 +83,16 @@ pub struct Node {
     pub highlight: bool,
     /// Matched by `--match`.
     pub matched: bool,
+    /// The `-C age` color sequence.
+    pub age_color: &'static str,
+    /// Namespace inode numbers in [`NAMESPACES`] order, 0 when unknown.
+    pub ns: [u64; 8],
+    /// Namespaces that differ from the parent's (`-S`).
+    pub ns_marks: Vec<&'static str>,
+    /// The security context (`-Z`).
+    pub context: Vec<u8>,
+    /// Stands for the branches `--depth` cut off: drawn as `...`.
+    pub ellipsis: bool,
     /// Children, in drawing order.
     pub children: Vec<usize>,
 }
@@ -72,6 +108,12 @@ pub struct DrawOptions {
     pub pgids: bool,
     pub uid_changes: bool,
     pub compact: bool,
+    /// `-C age`: color names by age.
+    pub age_colors: bool,
+    /// `-S`: mark namespace transitions.
+    pub ns_changes: bool,
+    /// `-Z`: show security contexts (one process a line, as with -a).
+    pub contexts: bool,
     /// Escape sequences that start and end a highlighted name.
     pub bold: Option<(String, String)>,
     pub theme: Theme,
@@ -85,30 +127,46 @@ pub fn draw(
     prev_uid: u32,
     opts: &DrawOptions,
 ) -> io::Result<()> {
-    let mut drawer = Drawer {
-        nodes,
-        opts,
-        out: Vec::with_capacity(4096),
-        cur_x: 1,
-        char_left: 0,
-        widths: Vec::new(),
-        more: Vec::new(),
-    };
+    let mut drawer = Drawer::new(nodes, opts);
     drawer.dump(root, 0, 1, true, true, prev_uid, 0);
     out.write_all(&drawer.out)
 }
 
+/// Draws one tree per namespace (`-N`): a `[INODE]` line, then the trees
+/// of the processes that entered it. As in psmisc, that line's newline is
+/// counted as a column, so the first tree line of each namespace is cut
+/// that much earlier.
+pub fn draw_namespaces(
+    out: &mut dyn Write,
+    nodes: &[Node],
+    groups: &[(u64, Vec<usize>)],
+    opts: &DrawOptions,
+) -> io::Result<()> {
+    let mut drawer = Drawer::new(nodes, opts);
+    for (inode, roots) in groups {
+        // psmisc formats it into a 14-byte buffer: longer numbers are cut.
+        let mut head = format!("[{inode}]\n").into_bytes();
+        head.truncate(13);
+        drawer.out_str(&head);
+        for &r in roots {
+            drawer.dump(r, 0, 1, true, true, 0, 0);
+        }
+    }
+    out.write_all(&drawer.out)
+}
+
 /// Whether two subtrees draw the same, for compaction.
-fn tree_equal(nodes: &[Node], a: usize, b: usize, uid_matters: bool) -> bool {
+fn tree_equal(nodes: &[Node], a: usize, b: usize, uid_matters: bool, ns_matter: bool) -> bool {
     let (na, nb) = (&nodes[a], &nodes[b]);
     na.name == nb.name
         && (!uid_matters || na.uid == nb.uid)
+        && (!ns_matter || na.ns == nb.ns)
         && na.children.len() == nb.children.len()
         && na
             .children
             .iter()
             .zip(&nb.children)
-            .all(|(&x, &y)| tree_equal(nodes, x, y, uid_matters))
+            .all(|(&x, &y)| tree_equal(nodes, x, y, uid_matters, ns_matter))
 }
 
 /// psmisc's escaping: printable ASCII as is, a backslash doubled, any other
@@ -133,11 +191,24 @@ struct Drawer<'a> {
     cur_x: usize,
     /// Continuation bytes left of the current UTF-8 character.
     char_left: u8,
-    widths: Vec<usize>,
+    /// psmisc's `width[]`: may be -1 in the one-process-a-line layouts.
+    widths: Vec<isize>,
     more: Vec<bool>,
 }
 
-impl Drawer<'_> {
+impl<'a> Drawer<'a> {
+    fn new(nodes: &'a [Node], opts: &'a DrawOptions) -> Drawer<'a> {
+        Drawer {
+            nodes,
+            opts,
+            out: Vec::with_capacity(4096),
+            cur_x: 1,
+            char_left: 0,
+            widths: Vec::new(),
+            more: Vec::new(),
+        }
+    }
+
     fn out_byte(&mut self, b: u8) {
         if self.char_left == 0 {
             self.char_left = match b {
@@ -225,7 +296,7 @@ impl Drawer<'_> {
         let sym = self.opts.symbols;
         if !leaf {
             for lvl in 0..level {
-                for _ in 0..=self.widths[lvl] {
+                for _ in 0..self.widths[lvl] + 1 {
                     self.out_byte(b' ');
                 }
                 let piece = if lvl == level - 1 {
@@ -247,6 +318,9 @@ impl Drawer<'_> {
             self.out_str(b"*[");
             digits + 2
         };
+        if self.opts.age_colors {
+            self.out_raw(node.age_color);
+        }
         if let (true, Some((on, _))) = (node.highlight, &self.opts.bold) {
             self.out_raw(on);
         }
@@ -259,30 +333,25 @@ impl Drawer<'_> {
         };
         let painted = self.paint_start(kind);
         let show_args = self.opts.args;
+        // -Z puts one process on each line, as -a does.
+        let one_per_line = show_args || self.opts.contexts;
         let swapped = show_args && node.args.is_none();
         let mut info = usize::from(show_args);
         if swapped {
             self.out_byte(b'(');
         }
-        let comm_len = self.out_escaped(&node.name);
+        let comm_len = if node.ellipsis {
+            self.out_str(b"...");
+            3
+        } else {
+            self.out_escaped(&node.name)
+        };
         self.paint_end(painted);
         let offset = self.cur_x;
-        if self.opts.pids {
-            self.out_byte(if info > 0 { b',' } else { b'(' });
-            info += 1;
-            self.out_int(node.pid.into());
-        }
-        if self.opts.pgids {
-            self.out_byte(if info > 0 { b',' } else { b'(' });
-            info += 1;
-            self.out_int(node.pgid.into());
-        }
-        if self.opts.uid_changes && prev_uid != node.uid {
-            self.out_byte(if info > 0 { b',' } else { b'(' });
-            info += 1;
-            let user = self.paint_start(CellKind::User);
-            self.out_str(node.user.as_bytes());
-            self.paint_end(user);
+        if node.ellipsis {
+            // A mark, not a process: nothing to say about it.
+        } else {
+            info = self.info(node, prev_uid, info);
         }
         if swapped || (!show_args && info > 0) {
             self.out_byte(b')');
@@ -291,31 +360,12 @@ impl Drawer<'_> {
             self.out_raw(off);
         }
         if show_args {
-            let args = node.args.as_deref().unwrap_or(&[]);
-            let argc = args.len();
-            for (i, arg) in args.iter().enumerate() {
-                if i + 1 < argc {
-                    self.out_byte(b' ');
-                }
-                let len: usize = arg
-                    .iter()
-                    .map(|&b| if (b' '..=b'~').contains(&b) { 1 } else { 4 })
-                    .sum();
-                let room = match self.opts.width {
-                    Some(w) => {
-                        (self.cur_x + len) as i64 <= w as i64 - if i + 1 == argc { 0 } else { 4 }
-                    }
-                    None => true,
-                };
-                if room {
-                    self.out_escaped(arg);
-                } else {
-                    self.out_str(b"...");
-                    break;
-                }
-            }
+            self.args(node);
         }
-        if show_args || node.children.is_empty() {
+        if self.opts.age_colors {
+            self.out_raw("\x1b[0m");
+        }
+        if one_per_line || node.children.is_empty() {
             for _ in 0..closing {
                 self.out_byte(b']');
             }
@@ -326,10 +376,10 @@ impl Drawer<'_> {
             self.widths.resize(level + 1, 0);
         }
         self.more[level] = !last;
-        let groups = self.group_children(node, show_args);
-        if show_args {
-            // psmisc: width = 1 + (comm_len > 1 ? 0 : -1) with -a.
-            self.widths[level] = usize::from(comm_len > 1);
+        let groups = self.group_children(node, one_per_line);
+        if one_per_line {
+            // psmisc: width = print_args + (comm_len > 1 ? 0 : -1).
+            self.widths[level] = isize::from(show_args) - isize::from(comm_len <= 1);
             let count = groups.len();
             for (g, (child, reps)) in groups.into_iter().enumerate() {
                 let compacted_thread = self.opts.compact && self.nodes[child].thread;
@@ -351,7 +401,7 @@ impl Drawer<'_> {
             return;
         }
         // Only used for children; a childless node's line has ended already.
-        self.widths[level] = (comm_len + self.cur_x + add).saturating_sub(offset);
+        self.widths[level] = (comm_len + self.cur_x + add) as isize - offset as isize;
         if self.opts.width.is_some_and(|w| self.cur_x >= w) {
             self.out_str(sym.first.as_bytes());
             self.out_byte(b'+');
@@ -378,9 +428,74 @@ impl Drawer<'_> {
         }
     }
 
+    /// The parenthesised information after a name: pid, pgid, user change,
+    /// namespace changes, security context. Returns the new item count.
+    fn info(&mut self, node: &Node, prev_uid: u32, mut info: usize) -> usize {
+        if self.opts.pids {
+            self.out_byte(if info > 0 { b',' } else { b'(' });
+            info += 1;
+            self.out_int(node.pid.into());
+        }
+        if self.opts.pgids {
+            self.out_byte(if info > 0 { b',' } else { b'(' });
+            info += 1;
+            self.out_int(node.pgid.into());
+        }
+        if self.opts.uid_changes && prev_uid != node.uid {
+            self.out_byte(if info > 0 { b',' } else { b'(' });
+            info += 1;
+            let user = self.paint_start(CellKind::User);
+            self.out_str(node.user.as_bytes());
+            self.paint_end(user);
+        }
+        if self.opts.ns_changes {
+            for name in &node.ns_marks {
+                self.out_byte(if info > 0 { b',' } else { b'(' });
+                info += 1;
+                self.out_str(name.as_bytes());
+            }
+        }
+        if self.opts.contexts {
+            self.out_byte(if info > 0 { b',' } else { b'(' });
+            info += 1;
+            self.out_byte(b'`');
+            self.out_escaped(&node.context);
+            self.out_byte(b'\'');
+        }
+        info
+    }
+
+    /// The arguments after the name (`-a`), cut with `...` where they would
+    /// not fit, as psmisc does.
+    fn args(&mut self, node: &Node) {
+        let args = node.args.as_deref().unwrap_or(&[]);
+        let argc = args.len();
+        for (i, arg) in args.iter().enumerate() {
+            if i + 1 < argc {
+                self.out_byte(b' ');
+            }
+            let len: usize = arg
+                .iter()
+                .map(|&b| if (b' '..=b'~').contains(&b) { 1 } else { 4 })
+                .sum();
+            let room = match self.opts.width {
+                Some(w) => {
+                    (self.cur_x + len) as i64 <= w as i64 - if i + 1 == argc { 0 } else { 4 }
+                }
+                None => true,
+            };
+            if room {
+                self.out_escaped(arg);
+            } else {
+                self.out_str(b"...");
+                break;
+            }
+        }
+    }
+
     /// The children to draw, each with how many identical siblings it
     /// stands for. With -a only threads are compacted, as in psmisc.
-    fn group_children(&self, node: &Node, show_args: bool) -> Vec<(usize, usize)> {
+    fn group_children(&self, node: &Node, one_per_line: bool) -> Vec<(usize, usize)> {
         let kids = &node.children;
         let mut taken = vec![false; kids.len()];
         let mut groups = Vec::new();
@@ -389,10 +504,17 @@ impl Drawer<'_> {
                 continue;
             }
             let mut reps = 1;
-            let compactable = self.opts.compact && (!show_args || self.nodes[kids[i]].thread);
+            let compactable = self.opts.compact && (!one_per_line || self.nodes[kids[i]].thread);
             if compactable {
                 for j in i + 1..kids.len() {
-                    if !taken[j] && tree_equal(self.nodes, kids[i], kids[j], self.opts.uid_changes)
+                    if !taken[j]
+                        && tree_equal(
+                            self.nodes,
+                            kids[i],
+                            kids[j],
+                            self.opts.uid_changes,
+                            self.opts.ns_changes,
+                        )
                     {
                         taken[j] = true;
                         reps += 1;
@@ -474,6 +596,9 @@ mod tests {
             pgids: false,
             uid_changes: false,
             compact: true,
+            age_colors: false,
+            ns_changes: false,
+            contexts: false,
             bold: None,
             theme: Theme::plain(),
         }
