@@ -14,4 +14,5 @@ mod show;
 mod signal;
 mod signal_rules;
 mod spawn;
+mod untrusted_text;
 mod util;
