@@ -4,7 +4,7 @@
 use std::process::{Command as StdCommand, Stdio};
 
 use crate::util::{
-    Reaped, assert_golden, binary, fixture, fixture_root, proctl, spawn_named, which,
+    Reaped, assert_golden, binary, fixture, fixture_root, proctl, spawn_named, stdout_of, which,
 };
 
 fn golden(name: &str, args: &[&str]) {
@@ -203,7 +203,9 @@ fn matches_psmisc_byte_for_byte() {
         .next()
         .unwrap()
         .to_string();
-    let letters = ["a", "p", "c", "g", "u", "n", "l", "A", "U", "t", "T"];
+    let letters = [
+        "a", "p", "c", "g", "u", "n", "l", "A", "U", "G", "t", "T", "Z",
+    ];
     let mut combos: Vec<Vec<String>> = vec![vec![]];
     for (i, a) in letters.iter().enumerate() {
         combos.push(vec![format!("-{a}")]);
@@ -211,34 +213,222 @@ fn matches_psmisc_byte_for_byte() {
             combos.push(vec![format!("-{a}{b}")]);
         }
     }
+    let thread = python_thread(root.pid());
+    let owned = |args: &[&str]| args.iter().map(|a| a.to_string()).collect::<Vec<_>>();
     combos.push(vec!["-s".into()]);
     combos.push(vec!["-sp".into()]);
     combos.push(vec!["-H".into(), sleeper.clone()]);
     combos.push(vec!["-apH".into(), sleeper]);
     combos.push(vec!["-h".into()]);
+    // A thread id where a pid is expected.
+    combos.push(vec!["-H".into(), thread.clone()]);
+    combos.push(vec!["-ptH".into(), thread.clone()]);
+    // getopt's abbreviations of long options.
+    combos.push(owned(&["--arg"]));
+    combos.push(owned(&["--show-pi", "--compact"]));
+    combos.push(owned(&["--show-pg", "--uid", "--thread", "--vt"]));
+    combos.push(owned(&["--hide", "--numeric", "--lo", "--asc"]));
     for columns in ["132", "40"] {
         for opts in &combos {
-            let run = |program: &std::path::Path, prefix: &[&str]| {
-                StdCommand::new(program)
-                    .args(prefix)
-                    .args(opts)
-                    .arg(&pid)
-                    .env("COLUMNS", columns)
-                    .env("TERM", "xterm")
-                    .env("LANG", "C.UTF-8")
-                    .stdin(Stdio::null())
-                    .output()
-                    .unwrap()
-            };
-            let theirs = run(&which("pstree"), &[]);
-            let ours = run(&binary(), &["pstree"]);
-            assert!(theirs.status.success());
-            assert_eq!(
-                String::from_utf8_lossy(&ours.stdout),
-                String::from_utf8_lossy(&theirs.stdout),
-                "pstree {opts:?} {pid} with COLUMNS={columns}"
-            );
+            compare_with_psmisc(opts, &pid, columns);
         }
     }
+    // COLUMNS as strtol(..., 0) reads it: hex, octal, blanks and a sign.
+    for columns in ["0x50", "050", " +60", "0x", "50x"] {
+        for opts in [&["-a"][..], &["-p"], &[]] {
+            compare_with_psmisc(&owned(opts), &pid, columns);
+        }
+    }
+    // -s TID: psmisc draws from pid 1, trimmed to the path to the thread;
+    // only the lines from the test's subtree down are stable.
+    for opts in [&["-s"][..], &["-sp"], &["-spt"]] {
+        let cut = |out: &[u8]| {
+            let text = String::from_utf8_lossy(out).into_owned();
+            let at = text.find("pxtree-root").expect("subtree drawn");
+            text[at..].to_string()
+        };
+        // Wide enough for the whole path from pid 1.
+        let theirs = pstree_output(&which("pstree"), &[], &owned(opts), &thread, "10000");
+        let ours = pstree_output(&binary(), &["pstree"], &owned(opts), &thread, "10000");
+        assert_eq!(
+            cut(&ours.stdout),
+            cut(&theirs.stdout),
+            "pstree {opts:?} {thread}"
+        );
+    }
+    // -C age: the subtree is younger than a minute (green); if a process
+    // crosses the minute between the two runs, they are run again.
+    for opts in [
+        &["-C", "age"][..],
+        &["-C", "AGE", "-ap"],
+        &["--color=age", "-p"],
+        &["--col", "age"],
+    ] {
+        let same = (0..3).any(|_| {
+            let theirs = pstree_output(&which("pstree"), &[], &owned(opts), &pid, "132");
+            let ours = pstree_output(&binary(), &["pstree"], &owned(opts), &pid, "132");
+            assert!(theirs.stdout.starts_with(b"\x1b[3"), "{opts:?}: no color");
+            ours.stdout == theirs.stdout
+        });
+        assert!(same, "pstree {opts:?} {pid}: outputs differ");
+    }
     let _ = proctl;
+}
+
+/// The id of one of the python process's threads (not its leader).
+fn python_thread(root: i32) -> String {
+    let python =
+        stdout_of(StdCommand::new(which("pgrep")).args(["-P", &root.to_string(), "-x", "python3"]));
+    let python = python.lines().next().expect("python3 child").to_string();
+    std::fs::read_dir(format!("/proc/{python}/task"))
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .find(|t| *t != python)
+        .expect("a thread")
+}
+
+/// Runs psmisc's pstree or proctl's with the test's environment.
+fn pstree_output(
+    program: &std::path::Path,
+    prefix: &[&str],
+    opts: &[String],
+    pid: &str,
+    columns: &str,
+) -> std::process::Output {
+    StdCommand::new(program)
+        .args(prefix)
+        .args(opts)
+        .arg(pid)
+        .env("COLUMNS", columns)
+        .env("TERM", "xterm")
+        .env("LANG", "C.UTF-8")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn compare_with_psmisc(opts: &[String], pid: &str, columns: &str) {
+    let theirs = pstree_output(&which("pstree"), &[], opts, pid, columns);
+    let ours = pstree_output(&binary(), &["pstree"], opts, pid, columns);
+    assert!(theirs.status.success(), "psmisc pstree {opts:?} failed");
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stdout),
+        String::from_utf8_lossy(&theirs.stdout),
+        "pstree {opts:?} {pid} with COLUMNS={columns:?}"
+    );
+}
+
+/// In a fresh pid namespace (so that the whole tree is known), starts a
+/// small tree, waits until it has its shape, then runs `tool` with `args`.
+/// The tree: pid 1 sh, 2 sh with child 3 sleep, 4 and 5 sleep, 6 sleep in a
+/// uts namespace of its own. With `exec`, the tool replaces pid 1, so its
+/// pid is the same for both tools; otherwise it runs as a child of sh.
+const NAMESPACE_SCRIPT: &str = r#"tool=$1; shift
+n=0
+wait_for() { # PID COMM: spin (builtins only: no pid is used) until it runs COMM
+    until { read c < /proc/$1/comm; } 2>/dev/null && [ "$c" = "$2" ]; do
+        n=$((n + 1)); [ $n -lt 5000000 ] || exit 3
+    done
+}
+sh -c 'sleep 1001; :' & wait_for 3 sleep
+sleep 1000 & sleep 1000 & unshare --uts sleep 1002 &
+wait_for 4 sleep; wait_for 5 sleep; wait_for 6 sleep
+if [ "$EXEC" = 1 ]; then exec "$tool" "$@"; fi
+"$tool" "$@"
+"#;
+
+fn in_namespace(tool: &std::path::Path, args: &[&str], exec: bool) -> Vec<u8> {
+    let mut cmd = StdCommand::new(which("unshare"));
+    if !crate::util::is_root() {
+        cmd.args(["--user", "--map-root-user"]);
+    }
+    let out = cmd
+        .args([
+            "--pid",
+            "--fork",
+            "--mount-proc",
+            "sh",
+            "-c",
+            NAMESPACE_SCRIPT,
+            "sh",
+        ])
+        .arg(tool)
+        .args(args)
+        .env("EXEC", if exec { "1" } else { "0" })
+        .env("COLUMNS", "100")
+        .env("TERM", "xterm")
+        .env("LANG", "C.UTF-8")
+        .env_remove("PROCTL_PROC_ROOT")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "unshare {tool:?} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn whole_trees_in_a_pid_namespace_match_psmisc() {
+    assert!(which("pstree").is_file(), "psmisc pstree is needed");
+    // proctl as `pstree` (multi-call), so that both tools have that name.
+    let dir = tempfile::tempdir().unwrap();
+    let ours = dir.path().join("pstree");
+    std::os::unix::fs::symlink(binary(), &ours).unwrap();
+    let theirs = which("pstree");
+    // The tool is pid 1 here: pids, ages and names are the same for both.
+    for args in [
+        &["0"][..],
+        &["-p", "0"],
+        &["-pu", "0"],
+        &["-S"],
+        &["-pS"],
+        &["-cS"],
+        &["-aS", "0"],
+        &["-Z"],
+        &["-pZS", "0"],
+        &["-G", "0"],
+        &["-C", "age", "-p", "0"],
+        &["-s", "3"],
+        &["-sp", "3"],
+        &["-s", "0"],
+        &["-H", "3", "0"],
+        &["-h", "-p"],
+        &["-V"],
+    ] {
+        let a = in_namespace(&theirs, args, true);
+        let b = in_namespace(&ours, args, true);
+        assert_eq!(
+            String::from_utf8_lossy(&b),
+            String::from_utf8_lossy(&a),
+            "pstree {args:?} in a pid namespace"
+        );
+    }
+    // -N prints namespace inodes, so both tools run in the same namespace
+    // (as children of sh, without -p: their pids differ).
+    for kind in ["pid", "uts", "mnt", "net", "ipc", "user", "cgroup", "time"] {
+        for extra in [&[][..], &["-S"], &["-a"]] {
+            let args: Vec<&str> = ["-N", kind].iter().chain(extra).copied().collect();
+            let both = in_namespace(
+                &which("sh"),
+                &[
+                    "-c",
+                    "t=$1; shift; \"$t\" \"$@\"; echo @@@; \"$0\" \"$@\"",
+                    ours.to_str().unwrap(),
+                    theirs.to_str().unwrap(),
+                ]
+                .iter()
+                .copied()
+                .chain(args.iter().copied())
+                .collect::<Vec<_>>(),
+                false,
+            );
+            let text = String::from_utf8_lossy(&both).into_owned();
+            let (a, b) = text.split_once("@@@\n").expect("both outputs");
+            assert!(a.starts_with('['), "pstree {args:?}: {a:?}");
+            assert_eq!(b, a, "pstree {args:?} in a pid namespace");
+        }
+    }
 }
