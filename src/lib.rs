@@ -50,6 +50,9 @@ pub fn main_with_args(args: Vec<OsString>) -> Exit {
             return e.exit();
         }
     };
+    let subcommand = subcommand_position(&args)
+        .and_then(|i| args[i].to_str())
+        .map(str::to_string);
     let parsed = cli::command()
         .try_get_matches_from(args)
         .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m).map(|c| (c, m)));
@@ -61,7 +64,7 @@ pub fn main_with_args(args: Vec<OsString>) -> Exit {
             return Exit::Success;
         }
         Err(e) => {
-            eprintln!("proctl: {}", one_line(&e));
+            eprintln!("proctl: {}", one_line(&e, subcommand.as_deref()));
             return Exit::Usage;
         }
     };
@@ -128,24 +131,22 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit, Error> {
     Ok(exit)
 }
 
-/// Clap's message folded into one line, keeping its tip when it has one.
-fn one_line(e: &clap::Error) -> String {
+/// Clap's message folded into one line, keeping its tip when it has one,
+/// and naming the help of the subcommand it is about.
+fn one_line(e: &clap::Error, subcommand: Option<&str>) -> String {
     let text = e.render().to_string();
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
     let first = lines
         .next()
         .unwrap_or("bad usage")
         .trim_start_matches("error: ");
-    // Point at the help of the subcommand the error is about.
-    let help = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("Usage: "))
-        .and_then(|u| u.split_whitespace().nth(1))
-        .filter(|w| w.chars().all(|c| c.is_ascii_lowercase()))
-        .map_or_else(
-            || "proctl --help".to_string(),
-            |sub| format!("proctl {sub} --help"),
-        );
+    let help = subcommand
+        .and_then(|name| {
+            let cmd = cli::command();
+            cmd.find_subcommand(name)
+                .map(|sub| format!("proctl {} --help", sub.get_name()))
+        })
+        .unwrap_or_else(|| "proctl --help".to_string());
     match lines.find(|l| l.starts_with("tip: ")) {
         Some(tip) => format!("{first} ({tip}; see '{help}')"),
         None => format!("{first} (see '{help}')"),

@@ -14,5 +14,6 @@ mod show;
 mod signal;
 mod signal_rules;
 mod spawn;
+mod terminal;
 mod untrusted_text;
 mod util;

@@ -43,6 +43,60 @@ fn golden_trees() {
     golden("pstree_match_full.txt", &["--match", "jar", "--full"]);
     golden("pstree_depth.txt", &["--depth", "1"]);
     golden("pstree.json", &["--format", "json", "200"]);
+    golden("pstree_0.txt", &["-p", "0"]);
+    golden("pstree_G.txt", &["-G", "200"]);
+    golden("pstree_depth_p.txt", &["--depth", "2", "-p"]);
+}
+
+#[test]
+fn psmisc_highlight_bytes_follow_term_not_color() {
+    // psmisc takes its bold from TERM's description and has no --color.
+    for color in ["never", "always", "auto"] {
+        let out = fixture()
+            .env("TERM", "xterm")
+            .args(["--color", color, "pstree", "-H", "300"])
+            .output()
+            .unwrap();
+        assert!(
+            out.stdout.windows(4).any(|w| w == b"\x1b[1m"),
+            "--color={color}: no bold in {:?}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    let out = fixture()
+        .env_remove("TERM")
+        .args(["pstree", "-H", "300"])
+        .output()
+        .unwrap();
+    assert!(!out.stdout.contains(&0x1b));
+}
+
+#[test]
+fn match_sees_thread_names_with_t() {
+    let out = fixture()
+        .args(["pstree", "-t", "--match", "GC Thread"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "init---java---{GC Thread#0}\n"
+    );
+    // Without -t a thread is drawn with its process's name: nothing matches.
+    let out = fixture()
+        .args(["pstree", "--match", "GC Thread"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn proctl_draws_itself_without_its_worker_threads() {
+    let me = std::process::id().to_string();
+    let out = proctl().args(["pstree", "-p", &me]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("-proctl("), "{text}");
+    assert!(!text.contains("{proctl}"), "{text}");
 }
 
 #[test]
@@ -86,15 +140,30 @@ fn errors() {
         &["pstree", "-h", "-H", "1"],
         &["pstree", "--depth", "x"],
         &["pstree", "--match", "("],
+        &["pstree", "--full"],
+        &["pstree", "-C", "size"],
+        &["pstree", "-N", "nope"],
+        &["pstree", "--show-p"],
+        &["pstree", "1", "2"],
     ] {
         let out = fixture().args(bad).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert!(out.stdout.is_empty());
         let err = String::from_utf8(out.stderr).unwrap();
         assert!(
             err.starts_with("proctl: ") && err.lines().count() == 1,
             "{bad:?}: {err:?}"
         );
+        assert!(
+            err.contains("'proctl pstree --help'") || bad[1] == "--match",
+            "{bad:?}: the subcommand's help is not named: {err:?}"
+        );
     }
+    let out = fixture().args(["pstree", "--full"]).output().unwrap();
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "proctl: --full needs --match PATTERN (see 'proctl pstree --help')\n"
+    );
 }
 
 #[test]
@@ -123,6 +192,8 @@ fn json_is_a_nested_tree() {
     let trees: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let init = &trees[0];
     assert_eq!(init["pid"], 1);
+    assert_eq!(init["pgid"], 1);
+    assert_eq!(init["state"], "S");
     let java = init["children"]
         .as_array()
         .unwrap()
