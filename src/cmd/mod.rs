@@ -4,6 +4,7 @@ pub mod ports;
 pub mod ps;
 pub mod ps_layout;
 pub mod pstree;
+mod pstree_forest;
 pub mod set;
 pub mod show;
 pub mod signal;
