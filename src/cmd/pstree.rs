@@ -161,6 +161,18 @@ impl PstreeConfig {
         } else {
             Some(term.width.unwrap_or(132))
         };
+        // Once every value is known good: psmisc's -H fails when it cannot
+        // look up the terminal's bold (pstree(1): "Unlike with -h, pstree
+        // fails when using -H if highlighting is not available").
+        if args.highlight_pid.is_some() {
+            match std::env::var_os("TERM") {
+                None => return Err(Error::Failed("TERM is not set".into())),
+                Some(t) if t.is_empty() => {
+                    return Err(Error::Failed("can't get terminal capabilities".into()));
+                }
+                Some(_) => {}
+            }
+        }
         Ok(PstreeConfig {
             target,
             draw: DrawOptions {

@@ -63,12 +63,25 @@ fn psmisc_highlight_bytes_follow_term_not_color() {
             String::from_utf8_lossy(&out.stdout)
         );
     }
+    // As psmisc: -h quietly draws no bold without TERM, -H fails.
+    let out = fixture()
+        .env_remove("TERM")
+        .args(["pstree", "-h"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(!out.stdout.contains(&0x1b));
     let out = fixture()
         .env_remove("TERM")
         .args(["pstree", "-H", "300"])
         .output()
         .unwrap();
-    assert!(!out.stdout.contains(&0x1b));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "proctl: TERM is not set\n"
+    );
 }
 
 #[test]
