@@ -105,11 +105,27 @@ fn match_sees_thread_names_with_t() {
 
 #[test]
 fn proctl_draws_itself_without_its_worker_threads() {
+    // Other tests may run proctl beside this one, so look at this run's own
+    // node: nothing may hang under it (it has no children, and its worker
+    // threads are not drawn).
     let me = std::process::id().to_string();
-    let out = proctl().args(["pstree", "-p", &me]).output().unwrap();
+    let child = StdCommand::new(binary())
+        .args(["pstree", "-p", &me])
+        .env("COLUMNS", "10000")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let node = format!("proctl({})", child.id());
+    let out = child.wait_with_output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("-proctl("), "{text}");
-    assert!(!text.contains("{proctl}"), "{text}");
+    let at = text
+        .find(&node)
+        .unwrap_or_else(|| panic!("{node} not in {text}"));
+    let after = &text[at + node.len()..];
+    assert!(
+        after.starts_with('\n'),
+        "{node} has threads or children: {text}"
+    );
 }
 
 #[test]

@@ -147,39 +147,37 @@ fn signal_messages_and_prompts_tell_the_names_apart() {
     told_apart("signal --dry-run", &dry);
 
     // The confirmation prompt lists the targets; it appears only when stdin
-    // is a terminal, so give it a pseudo-terminal and answer no.
+    // and stderr are a terminal, so give it a pseudo-terminal and answer no.
     let pty = nix::pty::openpty(None, None).unwrap();
     let pattern = regex::escape(dir.path().to_str().unwrap());
-    let mut child = StdCommand::new(binary())
-        .args(["signal", "-s", "CONT", "-f", "--name", &pattern])
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::from(std::fs::File::from(pty.slave)))
+    let slave = std::fs::File::from(pty.slave);
+    let mut cmd = StdCommand::new(binary());
+    cmd.args(["signal", "-s", "CONT", "-f", "--name", &pattern])
+        .stdin(Stdio::from(slave.try_clone().unwrap()))
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0)
-        .spawn()
-        .unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap());
+        .stderr(Stdio::from(slave))
+        .process_group(0);
+    let mut child = cmd.spawn().unwrap();
+    // Our copies of the slave side must go for the reads to end (EIO).
+    drop(cmd);
+    let mut master = std::fs::File::from(pty.master);
     let mut prompt = Vec::new();
+    let mut buf = [0u8; 4096];
     // Read up to the question, then answer it.
     while !prompt.ends_with(b"[y/N] ") {
-        let buf = err.fill_buf().unwrap();
-        assert!(
-            !buf.is_empty(),
-            "no prompt: {:?}",
-            String::from_utf8_lossy(&prompt)
-        );
-        let n = buf.len();
-        prompt.extend_from_slice(buf);
-        err.consume(n);
+        let n = master.read(&mut buf).unwrap_or(0);
+        assert!(n > 0, "no prompt: {:?}", String::from_utf8_lossy(&prompt));
+        prompt.extend_from_slice(&buf[..n]);
     }
-    let mut master = std::fs::File::from(pty.master);
     master.write_all(b"n\n").unwrap();
-    let mut rest = Vec::new();
-    err.read_to_end(&mut rest).unwrap();
+    loop {
+        match master.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => prompt.extend_from_slice(&buf[..n]),
+        }
+    }
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(1), "answered no");
-    prompt.extend_from_slice(&rest);
     no_raw_control("signal prompt", &prompt);
     let text = String::from_utf8(prompt).unwrap();
     told_apart("signal prompt", &text);
