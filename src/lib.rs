@@ -11,6 +11,7 @@ pub mod error;
 pub mod fuzz;
 pub mod manual;
 pub mod model;
+pub mod personality;
 pub mod render;
 pub mod select;
 pub mod signal;
@@ -35,6 +36,10 @@ pub const COMPLETE_VAR: &str = "PROCTL_COMPLETE";
 /// Runs proctl with these arguments and returns the exit status; errors are
 /// printed as one `proctl: ...` line.
 pub fn main_with_args(args: Vec<OsString>) -> Exit {
+    // Links named kill, pkill, pgrep or pidwait speak procps's grammar.
+    if let Some(exit) = personality::dispatch(&args) {
+        return exit;
+    }
     // A shell asking for completions (PROCTL_COMPLETE=bash proctl ...):
     // answer and exit. A variable of proctl's own, so that a COMPLETE set
     // for another tool cannot change what proctl does.
