@@ -67,8 +67,9 @@ pub fn hold_pid(root: &Path, pid: i32) -> Result<Held, Errno> {
     match pidfd_open(id, PidfdFlags::empty()) {
         Ok(fd) => Ok(Held { pid, fd: Some(fd) }),
         Err(Errno::NOSYS) => Ok(Held { pid, fd: None }),
-        // Not a thread-group leader: a thread id.
-        Err(Errno::INVAL) => {
+        // Not a thread-group leader but a thread id (EINVAL before Linux
+        // 6.9, ENOENT since).
+        Err(Errno::INVAL | Errno::NOENT) => {
             let tgid = tgid_of(root, pid).ok_or(Errno::SRCH)?;
             let leader = Pid::from_raw(tgid).ok_or(Errno::SRCH)?;
             let fd = pidfd_open(leader, PidfdFlags::empty())?;
@@ -84,6 +85,13 @@ pub fn hold_pid(root: &Path, pid: i32) -> Result<Held, Errno> {
         }
         Err(e) => Err(e),
     }
+}
+
+/// What pidfd_open(2) says about a thread id that is not a process (as
+/// procps's pidwait calls it on each match): `None` when it opens.
+pub fn open_thread_error(tid: i32) -> Option<Errno> {
+    let id = Pid::from_raw(tid)?;
+    pidfd_open(id, PidfdFlags::empty()).err()
 }
 
 fn tgid_of(root: &Path, tid: i32) -> Option<i32> {
@@ -206,4 +214,53 @@ pub fn describe(e: Errno) -> String {
     nix::errno::Errno::from_raw(e.raw_os_error())
         .desc()
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn own_start() -> u64 {
+        task_start(
+            Path::new("/proc"),
+            std::process::id() as i32,
+            std::process::id() as i32,
+        )
+        .expect("own stat")
+    }
+
+    #[test]
+    fn a_process_with_another_start_time_is_never_held() {
+        let me = std::process::id() as i32;
+        let root = Path::new("/proc");
+        let held = hold(root, me, me, own_start()).expect("this process");
+        assert_eq!(held.pid, me);
+        assert!(held.pidfd().is_some());
+        // The same pid with another start time: a recycled pid.
+        assert_eq!(hold(root, me, me, own_start() + 1).err(), Some(Errno::SRCH));
+        assert_eq!(send(&held, 0, None), Ok(()));
+        assert_eq!(send(&held, 99, None), Err(Errno::INVAL));
+    }
+
+    #[test]
+    fn thread_ids_name_their_process() {
+        let me = std::process::id() as i32;
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            tx.send(rustix::thread::gettid().as_raw_nonzero().get())
+                .unwrap();
+            let _ = stop_rx.recv();
+        });
+        let tid = rx.recv().unwrap();
+        let held = hold_pid(Path::new("/proc"), tid).expect("a thread of this process");
+        assert_eq!(held.pid, me);
+        assert_eq!(send(&held, 0, Some(7)), Ok(()));
+        stop_tx.send(()).unwrap();
+        thread.join().unwrap();
+        assert_eq!(
+            hold_pid(Path::new("/proc"), i32::MAX).err(),
+            Some(Errno::SRCH)
+        );
+    }
 }

@@ -326,7 +326,11 @@ pub fn run(
         Mode::Pkill => kill(prog, plan, &matches, root, out, err),
         Mode::Pidwait => wait(prog, plan, &matches, root, out, err),
     };
-    status.map_err(|e| Stop::fail(1, prog.message(&format!("write error: {e}"))))
+    status.map_err(|e| match e.kind() {
+        // Output cut short by a reader that left (`pgrep x | head -1`).
+        std::io::ErrorKind::BrokenPipe => Stop::fail(0, String::new()),
+        _ => Stop::fail(1, prog.message(&format!("write error: {e}"))),
+    })
 }
 
 fn list(plan: &PgrepPlan, matches: &[Matched], out: &mut dyn Write) -> std::io::Result<u8> {
@@ -399,11 +403,16 @@ fn wait(
             out.write_all(&m.text)?;
             writeln!(out, " (pid {})", m.tid)?;
         }
-        // pidfd_open(2) takes only a process, not one of its other threads.
-        let result = if m.tid == m.tgid {
-            deliver::hold(root, m.tgid, m.tid, m.start_ticks)
+        // pidfd_open(2) takes only a process, not one of its other threads
+        // (`--lightweight`): procps then reports the kernel's error.
+        let refused = if m.tid == m.tgid {
+            None
         } else {
-            Err(Errno::INVAL)
+            deliver::open_thread_error(m.tid)
+        };
+        let result = match refused {
+            Some(e) => Err(e),
+            None => deliver::hold(root, m.tgid, m.tid, m.start_ticks),
         };
         match result {
             Ok(h) if h.pidfd().is_some() => held.push(h),

@@ -1,0 +1,327 @@
+//! The `kill` personality: procps-ng 4.0.2's testsuite/kill.test, the
+//! cases of util-linux's tests/ts/kill that apply to procps's kill, the
+//! places where proctl is deliberately safer, and differential tests
+//! against procps's kill.
+
+use std::os::unix::process::CommandExt;
+use std::process::Stdio;
+
+use crate::procps_peer::{Links, SignalRecorder, have_peer, sleeper, unique, wait_for};
+
+fn check(links: &Links, args: &[&str], code: i32, stdout: &str) -> String {
+    let ran = links.run("kill", args);
+    assert_eq!(
+        (ran.code, ran.stdout.as_str()),
+        (code, stdout),
+        "kill {args:?}: {}",
+        ran.stderr
+    );
+    if have_peer() {
+        links.same("kill", args);
+    }
+    ran.stderr
+}
+
+const NAMES: &str = "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT\n\
+                     CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH POLL PWR SYS\n";
+
+// procps testsuite/kill.test/kill.exp, case by case.
+#[test]
+fn procps_kill_testsuite() {
+    let links = Links::new();
+    // "kill with no arguments"
+    let err = check(&links, &[], 1, "");
+    assert!(
+        err.starts_with("\nUsage:\n kill [options] <pid> [...]\n"),
+        "{err}"
+    );
+    // "kill list signal names", "kill list signal names in table"
+    check(&links, &["-l"], 0, NAMES);
+    let table = links.run("kill", &["-L"]).stdout;
+    assert!(table.starts_with(" 1 HUP      2 INT "), "{table}");
+    check(&links, &["-L"], 0, &table);
+    // "kill convert signal name to number" with and without space and SIG,
+    // "kill convert signal number to name" with and without space.
+    for args in [
+        &["-lHUP"][..],
+        &["-l", "HUP"],
+        &["-lSIGHUP"],
+        &["-l", "SIGHUP"],
+    ] {
+        check(&links, args, 0, "1\n");
+    }
+    for args in [&["-l1"][..], &["-l", "1"]] {
+        check(&links, args, 0, "HUP\n");
+    }
+    // "kill with SIGUSR1", "kill with long SIGUSR2", "kill with queued int"
+    let dir = tempfile::tempdir().unwrap();
+    let rec = SignalRecorder::start(dir.path(), &unique("kl"));
+    let pid = rec.pid().to_string();
+    for (i, (args, line)) in [
+        (&["-USR1"][..], "SIG SIGUSR1"),
+        (&["-s", "SIGUSR2"], "SIG SIGUSR2"),
+        (&["-USR1", "-q", "42"], "SIG SIGUSR1 value=42"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut all = args.to_vec();
+        all.push(&pid);
+        let ran = links.run("kill", &all);
+        assert_eq!(
+            (ran.code, ran.stdout.as_str(), ran.stderr.as_str()),
+            (0, "", ""),
+            "{all:?}"
+        );
+        assert_eq!(rec.caught(i + 1)[i], line, "{all:?}");
+    }
+}
+
+// util-linux tests/ts/kill/options (and queue): every way to name HUP,
+// and HUP with a queued value. (Its all_processes, print_pid, decode and
+// pidfdino cases test util-linux's -a, -p, -d and PID:INODE, which
+// procps's kill does not have.)
+#[test]
+fn util_linux_kill_options_and_queue() {
+    let links = Links::new();
+    let dir = tempfile::tempdir().unwrap();
+    for (i, args) in [
+        &["-s", "1"][..],
+        &["--signal", "1"],
+        &["--signal", "HUP"],
+        &["--signal", "SIGHUP"],
+        &["-1"],
+        &["-HUP"],
+        &["-SIGHUP"],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let rec = SignalRecorder::start(dir.path(), &unique(&format!("ko{i}")));
+        let pid = rec.pid().to_string();
+        let mut all = args.to_vec();
+        all.push(&pid);
+        let ran = links.run("kill", &all);
+        assert_eq!(ran.code, 0, "{all:?}: {}", ran.stderr);
+        assert_eq!(rec.caught(1), ["SIG SIGHUP"], "{all:?}");
+    }
+    let rec = SignalRecorder::start(dir.path(), &unique("kq"));
+    let ran = links.run("kill", &["-1", "--queue", "42", &rec.pid().to_string()]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(rec.caught(1), ["SIG SIGHUP value=42"]);
+}
+
+// util-linux tests/ts/kill/name_to_number, with pids: every name of
+// `kill -L` but KILL and STOP reaches the process as that signal.
+#[test]
+fn util_linux_kill_name_to_number() {
+    let links = Links::new();
+    let dir = tempfile::tempdir().unwrap();
+    let rec = SignalRecorder::start(dir.path(), &unique("kn"));
+    let pid = rec.pid().to_string();
+    let table = links.run("kill", &["-L"]).stdout;
+    let mut names: Vec<(i32, String)> = Vec::new();
+    let words: Vec<&str> = table.split_whitespace().collect();
+    for pair in words.chunks(2) {
+        names.push((pair[0].parse().unwrap(), pair[1].to_string()));
+    }
+    assert_eq!(names.len(), 31);
+    names.retain(|(_, n)| n != "KILL" && n != "STOP" && n != "TERM");
+    names.push((15, "TERM".to_string()));
+    for (i, (number, name)) in names.iter().enumerate() {
+        let ran = links.run("kill", &[&format!("-{name}"), &pid]);
+        assert_eq!(ran.code, 0, "-{name}: {}", ran.stderr);
+        let expected = nix::sys::signal::Signal::try_from(*number)
+            .unwrap()
+            .as_str();
+        assert_eq!(rec.caught(i + 1)[i], format!("SIG {expected}"), "-{name}");
+    }
+}
+
+#[test]
+fn process_groups_after_a_signal_and_thread_ids() {
+    let links = Links::new();
+    let dir = tempfile::tempdir().unwrap();
+    // kill -SIGNAL -PGID: the group (the recorder leads its own group).
+    let rec = SignalRecorder::start(dir.path(), &unique("kg"));
+    let group = format!("-{}", rec.pid());
+    let ran = links.run("kill", &["-USR2", &group]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(rec.caught(1), ["SIG SIGUSR2"]);
+    let ran = links.run("kill", &["-s", "HUP", "--", &group]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(rec.caught(2)[1], "SIG SIGHUP");
+    // A thread id names its process, as kill(2) reads it.
+    let tids: Vec<i32> = std::fs::read_dir(format!("/proc/{}/task", rec.pid()))
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .filter(|&t| t != rec.pid())
+        .collect();
+    let tid = tids
+        .first()
+        .expect("the recorder has a second thread")
+        .to_string();
+    let ran = links.run("kill", &["-USR1", &tid]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(rec.caught(3)[2], "SIG SIGUSR1");
+    if have_peer() {
+        links.same("kill", &["-0", &tid]);
+    }
+}
+
+#[test]
+fn safer_than_procps_4_0_2() {
+    let links = Links::new();
+    let dir = tempfile::tempdir().unwrap();
+    let child = sleeper(dir.path(), &unique("ks"));
+    let pid = child.pid().to_string();
+    // A negative number that is no signal, with no signal named: procps
+    // 4.0.2 signals pid -1 (every process). proctl refuses and sends nothing.
+    let ran = links.run("kill", &["-123", &pid]);
+    assert_eq!(ran.code, 1);
+    assert_eq!(
+        ran.stderr,
+        "kill: invalid signal -123: to signal process group 123, name the signal first (kill -TERM -123)\n"
+    );
+    // A pid beyond pid_t: procps truncates it (4294967297 is pid 1).
+    let ran = links.run("kill", &["-0", "4294967297"]);
+    assert_eq!(
+        (ran.code, ran.stderr.as_str()),
+        (
+            1,
+            "kill: failed to parse argument: '4294967297': Numerical result out of range\n"
+        )
+    );
+    // Every argument is checked before the first signal.
+    let ran = links.run("kill", &[&pid, "bogus"]);
+    assert_eq!(ran.code, 1);
+    assert_eq!(ran.stderr, "kill: failed to parse argument: 'bogus'\n");
+    assert!(std::path::Path::new(&format!("/proc/{pid}")).exists());
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    assert!(!stat.contains(") Z"), "the sleeper was signalled: {stat}");
+    // `-l SIG9` makes procps abort in free(); proctl says unknown.
+    let ran = links.run("kill", &["-l", "SIG9"]);
+    assert_eq!(
+        (ran.code, ran.stderr.as_str()),
+        (0, "kill: unknown signal name SIG9\n")
+    );
+    // -V says which program this is.
+    let ran = links.run("kill", &["-V"]);
+    assert_eq!(
+        ran.stdout,
+        format!(
+            "kill from procps-ng 4.0.2 (proctl {})\n",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+    // bash's `kill -n NUMBER` works too (procps refuses -n).
+    let ran = links.run("kill", &["-n", "0", &pid]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+}
+
+#[test]
+fn differential_kill() {
+    if !have_peer() {
+        return;
+    }
+    let links = Links::new();
+    let dir = tempfile::tempdir().unwrap();
+    let child = sleeper(dir.path(), &unique("kd"));
+    let pid = child.pid().to_string();
+    let group = format!("-{pid}");
+    let (_holder, zombie) = zombie();
+    let z = zombie.to_string();
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["-h"],
+        vec!["--help"],
+        vec!["-x"],
+        vec!["--bogus", "1"],
+        vec!["--lis"],
+        vec!["--table=x"],
+        vec!["-s"],
+        vec!["-q"],
+        vec!["--signal"],
+        vec!["-s", "HUP"],
+        vec!["--", "-9"],
+        vec!["-l", "143", "9"],
+        vec!["-l", "0"],
+        vec!["-l", "35"],
+        vec!["-l", "9abc"],
+        vec!["-l", "rtmin"],
+        vec!["-l", "iot"],
+        vec!["-l", "term"],
+        vec!["--list=KILL"],
+        vec!["--list", "KILL"],
+        vec!["-l", "-9"],
+        vec![&pid, "-l"],
+        vec!["-q", "abc", "1"],
+        vec!["-q", "99999999999999999999", "1"],
+        vec!["999999"],
+        vec!["-0", "999999", &pid],
+        vec!["-s", "0", &pid],
+        vec!["-s", "BOGUS", &pid],
+        vec!["-93", &pid],
+        vec!["-32", "999999"],
+        vec!["-0", &z],
+        vec!["-0", "--", &group],
+        vec!["-0", "--", "-999999"],
+        vec!["-0", "0"],
+        vec!["-s", "0", "0"],
+        vec!["-RTMIN+2", "999999"],
+        vec!["-sig1", "999999"],
+        vec!["- 9", "999999"],
+        vec!["-CLD", "999999"],
+        vec!["-EXIT", &pid],
+        vec!["-NULL", "--", &pid],
+        vec!["-RTMAX", "999999"],
+        vec!["-"],
+        vec![""],
+        vec!["+12345678"],
+        vec!["abc"],
+        vec!["99999999999999999999"],
+        vec!["-0", "1"],
+    ];
+    for args in &cases {
+        links.same("kill", args);
+    }
+    // The error text for an empty pid depends on the locale, as procps's.
+    for locale in ["C", "C.UTF-8"] {
+        let peer = links
+            .peer("kill")
+            .arg("")
+            .env("LC_ALL", locale)
+            .output()
+            .unwrap();
+        let ours = links
+            .ours("kill")
+            .arg("")
+            .env("LC_ALL", locale)
+            .output()
+            .unwrap();
+        assert_eq!(ours.stderr, peer.stderr, "LC_ALL={locale}");
+    }
+}
+
+/// A zombie, and the process that never reaps it (kill it to clean up).
+fn zombie() -> (crate::util::Reaped, i32) {
+    let mut holder = crate::util::Reaped(
+        std::process::Command::new("sh")
+            .args(["-c", "sleep 0 & echo $!; exec sleep 1000"])
+            .stdout(Stdio::piped())
+            .stdin(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(holder.0.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let pid: i32 = line.trim().parse().unwrap();
+    wait_for("the zombie", || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| s.contains(") Z "))
+    });
+    (holder, pid)
+}
