@@ -472,6 +472,24 @@ fn differential_in_a_private_pid_namespace() {
     ] {
         ns.same(&links, "pidwait", args);
     }
+    // kill on every process of the namespace (kill(2) with -1), harmlessly.
+    for args in [
+        &["-0", "--", "-1"][..],
+        &["-s", "CONT", "--", "-1"],
+        &["-0", "--", "-2"],
+    ] {
+        ns.same(&links, "kill", args);
+    }
+    // procps 4.0.2 inverts the status for `kill -SIGNAL -N` (1 when sent);
+    // proctl reports it as for `kill -SIGNAL -- -N`.
+    let ran = ns.same(&links, "kill", &["-0", "--", "-1"]);
+    assert_eq!(ran.code, 0);
+    let ours = ns
+        .command(&links.ours, "kill")
+        .args(["-CONT", "-1"])
+        .output()
+        .unwrap();
+    assert_eq!(ours.status.code(), Some(0));
 }
 
 #[test]
@@ -600,3 +618,108 @@ fn terminal_selection() {
 }
 
 use std::os::unix::process::CommandExt;
+
+#[test]
+fn hostile_names_and_command_lines_print_as_procps_prints_them() {
+    if !have_peer() {
+        return;
+    }
+    use std::os::unix::ffi::OsStrExt;
+    let links = Links::new();
+    let dir = tempfile::tempdir().unwrap();
+    let base = unique("h");
+    let sleep = crate::util::which("sleep");
+    let mut children = Vec::new();
+    // A tab, an accented letter, a byte that is not UTF-8, and an accented
+    // letter cut in half by the kernel's 15-byte limit.
+    let mut names: Vec<Vec<u8>> = vec![
+        [base.as_bytes(), b"\tA"].concat(),
+        [base.as_bytes(), "\u{e9}".as_bytes()].concat(),
+        [base.as_bytes(), b"\xff"].concat(),
+    ];
+    let mut cut = base.as_bytes().to_vec();
+    while cut.len() < 14 {
+        cut.push(b'x');
+    }
+    cut.extend_from_slice("\u{e9}".as_bytes());
+    names.push(cut);
+    for name in &names {
+        let link = dir.path().join(std::ffi::OsStr::from_bytes(name));
+        std::os::unix::fs::symlink(&sleep, &link).unwrap();
+        children.push(crate::util::Reaped(
+            std::process::Command::new(&link)
+                .arg("1000")
+                .stdin(Stdio::null())
+                .process_group(0)
+                .spawn()
+                .unwrap(),
+        ));
+    }
+    // And a command line with a newline and a control character.
+    let cname = unique("c");
+    children.push(crate::util::spawn_named(
+        dir.path(),
+        &cname,
+        "sh",
+        &["-c", "sleep 1000; :", "arg\nwith\x01ctl", "\u{e9}t\u{e9}"],
+    ));
+    wait_for("the children", || {
+        links.run("pgrep", &["-c", &base]).stdout == "4\n"
+            && links.run("pgrep", &["-c", "-x", &cname]).stdout == "1\n"
+    });
+    for locale in ["C", "C.UTF-8"] {
+        for args in [
+            &["-l", &base][..],
+            &["-a", &base],
+            &["-a", "-x", &cname],
+            &["-f", "-a", "arg.with"],
+            &["-f", "-l", "arg with.ctl"],
+            &["-l", "-x", &format!("{base}.A")],
+            &["-c", &format!("{base}\u{e9}")],
+            &["-c", &format!("{base}.$")],
+            &["-c", "-i", &format!("{base}\u{c9}")],
+        ] {
+            links.same_in(locale, "pgrep", args);
+        }
+        links.same_in(locale, "pkill", &["-0", "-e", &base]);
+    }
+    let listed = links.run("pgrep", &["-l", &base]).stdout;
+    assert!(listed.contains(&format!("{base}?A")), "{listed}");
+}
+
+#[test]
+fn threads_and_ancestors_match_procps() {
+    if !have_peer() {
+        return;
+    }
+    let links = Links::new();
+    let dir = tempfile::tempdir().unwrap();
+    let name = unique("thr");
+    let rec = SignalRecorder::start(dir.path(), &name);
+    // The recorder runs its test on a second thread, named after the test.
+    let threads = links.same("pgrep", &["-w", "-l", "-g", &rec.pid().to_string()]);
+    assert!(threads.stdout.lines().count() >= 2, "{}", threads.stdout);
+    links.same("pgrep", &["-w", "-c", &name]);
+    links.same("pgrep", &["-w", "-a", "-f", &name]);
+    links.same("pgrep", &["--lightweight", "-c", "-f", &name]);
+    links.same(
+        "pkill",
+        &["--lightweight", "-0", "-e", "-g", &rec.pid().to_string()],
+    );
+    links.same(
+        "pgrep",
+        &["-w", "-P", &std::process::id().to_string(), "-x", &name],
+    );
+    // -A leaves out this test process, pgrep's parent; without it, it is listed.
+    let me = std::process::id().to_string();
+    let parent = std::fs::read_to_string("/proc/self/stat").unwrap();
+    let ppid = parent[parent.rfind(')').unwrap() + 2..]
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let with = links.same("pgrep", &["-P", &ppid]).stdout;
+    assert!(with.lines().any(|l| l == me), "{with}");
+    let without = links.same("pgrep", &["-A", "-P", &ppid]).stdout;
+    assert!(!without.lines().any(|l| l == me), "{without}");
+}

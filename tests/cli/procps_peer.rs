@@ -84,11 +84,23 @@ impl Links {
 
     /// Runs both and asserts the same stdout, stderr and status.
     pub fn same(&self, name: &str, args: &[&str]) -> Ran {
-        let peer: Ran = self.peer(name).args(args).output().unwrap().into();
-        let ours = self.run(name, args);
+        self.same_in("C.UTF-8", name, args)
+    }
+
+    /// [`Links::same`] in a given locale (LC_ALL).
+    pub fn same_in(&self, locale: &str, name: &str, args: &[&str]) -> Ran {
+        let run = |mut cmd: Command| -> Ran {
+            cmd.args(args)
+                .env("LC_ALL", locale)
+                .output()
+                .unwrap()
+                .into()
+        };
+        let peer = run(self.peer(name));
+        let ours = run(self.ours(name));
         assert_eq!(
             ours, peer,
-            "{name} {args:?}: proctl (left) and procps (right) differ"
+            "LC_ALL={locale} {name} {args:?}: proctl (left) and procps (right) differ"
         );
         ours
     }
