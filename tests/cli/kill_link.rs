@@ -325,3 +325,50 @@ fn zombie() -> (crate::util::Reaped, i32) {
     });
     (holder, pid)
 }
+
+#[test]
+fn another_users_process_is_permission_denied_as_in_procps() {
+    if !have_peer() || !crate::util::is_root() {
+        return;
+    }
+    let links = Links::new();
+    let dir = tempfile::tempdir().unwrap();
+    let name = unique("kp");
+    let child = sleeper(dir.path(), &name);
+    let pid = child.pid().to_string();
+    // Both run as nobody, as `./NAME` in their directory (same argv[0]).
+    let as_nobody = |dir: &std::path::Path, tool: &str, args: &[&str]| {
+        let out = std::process::Command::new(crate::util::which("setpriv"))
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(format!("./{tool}"))
+            .args(args)
+            .current_dir(dir)
+            .env("LC_ALL", "C.UTF-8")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    for (tool, args) in [
+        ("kill", vec!["-0", pid.as_str()]),
+        ("kill", vec!["-USR1", pid.as_str(), "999999"]),
+        ("pkill", vec!["-0", "-x", name.as_str()]),
+        ("pkill", vec!["-e", "-x", name.as_str()]),
+        ("pidwait", vec!["-c", "-x", name.as_str(), "-U", "65534"]),
+    ] {
+        let ours = as_nobody(&links.ours, tool, &args);
+        let peer = as_nobody(&links.peer, tool, &args);
+        assert_eq!(ours, peer, "{tool} {args:?} as nobody");
+        assert_ne!(ours.0, Some(0), "{tool} {args:?}: {}", ours.2);
+    }
+    let (code, _, err) = as_nobody(&links.ours, "kill", &["-0", &pid]);
+    assert_eq!(code, Some(1));
+    assert_eq!(err, format!("./kill: ({pid}): Operation not permitted\n"));
+    // The child is untouched.
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    assert!(stat.contains(") S "), "{stat}");
+}
