@@ -723,3 +723,31 @@ fn threads_and_ancestors_match_procps() {
     let without = links.same("pgrep", &["-A", "-P", &ppid]).stdout;
     assert!(!without.lines().any(|l| l == me), "{without}");
 }
+
+#[test]
+fn pkill_on_a_terminal_never_asks() {
+    // Two matches, stdin and stderr on a pseudo-terminal (script(1)) that
+    // is never written to: pkill signals both and ends, as procps's does.
+    let links = Links::new();
+    let t = TestProcs::start("pkt");
+    let cmd = format!("{} -0 -c {}", links.ours.join("pkill").display(), t.name);
+    let mut script = crate::util::Reaped(
+        std::process::Command::new("script")
+            .args(["-qec", &cmd, "/dev/null"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .unwrap(),
+    );
+    let mut status = None;
+    wait_for("pkill on a terminal", || {
+        status = script.0.try_wait().unwrap();
+        status.is_some()
+    });
+    let mut out = String::new();
+    std::io::Read::read_to_string(&mut script.0.stdout.take().unwrap(), &mut out).unwrap();
+    assert_eq!(out.trim(), "2", "{out:?}");
+    assert_eq!(status.unwrap().code(), Some(0));
+}
