@@ -412,6 +412,15 @@ mod tests {
     }
 
     #[test]
+    fn posixly_correct_stops_at_the_first_operand() {
+        let argv = args(&["-l", "pat", "-c"]);
+        let mut g = Getopt::new(&argv, "lc", LONGS);
+        g.posix = true;
+        assert_eq!(g.by_ref().map(|o| o.unwrap().key).collect::<String>(), "l");
+        assert_eq!(g.operands, args(&["pat", "-c"]));
+    }
+
+    #[test]
     fn glibc_messages() {
         let msg = |list: &[&str]| {
             let (opts, _) = run(list);

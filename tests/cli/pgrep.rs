@@ -530,6 +530,15 @@ fn usage_errors_and_help_match_procps() {
         ] {
             links.same(name, args);
         }
+        // POSIXLY_CORRECT: options end at the first operand, as in glibc.
+        let posix = |mut cmd: std::process::Command| -> crate::procps_peer::Ran {
+            cmd.args(["-c", "x", "-l"])
+                .env("POSIXLY_CORRECT", "1")
+                .output()
+                .unwrap()
+                .into()
+        };
+        assert_eq!(posix(links.ours(name)), posix(links.peer(name)), "{name}");
     }
 }
 
