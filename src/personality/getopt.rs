@@ -21,6 +21,11 @@ pub struct LongOpt {
     pub key: char,
 }
 
+/// A long option table row.
+pub const fn long(name: &'static str, arg: HasArg, key: char) -> LongOpt {
+    LongOpt { name, arg, key }
+}
+
 /// An option as parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Opt {
@@ -338,31 +343,11 @@ mod tests {
     use super::*;
 
     const LONGS: &[LongOpt] = &[
-        LongOpt {
-            name: "list-name",
-            arg: HasArg::No,
-            key: 'l',
-        },
-        LongOpt {
-            name: "list-full",
-            arg: HasArg::No,
-            key: 'a',
-        },
-        LongOpt {
-            name: "count",
-            arg: HasArg::No,
-            key: 'c',
-        },
-        LongOpt {
-            name: "delimiter",
-            arg: HasArg::Required,
-            key: 'd',
-        },
-        LongOpt {
-            name: "list",
-            arg: HasArg::Optional,
-            key: 'L',
-        },
+        long("list-name", HasArg::No, 'l'),
+        long("list-full", HasArg::No, 'a'),
+        long("count", HasArg::No, 'c'),
+        long("delimiter", HasArg::Required, 'd'),
+        long("list", HasArg::Optional, 'L'),
     ];
 
     fn args(list: &[&str]) -> Vec<Vec<u8>> {

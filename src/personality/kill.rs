@@ -13,7 +13,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::deliver;
-use super::getopt::{Getopt, HasArg, LongOpt, OptError};
+use super::getopt::{Getopt, HasArg, LongOpt, OptError, long};
 use super::sigtab;
 use super::{Program, Stop};
 
@@ -28,36 +28,12 @@ pub struct KillPlan {
 }
 
 const LONGS: &[LongOpt] = &[
-    LongOpt {
-        name: "list",
-        arg: HasArg::Optional,
-        key: 'l',
-    },
-    LongOpt {
-        name: "table",
-        arg: HasArg::No,
-        key: 'L',
-    },
-    LongOpt {
-        name: "signal",
-        arg: HasArg::Required,
-        key: 's',
-    },
-    LongOpt {
-        name: "help",
-        arg: HasArg::No,
-        key: 'h',
-    },
-    LongOpt {
-        name: "version",
-        arg: HasArg::No,
-        key: 'V',
-    },
-    LongOpt {
-        name: "queue",
-        arg: HasArg::Required,
-        key: 'q',
-    },
+    long("list", HasArg::Optional, 'l'),
+    long("table", HasArg::No, 'L'),
+    long("signal", HasArg::Required, 's'),
+    long("help", HasArg::No, 'h'),
+    long("version", HasArg::No, 'V'),
+    long("queue", HasArg::Required, 'q'),
 ];
 
 /// procps's options, plus `-n SIGNAL` (as bash's kill; procps refuses it).

@@ -10,6 +10,7 @@ mod getopt;
 mod kill;
 mod pgrep_args;
 mod pgrep_run;
+mod pidfile;
 mod posix_regex;
 mod sigtab;
 

@@ -3,13 +3,10 @@
 //! options for each name, the same diagnostics, the same exit statuses.
 
 use std::ffi::CString;
-use std::io::Read;
-use std::os::fd::AsRawFd;
-use std::os::unix::fs::OpenOptionsExt;
 
 use nix::libc;
 
-use super::getopt::{Getopt, HasArg, LongOpt, OptError};
+use super::getopt::{Getopt, HasArg, LongOpt, OptError, long};
 use super::sigtab;
 use super::{Program, Stop};
 
@@ -76,161 +73,37 @@ const CGROUP: char = '\u{103}';
 /// Every long option, for every name (procps registers them all, so
 /// `pkill --inverse` works though `pkill -v` does not).
 const LONGS: &[LongOpt] = &[
-    LongOpt {
-        name: "signal",
-        arg: HasArg::Required,
-        key: SIGNAL,
-    },
-    LongOpt {
-        name: "ignore-ancestors",
-        arg: HasArg::No,
-        key: 'A',
-    },
-    LongOpt {
-        name: "count",
-        arg: HasArg::No,
-        key: 'c',
-    },
-    LongOpt {
-        name: "cgroup",
-        arg: HasArg::Required,
-        key: CGROUP,
-    },
-    LongOpt {
-        name: "delimiter",
-        arg: HasArg::Required,
-        key: 'd',
-    },
-    LongOpt {
-        name: "list-name",
-        arg: HasArg::No,
-        key: 'l',
-    },
-    LongOpt {
-        name: "list-full",
-        arg: HasArg::No,
-        key: 'a',
-    },
-    LongOpt {
-        name: "full",
-        arg: HasArg::No,
-        key: 'f',
-    },
-    LongOpt {
-        name: "pgroup",
-        arg: HasArg::Required,
-        key: 'g',
-    },
-    LongOpt {
-        name: "group",
-        arg: HasArg::Required,
-        key: 'G',
-    },
-    LongOpt {
-        name: "ignore-case",
-        arg: HasArg::No,
-        key: 'i',
-    },
-    LongOpt {
-        name: "newest",
-        arg: HasArg::No,
-        key: 'n',
-    },
-    LongOpt {
-        name: "oldest",
-        arg: HasArg::No,
-        key: 'o',
-    },
-    LongOpt {
-        name: "older",
-        arg: HasArg::Required,
-        key: 'O',
-    },
-    LongOpt {
-        name: "parent",
-        arg: HasArg::Required,
-        key: 'P',
-    },
-    LongOpt {
-        name: "session",
-        arg: HasArg::Required,
-        key: 's',
-    },
-    LongOpt {
-        name: "terminal",
-        arg: HasArg::Required,
-        key: 't',
-    },
-    LongOpt {
-        name: "euid",
-        arg: HasArg::Required,
-        key: 'u',
-    },
-    LongOpt {
-        name: "uid",
-        arg: HasArg::Required,
-        key: 'U',
-    },
-    LongOpt {
-        name: "inverse",
-        arg: HasArg::No,
-        key: 'v',
-    },
-    LongOpt {
-        name: "lightweight",
-        arg: HasArg::No,
-        key: 'w',
-    },
-    LongOpt {
-        name: "exact",
-        arg: HasArg::No,
-        key: 'x',
-    },
-    LongOpt {
-        name: "pidfile",
-        arg: HasArg::Required,
-        key: 'F',
-    },
-    LongOpt {
-        name: "logpidfile",
-        arg: HasArg::No,
-        key: 'L',
-    },
-    LongOpt {
-        name: "echo",
-        arg: HasArg::No,
-        key: 'e',
-    },
-    LongOpt {
-        name: "ns",
-        arg: HasArg::Required,
-        key: NS,
-    },
-    LongOpt {
-        name: "nslist",
-        arg: HasArg::Required,
-        key: NSLIST,
-    },
-    LongOpt {
-        name: "queue",
-        arg: HasArg::Required,
-        key: 'q',
-    },
-    LongOpt {
-        name: "runstates",
-        arg: HasArg::Required,
-        key: 'r',
-    },
-    LongOpt {
-        name: "help",
-        arg: HasArg::No,
-        key: 'h',
-    },
-    LongOpt {
-        name: "version",
-        arg: HasArg::No,
-        key: 'V',
-    },
+    long("signal", HasArg::Required, SIGNAL),
+    long("ignore-ancestors", HasArg::No, 'A'),
+    long("count", HasArg::No, 'c'),
+    long("cgroup", HasArg::Required, CGROUP),
+    long("delimiter", HasArg::Required, 'd'),
+    long("list-name", HasArg::No, 'l'),
+    long("list-full", HasArg::No, 'a'),
+    long("full", HasArg::No, 'f'),
+    long("pgroup", HasArg::Required, 'g'),
+    long("group", HasArg::Required, 'G'),
+    long("ignore-case", HasArg::No, 'i'),
+    long("newest", HasArg::No, 'n'),
+    long("oldest", HasArg::No, 'o'),
+    long("older", HasArg::Required, 'O'),
+    long("parent", HasArg::Required, 'P'),
+    long("session", HasArg::Required, 's'),
+    long("terminal", HasArg::Required, 't'),
+    long("euid", HasArg::Required, 'u'),
+    long("uid", HasArg::Required, 'U'),
+    long("inverse", HasArg::No, 'v'),
+    long("lightweight", HasArg::No, 'w'),
+    long("exact", HasArg::No, 'x'),
+    long("pidfile", HasArg::Required, 'F'),
+    long("logpidfile", HasArg::No, 'L'),
+    long("echo", HasArg::No, 'e'),
+    long("ns", HasArg::Required, NS),
+    long("nslist", HasArg::Required, NSLIST),
+    long("queue", HasArg::Required, 'q'),
+    long("runstates", HasArg::Required, 'r'),
+    long("help", HasArg::No, 'h'),
+    long("version", HasArg::No, 'V'),
 ];
 
 /// The short options each name takes.
@@ -409,92 +282,6 @@ fn split_strings(text: &[u8]) -> Option<Vec<Vec<u8>>> {
     (!text.is_empty()).then(|| text.split(|&b| b == b',').map(<[u8]>::to_vec).collect())
 }
 
-/// `-F FILE`: the pid in it, by procps's rules (a regular, non-empty file;
-/// with `-L` one that another process holds locked; digits first in its
-/// first 11 bytes, followed by nothing or white space).
-fn read_pidfile(path: &[u8], need_lock: bool) -> Option<i64> {
-    use std::os::unix::ffi::OsStrExt;
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOCTTY | libc::O_NONBLOCK)
-        .open(std::ffi::OsStr::from_bytes(path))
-        .ok()?;
-    let meta = file.metadata().ok()?;
-    if !meta.is_file() || meta.len() < 1 {
-        return None;
-    }
-    if need_lock && !is_locked(&file) {
-        return None;
-    }
-    let mut buf = [0u8; 11];
-    let mut n = 0;
-    let mut handle = &file;
-    while n < buf.len() {
-        match handle.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => {
-                n += k;
-                break;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(_) => return None,
-        }
-    }
-    let text = &buf[..n];
-    // strtoul: blanks, a sign, digits.
-    let start = text
-        .iter()
-        .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))?;
-    let rest = &text[start..];
-    let sign_len = usize::from(matches!(rest.first(), Some(b'+' | b'-')));
-    let digits = rest[sign_len..]
-        .iter()
-        .take_while(|b| b.is_ascii_digit())
-        .count();
-    if digits == 0 {
-        return None;
-    }
-    let end = start + sign_len + digits;
-    let mut value: u64 = 0;
-    for &d in &rest[sign_len..sign_len + digits] {
-        value = value.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
-    }
-    if rest[0] == b'-' {
-        value = value.wrapping_neg();
-    }
-    // procps stores it in an int.
-    let pid = value as i32;
-    if pid < 1 {
-        return None;
-    }
-    match text.get(end) {
-        None | Some(0 | b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') => Some(i64::from(pid)),
-        Some(_) => None,
-    }
-}
-
-/// Whether another process holds a lock on the file (flock or fcntl), as
-/// a daemon that wrote its pidfile would.
-fn is_locked(file: &std::fs::File) -> bool {
-    let fd = file.as_raw_fd();
-    // SAFETY: flock and fcntl on a descriptor we own.
-    unsafe {
-        if libc::flock(fd, libc::LOCK_SH | libc::LOCK_NB) == -1
-            && std::io::Error::last_os_error().raw_os_error() == Some(libc::EWOULDBLOCK)
-        {
-            return true;
-        }
-        let mut lock: libc::flock = std::mem::zeroed();
-        lock.l_type = libc::F_RDLCK as libc::c_short;
-        lock.l_whence = libc::SEEK_SET as libc::c_short;
-        libc::fcntl(fd, libc::F_SETLK, &lock) == -1
-            && matches!(
-                std::io::Error::last_os_error().raw_os_error(),
-                Some(libc::EACCES | libc::EAGAIN)
-            )
-    }
-}
-
 /// procps's `signal_option`: pkill takes the first `-SIGNAL` argument
 /// anywhere on the line as the signal, before reading options.
 fn take_signal(args: &mut Vec<Vec<u8>>) -> Option<i32> {
@@ -668,7 +455,7 @@ pub fn parse(prog: &Program, mode: Mode, args: &[Vec<u8>]) -> Result<PgrepPlan, 
         return Err(try_help("-L without -F makes no sense"));
     }
     if let Some(path) = &pidfile {
-        match read_pidfile(path, lock) {
+        match super::pidfile::read_pidfile(path, lock) {
             Some(pid) => plan.pids = Some(vec![pid]),
             None => {
                 return Err(Stop::fail(

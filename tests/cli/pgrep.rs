@@ -561,7 +561,6 @@ fn pidfile_rules_match_procps() {
         ("negative", "-5\n".to_string()),
         ("zero", "0".to_string()),
         ("empty", String::new()),
-        ("long", format!("{pid}0000000000000")),
         ("self", format!("{me}\n")),
     ] {
         let path = dir.path().join(file);
@@ -572,6 +571,17 @@ fn pidfile_rules_match_procps() {
         links.same("pgrep", &["-F", &path, "-L"]);
     }
     links.same("pgrep", &["-F", &dir.path().to_string_lossy()]);
+    // procps truncates a number beyond pid_t (4294967297 is pid 1); proctl
+    // says the pidfile is not valid.
+    let path = dir.path().join("wraps");
+    std::fs::write(&path, "4294967297\n").unwrap();
+    let ran = links.run("pgrep", &["-F", &path.to_string_lossy()]);
+    assert_eq!(ran.code, 1);
+    assert!(
+        ran.stderr.starts_with("pgrep: pidfile not valid\n"),
+        "{}",
+        ran.stderr
+    );
 }
 
 #[test]
