@@ -22,6 +22,11 @@ fn check(links: &Links, args: &[&str], code: i32, stdout: &str) -> String {
     ran.stderr
 }
 
+/// Above the kernel's largest possible pid (PID_MAX_LIMIT, 2^22): no
+/// process has it, whatever runs on the machine.
+const NO_PID: &str = "4194305";
+const NO_GROUP: &str = "-4194305";
+
 const NAMES: &str = "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT\n\
                      CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH POLL PWR SYS\n";
 
@@ -256,24 +261,24 @@ fn differential_kill() {
         vec![&pid, "-l"],
         vec!["-q", "abc", "1"],
         vec!["-q", "99999999999999999999", "1"],
-        vec!["999999"],
-        vec!["-0", "999999", &pid],
+        vec![NO_PID],
+        vec!["-0", NO_PID, &pid],
         vec!["-s", "0", &pid],
         vec!["-s", "BOGUS", &pid],
         vec!["-93", &pid],
-        vec!["-32", "999999"],
+        vec!["-32", NO_PID],
         vec!["-0", &z],
         vec!["-0", "--", &group],
-        vec!["-0", "--", "-999999"],
+        vec!["-0", "--", NO_GROUP],
         vec!["-0", "0"],
         vec!["-s", "0", "0"],
-        vec!["-RTMIN+2", "999999"],
-        vec!["-sig1", "999999"],
-        vec!["- 9", "999999"],
-        vec!["-CLD", "999999"],
+        vec!["-RTMIN+2", NO_PID],
+        vec!["-sig1", NO_PID],
+        vec!["- 9", NO_PID],
+        vec!["-CLD", NO_PID],
         vec!["-EXIT", &pid],
         vec!["-NULL", "--", &pid],
-        vec!["-RTMAX", "999999"],
+        vec!["-RTMAX", NO_PID],
         vec!["-"],
         vec![""],
         vec!["+12345678"],
@@ -355,7 +360,7 @@ fn another_users_process_is_permission_denied_as_in_procps() {
     };
     for (tool, args) in [
         ("kill", vec!["-0", pid.as_str()]),
-        ("kill", vec!["-USR1", pid.as_str(), "999999"]),
+        ("kill", vec!["-USR1", pid.as_str(), NO_PID]),
         ("pkill", vec!["-0", "-x", name.as_str()]),
         ("pkill", vec!["-e", "-x", name.as_str()]),
         ("pidwait", vec!["-c", "-x", name.as_str(), "-U", "65534"]),
