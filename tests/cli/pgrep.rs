@@ -770,3 +770,55 @@ fn pkill_on_a_terminal_never_asks() {
     assert_eq!(out.trim(), "2", "{out:?}");
     assert_eq!(status.unwrap().code(), Some(0));
 }
+
+/// Whether a process holds a pidfd (it has started waiting on one).
+fn holds_pidfd(pid: u32) -> bool {
+    std::fs::read_dir(format!("/proc/{pid}/fd")).is_ok_and(|dir| {
+        dir.filter_map(Result::ok).any(|e| {
+            std::fs::read_link(e.path()).is_ok_and(|l| l.to_string_lossy() == "anon_inode:[pidfd]")
+        })
+    })
+}
+
+#[test]
+fn pidwait_waits_as_procps_does() {
+    if !have_peer() {
+        return;
+    }
+    let links = Links::new();
+    let t = TestProcs::start("pwd");
+    let start = |mut cmd: std::process::Command| {
+        crate::util::Reaped(
+            cmd.args(["-e", "-c", &t.name])
+                .stdout(Stdio::piped())
+                .process_group(0)
+                .spawn()
+                .unwrap(),
+        )
+    };
+    let mut peer = start(links.peer("pidwait"));
+    let mut ours = start(links.ours("pidwait"));
+    wait_for("both to wait", || {
+        holds_pidfd(peer.0.id()) && holds_pidfd(ours.0.id())
+    });
+    for rec in [&t.one, &t.two] {
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(rec.pid()),
+            nix::sys::signal::Signal::SIGTERM,
+        )
+        .unwrap();
+    }
+    let finish = |child: &mut crate::util::Reaped| {
+        let mut status = None;
+        wait_for("pidwait to end", || {
+            status = child.0.try_wait().unwrap();
+            status.is_some()
+        });
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut child.0.stdout.take().unwrap(), &mut out).unwrap();
+        (status.unwrap().code(), out)
+    };
+    let theirs = finish(&mut peer);
+    assert_eq!(finish(&mut ours), theirs);
+    assert_eq!(theirs.0, Some(0));
+}
