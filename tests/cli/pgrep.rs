@@ -451,6 +451,13 @@ fn differential_in_a_private_pid_namespace() {
         ns.same(&links, "pgrep", &["-l", "-P", "0"]).stdout,
         "1 sleep\n"
     );
+    // --cgroup: the namespace's processes are in this test's cgroup (v2).
+    let own = std::fs::read_to_string("/proc/self/cgroup").unwrap();
+    if let Some(path) = own.lines().find_map(|l| l.strip_prefix("0::")) {
+        let listed = ns.same(&links, "pgrep", &["-l", "--cgroup", &format!("/x,{path}")]);
+        assert!(listed.stdout.contains(" pxb\n"), "{}", listed.stdout);
+        ns.same(&links, "pgrep", &["-c", "--cgroup", path, "-t", "pts/99"]);
+    }
     // pkill and pidwait, on what they cannot change: signal 0, and pidwait
     // with nothing to wait for.
     for args in [
