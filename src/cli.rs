@@ -128,7 +128,7 @@ failed or nothing matched, 2 on bad usage."
 --timeout fired; 125 when proctl itself failed; 126 when PROGRAM could not be executed; 127 when \
 it was not found; 2 on bad usage."
     )]
-    Spawn(Deferred<SpawnArgs>),
+    Spawn(Deferred<Box<SpawnArgs>>),
     /// Show what a process holds: identity, command, scheduling, CPU,
     /// memory, I/O, open files, sockets, environment, limits, signals.
     #[command(
@@ -455,16 +455,30 @@ pub struct SpawnArgs {
     pub rlimit: Vec<String>,
 
     /// Kill the program if proctl dies.
-    #[arg(long = "die-with-parent")]
+    #[arg(long = "die-with-parent", conflicts_with = "detach")]
     pub die_with_parent: bool,
 
     /// File mode creation mask, in octal.
     #[arg(long, value_name = "MODE")]
     pub umask: Option<String>,
 
-    /// Send --timeout-signal after DURATION (exit 124).
+    /// Send --timeout-signal to the program's process group after DURATION
+    /// (exit 124; 0 disables), as timeout(1).
     #[arg(long, value_name = "DURATION")]
     pub timeout: Option<String>,
+
+    /// With --timeout: keep the program in proctl's process group and signal
+    /// only it, not its children (timeout(1)'s --foreground).
+    #[arg(long, requires = "timeout")]
+    pub foreground: bool,
+
+    /// With --timeout: exit with the program's status even when it timed out.
+    #[arg(long = "preserve-status", requires = "timeout")]
+    pub preserve_status: bool,
+
+    /// With --timeout: say on stderr which signal is sent when it fires.
+    #[arg(long, requires = "timeout")]
+    pub verbose: bool,
 
     /// The signal --timeout sends (default TERM).
     #[arg(long = "timeout-signal", value_name = "SIG", requires = "timeout")]
@@ -485,6 +499,28 @@ pub struct SpawnArgs {
     /// After the program ends, write a JSON report to FILE (- for stdout).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+
+    /// Start the program with SIG ignored (a comma list; all signals when
+    /// no SIG is given), as env(1).
+    #[arg(long = "ignore-signal", value_name = "SIG", num_args = 0..=1, require_equals = true,
+          default_missing_value = "", action = ArgAction::Append)]
+    pub ignore_signal: Vec<String>,
+
+    /// Start the program with SIG at its default action (a comma list; all
+    /// signals when no SIG is given), as env(1).
+    #[arg(long = "default-signal", value_name = "SIG", num_args = 0..=1, require_equals = true,
+          default_missing_value = "", action = ArgAction::Append)]
+    pub default_signal: Vec<String>,
+
+    /// Start the program with SIG blocked (a comma list; all signals when
+    /// no SIG is given), as env(1).
+    #[arg(long = "block-signal", value_name = "SIG", num_args = 0..=1, require_equals = true,
+          default_missing_value = "", action = ArgAction::Append)]
+    pub block_signal: Vec<String>,
+
+    /// The name the program sees as its argv[0] (PROGRAM is still what runs).
+    #[arg(long, value_name = "NAME")]
+    pub argv0: Option<std::ffi::OsString>,
 
     /// The program and its arguments.
     #[arg(

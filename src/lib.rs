@@ -69,7 +69,7 @@ pub fn main_with_args(args: Vec<OsString>) -> Exit {
             return Exit::Success;
         }
         Err(e) => {
-            eprintln!("proctl: {}", one_line(&e, subcommand.as_deref()));
+            error::warn(one_line(&e, subcommand.as_deref()));
             return Exit::Usage;
         }
     };
@@ -77,7 +77,7 @@ pub fn main_with_args(args: Vec<OsString>) -> Exit {
         Ok(exit) => exit,
         Err(e) if e.is_broken_pipe() => Exit::Success,
         Err(e) => {
-            eprintln!("proctl: {e}");
+            error::warn(&e);
             e.exit()
         }
     }

@@ -8,16 +8,24 @@
 //! `std::process::exit` flushes stdout as returning from `main` would.
 
 use std::os::fd::IntoRawFd;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use nix::fcntl::{OFlag, open};
 use nix::sys::signal::{SigHandler, Signal, signal};
 use nix::sys::stat::Mode;
 
+static PIPE_WAS_IGNORED: AtomicBool = AtomicBool::new(false);
+static CHLD_WAS_IGNORED: AtomicBool = AtomicBool::new(false);
+
 /// Reopens closed standard descriptors on /dev/null, so that a file proctl
-/// opens never becomes its stdin, stdout or stderr by accident; and ignores
+/// opens never becomes its stdin, stdout or stderr by accident; ignores
 /// SIGPIPE, so that writing to a closed pipe is an EPIPE error, which ends
-/// proctl quietly (children start with SIGPIPE at its default again: std
-/// resets it when spawning).
+/// proctl quietly; and sets SIGCHLD to its default, because a parent that
+/// ignores it would have the kernel reap proctl's children before proctl
+/// can wait for them. What the two were before is remembered
+/// ([`ignored_at_start`]): `spawn` keeps ignored signals ignored in its
+/// child, as exec does (POSIX exec: "signals set to be ignored ... shall be
+/// set to be ignored by the new process image").
 pub fn prepare() {
     for fd in 0..3 {
         // SAFETY: F_GETFD only reads the descriptor's flags; a closed
@@ -32,6 +40,28 @@ pub fn prepare() {
             }
         }
     }
-    // SAFETY: SIG_IGN installs no handler code, and no other thread exists yet.
-    let _ = unsafe { signal(Signal::SIGPIPE, SigHandler::SigIgn) };
+    // SAFETY: SIG_IGN and SIG_DFL install no handler code, and no other
+    // thread exists yet.
+    let pipe = unsafe { signal(Signal::SIGPIPE, SigHandler::SigIgn) };
+    PIPE_WAS_IGNORED.store(matches!(pipe, Ok(SigHandler::SigIgn)), Ordering::Relaxed);
+    // SAFETY: as above.
+    let chld = unsafe { signal(Signal::SIGCHLD, SigHandler::SigDfl) };
+    CHLD_WAS_IGNORED.store(matches!(chld, Ok(SigHandler::SigIgn)), Ordering::Relaxed);
+}
+
+/// Whether signal `signo` was ignored when proctl started. Only SIGPIPE and
+/// SIGCHLD are changed by [`prepare`]; any other signal's disposition is
+/// still the inherited one and is read as it is now.
+pub fn ignored_at_start(signo: i32) -> bool {
+    match signo {
+        nix::libc::SIGPIPE => PIPE_WAS_IGNORED.load(Ordering::Relaxed),
+        nix::libc::SIGCHLD => CHLD_WAS_IGNORED.load(Ordering::Relaxed),
+        _ => {
+            let mut old = std::mem::MaybeUninit::<nix::libc::sigaction>::zeroed();
+            // SAFETY: a null new action only reads the current one into `old`.
+            let rc = unsafe { nix::libc::sigaction(signo, std::ptr::null(), old.as_mut_ptr()) };
+            // SAFETY: sigaction filled `old` when it returned 0.
+            rc == 0 && unsafe { old.assume_init() }.sa_sigaction == nix::libc::SIG_IGN
+        }
+    }
 }

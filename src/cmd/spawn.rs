@@ -1,17 +1,28 @@
 //! `proctl spawn`: glue from the command line to a supervised child.
+//!
+//! Validate, then act: the command line is checked first (a bad value is
+//! a usage error, exit 2, before anything else); then the environment,
+//! the directory, the program and every file are checked or opened (a
+//! failure is exit 125, or 126/127 for the program, with nothing started
+//! or truncated); only then does the program start.
 
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::cli::SpawnArgs;
 use crate::duration::parse_duration;
 use crate::error::{Error, Exit, Result};
-use crate::signal::{Signal, parse_signal};
-use crate::spawn::attrs::{ChildSetup, parse_rlimit, parse_umask};
+use crate::signal::parse_signal;
+use crate::spawn::attrs::{parse_rlimit, parse_umask};
 use crate::spawn::env::{Env, EnvOp, build_env, env_diff, parse_assignment};
+use crate::spawn::files::Opener;
+use crate::spawn::signals::catchable;
 use crate::spawn::stdio::{Input, Output, parse_input, parse_output};
-use crate::spawn::{ErrTarget, SpawnPlan, report_json, resolve_program};
+use crate::spawn::supervise::Timeout;
+use crate::spawn::{
+    ErrTarget, Failure, Outcome, SpawnPlan, diag, pidfile, report_json, resolve_program,
+};
 
 /// What `proctl spawn` was asked to do.
 #[derive(Debug)]
@@ -21,14 +32,41 @@ pub struct SpawnConfig {
     pub detach: bool,
     pub pidfile: Option<PathBuf>,
     pub report: Option<PathBuf>,
-    /// The plan, or why the program cannot be started (reported with 126/127).
-    pub plan: std::result::Result<SpawnPlan, (u8, String)>,
+    /// The plan, or why it cannot run (exit 125, 126 or 127 with a message).
+    pub plan: std::result::Result<SpawnPlan, Failure>,
     pub inherited: Env,
 }
 
+/// env(1)'s signal lists: `SIG[,SIG...]`, or every catchable signal when
+/// empty (`--ignore-signal` alone).
+fn signal_list(values: &[String], option: &str) -> Result<Vec<i32>> {
+    let mut out = Vec::new();
+    for v in values {
+        if v.is_empty() {
+            out.extend(catchable());
+            continue;
+        }
+        for name in v.split(',') {
+            let sig =
+                parse_signal(name).map_err(|e| Error::usage(format!("invalid {option}: {e}")))?;
+            let n = sig.number();
+            if n == 0 || n == nix::libc::SIGKILL || n == nix::libc::SIGSTOP {
+                return Err(Error::usage(format!(
+                    "invalid {option} '{name}': KILL and STOP cannot be changed"
+                )));
+            }
+            out.push(n);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
 impl SpawnConfig {
-    /// Validates everything before anything starts. `env_ops` are the
-    /// `-e`, `--unset` and `--env-file` values in command-line order.
+    /// Checks the command line (usage errors), then what the run needs
+    /// (runtime failures, kept in `plan`). `env_ops` are the `-e`,
+    /// `--unset` and `--env-file` values in command-line order.
     pub fn from_args(
         args: &SpawnArgs,
         env_ops: Vec<(String, OsString)>,
@@ -41,19 +79,18 @@ impl SpawnConfig {
                     let (k, v) = parse_assignment(&value)?;
                     EnvOp::Set(k, v)
                 }
-                "unset" => EnvOp::Unset(value),
+                "unset" => {
+                    // env(1) refuses these too: no variable has such a name.
+                    if value.is_empty() || value.as_encoded_bytes().contains(&b'=') {
+                        return Err(Error::usage(format!(
+                            "invalid --unset '{}': a variable name has no '=' and is not empty",
+                            value.to_string_lossy()
+                        )));
+                    }
+                    EnvOp::Unset(value)
+                }
                 _ => EnvOp::File(PathBuf::from(value)),
             });
-        }
-        let inherited: Env = std::env::vars_os().collect();
-        let env = build_env(inherited.clone(), args.clear_env, &ops)?;
-        if let Some(dir) = &args.cwd
-            && !dir.is_dir()
-        {
-            return Err(Error::usage(format!(
-                "no such directory for --cwd: {}",
-                dir.display()
-            )));
         }
         let stdin = match (&args.input, &args.stdin) {
             (Some(text), _) => Input::Text(text.as_encoded_bytes().to_vec()),
@@ -61,14 +98,6 @@ impl SpawnConfig {
             (None, None) if args.detach => Input::Null,
             (None, None) => Input::Inherit,
         };
-        if let Input::File(path) = &stdin
-            && std::fs::File::open(path).is_err()
-        {
-            return Err(Error::usage(format!(
-                "cannot read --stdin file {}",
-                path.display()
-            )));
-        }
         let stdout = args.stdout.as_deref().map_or(Output::Inherit, parse_output);
         let stderr = match args.stderr.as_deref() {
             Some("stdout") => ErrTarget::Stdout,
@@ -86,17 +115,40 @@ impl SpawnConfig {
             return Err(Error::usage(format!("invalid --nice {n}: use -20 to 19")));
         }
         let umask = args.umask.as_deref().map(parse_umask).transpose()?;
-        let timeout = args.timeout.as_deref().map(parse_duration).transpose()?;
+        let after = args.timeout.as_deref().map(parse_duration).transpose()?;
         let kill_after = args.kill_after.as_deref().map(parse_duration).transpose()?;
         let timeout_signal = args
             .timeout_signal
             .as_deref()
             .map(parse_signal)
             .transpose()?
-            .unwrap_or(Signal::TERM);
+            .map_or(nix::libc::SIGTERM, |s| s.number());
+        let ignore_signals = signal_list(&args.ignore_signal, "--ignore-signal")?;
+        let default_signals = signal_list(&args.default_signal, "--default-signal")?;
+        let block_signals = signal_list(&args.block_signal, "--block-signal")?;
+        // timeout(1): a duration of 0 disables the timeout, and so a
+        // --kill-after of 0 the KILL.
+        let timeout = after.filter(|d| !d.is_zero()).map(|after| Timeout {
+            after,
+            signal: timeout_signal,
+            kill_after: kill_after.filter(|d| !d.is_zero()),
+            verbose: args.verbose,
+        });
         let program = args.command[0].clone();
-        let plan = resolve_program(&program, &env, args.cwd.as_deref())
-            .map(|path| SpawnPlan {
+        let inherited: Env = std::env::vars_os().collect();
+        let plan = (|| -> std::result::Result<SpawnPlan, Failure> {
+            let env = build_env(inherited.clone(), args.clear_env, &ops)
+                .map_err(|e| Failure::proctl(e.to_string()))?;
+            if let Some(dir) = &args.cwd
+                && !dir.is_dir()
+            {
+                return Err(Failure::proctl(format!(
+                    "cannot change to directory {}: no such directory",
+                    dir.display()
+                )));
+            }
+            let path = resolve_program(&program, &env, args.cwd.as_deref())?;
+            Ok(SpawnPlan {
                 program: program.clone(),
                 path,
                 args: args.command[1..].to_vec(),
@@ -107,23 +159,22 @@ impl SpawnConfig {
                 stderr,
                 prefix: args.prefix.clone(),
                 tee: args.tee.clone(),
+                argv0: args.argv0.clone(),
                 new_group: args.new_group,
-                setup: ChildSetup {
-                    new_session: args.new_session,
-                    nice: args.nice,
-                    rlimits,
-                    die_with_parent: args.die_with_parent.then(|| std::process::id() as i32),
-                    umask,
-                },
+                new_session: args.new_session,
+                nice: args.nice,
+                rlimits,
+                die_with_parent: args.die_with_parent,
+                umask,
+                ignore_signals,
+                default_signals,
+                block_signals,
                 timeout,
-                timeout_signal,
-                kill_after,
+                foreground: args.foreground,
+                preserve_status: args.preserve_status,
                 color,
             })
-            .map_err(|e| {
-                let (code, msg) = e.status_and_message();
-                (code, msg.to_string())
-            });
+        })();
         Ok(SpawnConfig {
             argv: args.command.clone(),
             dry_run: args.dry_run,
@@ -136,100 +187,207 @@ impl SpawnConfig {
     }
 }
 
-/// Writes a file atomically: a temporary file in the same directory, renamed.
-fn write_atomically(path: &PathBuf, text: &str) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.tmp{}",
-        path.file_name()
-            .map_or("pid".into(), |n| n.to_string_lossy()),
-        std::process::id()
-    ));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path)
+fn dry_run(config: &SpawnConfig, plan: &SpawnPlan, out: &mut dyn Write) -> Result<Exit> {
+    writeln!(out, "program: {}", plan.path.display())?;
+    let args: Vec<String> = config
+        .argv
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    writeln!(
+        out,
+        "argv: {}",
+        serde_json::to_string(&args).map_err(std::io::Error::from)?
+    )?;
+    let cwd = plan
+        .cwd
+        .clone()
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default();
+    writeln!(out, "cwd: {}", cwd.display())?;
+    for line in env_diff(&config.inherited, &plan.env) {
+        writeln!(out, "env: {line}")?;
+    }
+    Ok(Exit::Success)
+}
+
+/// Where the report goes, opened before anything starts.
+enum ReportTo {
+    Nowhere,
+    Stdout,
+    File(std::fs::File),
+}
+
+impl ReportTo {
+    fn open(path: Option<&Path>) -> std::result::Result<ReportTo, Failure> {
+        Ok(match path {
+            None => ReportTo::Nowhere,
+            Some(p) if p.as_os_str() == "-" => ReportTo::Stdout,
+            Some(p) => {
+                // Its own opener: a later failure (an output file) is
+                // still reported in it, so it is not undone with them.
+                let mut opener = Opener::default();
+                let file = opener
+                    .output(p, false, "--report file")
+                    .map_err(Failure::proctl)?;
+                ReportTo::File(file)
+            }
+        })
+    }
+
+    fn write(
+        &mut self,
+        config: &SpawnConfig,
+        outcome: &Outcome,
+        out: &mut dyn Write,
+    ) -> Result<()> {
+        if matches!(self, ReportTo::Nowhere) {
+            return Ok(());
+        }
+        let tz = jiff::tz::TimeZone::system();
+        let text = serde_json::to_string(&report_json(&config.argv, outcome, &tz))
+            .map_err(std::io::Error::from)?
+            + "\n";
+        match self {
+            ReportTo::Nowhere => {}
+            ReportTo::Stdout => out.write_all(text.as_bytes())?,
+            ReportTo::File(f) => {
+                let written = f.set_len(0).and_then(|()| f.write_all(text.as_bytes()));
+                written.map_err(|e| {
+                    Error::Failed(format!(
+                        "cannot write report: {}",
+                        crate::spawn::files::plain(&e)
+                    ))
+                })?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Runs `proctl spawn`.
 pub fn run(config: &SpawnConfig, out: &mut dyn Write) -> Result<Exit> {
+    if config.dry_run {
+        return match &config.plan {
+            Ok(plan) => dry_run(config, plan, out),
+            Err(f) => {
+                diag(&f.message);
+                Ok(Exit::Child(f.code))
+            }
+        };
+    }
+    let mut report = match ReportTo::open(config.report.as_deref()) {
+        Ok(r) => r,
+        Err(f) => {
+            diag(&f.message);
+            return Ok(Exit::Child(f.code));
+        }
+    };
+    let started = std::time::Instant::now();
+    let started_at = jiff::Timestamp::now();
     let plan = match &config.plan {
         Ok(plan) => plan,
-        Err((code, msg)) => {
-            eprintln!("proctl: {msg}");
-            return Ok(Exit::Child(*code));
-        }
+        Err(f) => return finish_failed(config, &mut report, out, started_at, started, f.clone()),
     };
-    if config.dry_run {
-        writeln!(out, "program: {}", plan.path.display())?;
-        let args: Vec<String> = config
-            .argv
-            .iter()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
-        writeln!(
-            out,
-            "argv: {}",
-            serde_json::to_string(&args).map_err(std::io::Error::from)?
-        )?;
-        let cwd = plan
-            .cwd
-            .clone()
-            .or_else(|| std::env::current_dir().ok())
-            .unwrap_or_default();
-        writeln!(out, "cwd: {}", cwd.display())?;
-        for line in env_diff(&config.inherited, &plan.env) {
-            writeln!(out, "env: {line}")?;
-        }
-        return Ok(Exit::Success);
-    }
     if config.detach {
-        let pid = plan.detach().map_err(|e| child_error(&e))?;
-        if let Some(path) = &config.pidfile {
-            write_atomically(path, &format!("{pid}\n")).map_err(|e| {
-                Error::Failed(format!("cannot write pidfile {}: {e}", path.display()))
-            })?;
-        }
-        writeln!(out, "{pid}")?;
-        return Ok(Exit::Success);
+        return detach(config, plan, out);
     }
     out.flush()?;
-    let outcome = match plan.run() {
-        Ok(o) => o,
-        Err(e) => {
-            let (code, msg) = e.status_and_message();
-            eprintln!("proctl: {msg}");
-            return Ok(Exit::Child(code));
-        }
-    };
+    let mut opener = Opener::default();
+    let outcome = plan.run(&mut opener);
     let name = plan.program.to_string_lossy();
-    if outcome.timed_out {
-        eprintln!(
-            "proctl: {name} timed out after {:.3}s (sent {})",
-            plan.timeout.unwrap_or_default().as_secs_f64(),
-            plan.timeout_signal
-        );
-    } else if let Some(sig) = std::os::unix::process::ExitStatusExt::signal(&outcome.status) {
-        let sig_name = Signal::from_number(sig).map_or_else(|| sig.to_string(), Signal::name);
-        eprintln!("proctl: {name} was killed by signal {sig} ({sig_name})");
-    }
-    if let Some(path) = &config.report {
-        let tz = jiff::tz::TimeZone::system();
-        let text = serde_json::to_string(&report_json(&config.argv, &outcome, &tz))
-            .map_err(std::io::Error::from)?
-            + "\n";
-        if path.as_os_str() == "-" {
-            out.write_all(text.as_bytes())?;
+    if let Some(f) = &outcome.error {
+        diag(&f.message);
+    } else if !outcome.timed_out
+        && let Some(sig) = outcome.signal()
+        // Like bash, say nothing of a Ctrl+C or of a pipeline member that
+        // met a closed pipe.
+        && sig != nix::libc::SIGPIPE
+        && sig != nix::libc::SIGINT
+    {
+        let sig_name =
+            crate::signal::Signal::from_number(sig).map_or_else(|| sig.to_string(), |s| s.name());
+        let core = if outcome.core_dumped() {
+            ", core dumped"
         } else {
-            std::fs::write(path, text).map_err(|e| {
-                Error::Failed(format!("cannot write report {}: {e}", path.display()))
-            })?;
-        }
+            ""
+        };
+        diag(&format!(
+            "{name} was killed by signal {sig} ({sig_name}{core})"
+        ));
     }
-    Ok(Exit::Child(outcome.exit_status()))
+    if let Err(e) = report.write(config, &outcome, out) {
+        diag(&e.to_string());
+        return Ok(Exit::Child(crate::spawn::status::FAILED));
+    }
+    Ok(Exit::Child(outcome.exit_status(plan.preserve_status)))
 }
 
-fn child_error(e: &crate::spawn::LaunchError) -> Error {
-    Error::Failed(e.status_and_message().1.to_string())
+fn finish_failed(
+    config: &SpawnConfig,
+    report: &mut ReportTo,
+    out: &mut dyn Write,
+    started_at: jiff::Timestamp,
+    started: std::time::Instant,
+    f: Failure,
+) -> Result<Exit> {
+    diag(&f.message);
+    let outcome = Outcome {
+        pid: None,
+        started_at,
+        ended_at: jiff::Timestamp::now(),
+        wall: started.elapsed(),
+        status: None,
+        timed_out: false,
+        user_cpu: std::time::Duration::ZERO,
+        system_cpu: std::time::Duration::ZERO,
+        max_rss_kib: 0,
+        error: Some(f.clone()),
+    };
+    if let Err(e) = report.write(config, &outcome, out) {
+        diag(&e.to_string());
+    }
+    Ok(Exit::Child(f.code))
+}
+
+/// `--detach`: checks the pidfile (its directory, and no live process in
+/// it), starts the daemon, writes the pidfile, prints the pid.
+fn detach(config: &SpawnConfig, plan: &SpawnPlan, out: &mut dyn Write) -> Result<Exit> {
+    let mut opener = Opener::default();
+    if let Some(path) = &config.pidfile {
+        if let Some((pid, since)) = pidfile::live_process(path) {
+            diag(&format!(
+                "{}: process {pid} is running (started {since}); not starting another",
+                path.display()
+            ));
+            return Ok(Exit::Failure);
+        }
+        if let Err(message) = opener.check_directory(path, "--pidfile") {
+            diag(&message);
+            return Ok(Exit::Child(crate::spawn::status::FAILED));
+        }
+    }
+    let pid = match plan.detach(&mut opener) {
+        Ok(pid) => pid,
+        Err(f) => {
+            diag(&f.message);
+            return Ok(Exit::Child(f.code));
+        }
+    };
+    if let Some(path) = &config.pidfile
+        && let Err(e) = pidfile::write(path, pid)
+    {
+        // Checked above, so this is rare; an untracked daemon is worse
+        // than none.
+        // SAFETY: kill(2) on the daemon just started.
+        unsafe { nix::libc::kill(pid, nix::libc::SIGKILL) };
+        diag(&format!(
+            "cannot write pidfile {}: {}",
+            path.display(),
+            crate::spawn::files::plain(&e)
+        ));
+        return Ok(Exit::Child(crate::spawn::status::FAILED));
+    }
+    writeln!(out, "{pid}")?;
+    Ok(Exit::Success)
 }

@@ -1,7 +1,7 @@
-//! Process attributes set in the child before exec: session, niceness,
-//! resource limits, death signal and umask.
+//! Parsing the attributes set in the child before exec: resource limits
+//! (prlimit(1)'s names and forms) and the umask.
 
-use nix::sys::resource::{Resource, rlim_t, setrlimit};
+use nix::libc::{self, rlim_t};
 
 use crate::error::{Error, Result};
 
@@ -9,23 +9,26 @@ const UNLIMITED: rlim_t = nix::libc::RLIM_INFINITY;
 
 /// The resource names `--rlimit` takes (prlimit(1)'s), with their resource.
 const RESOURCES: &[(&str, Resource)] = &[
-    ("as", Resource::RLIMIT_AS),
-    ("core", Resource::RLIMIT_CORE),
-    ("cpu", Resource::RLIMIT_CPU),
-    ("data", Resource::RLIMIT_DATA),
-    ("fsize", Resource::RLIMIT_FSIZE),
-    ("locks", Resource::RLIMIT_LOCKS),
-    ("memlock", Resource::RLIMIT_MEMLOCK),
-    ("msgqueue", Resource::RLIMIT_MSGQUEUE),
-    ("nice", Resource::RLIMIT_NICE),
-    ("nofile", Resource::RLIMIT_NOFILE),
-    ("nproc", Resource::RLIMIT_NPROC),
-    ("rss", Resource::RLIMIT_RSS),
-    ("rtprio", Resource::RLIMIT_RTPRIO),
-    ("rttime", Resource::RLIMIT_RTTIME),
-    ("sigpending", Resource::RLIMIT_SIGPENDING),
-    ("stack", Resource::RLIMIT_STACK),
+    ("as", libc::RLIMIT_AS),
+    ("core", libc::RLIMIT_CORE),
+    ("cpu", libc::RLIMIT_CPU),
+    ("data", libc::RLIMIT_DATA),
+    ("fsize", libc::RLIMIT_FSIZE),
+    ("locks", libc::RLIMIT_LOCKS),
+    ("memlock", libc::RLIMIT_MEMLOCK),
+    ("msgqueue", libc::RLIMIT_MSGQUEUE),
+    ("nice", libc::RLIMIT_NICE),
+    ("nofile", libc::RLIMIT_NOFILE),
+    ("nproc", libc::RLIMIT_NPROC),
+    ("rss", libc::RLIMIT_RSS),
+    ("rtprio", libc::RLIMIT_RTPRIO),
+    ("rttime", libc::RLIMIT_RTTIME),
+    ("sigpending", libc::RLIMIT_SIGPENDING),
+    ("stack", libc::RLIMIT_STACK),
 ];
+
+/// A resource number, as getrlimit(2) takes it.
+pub type Resource = libc::__rlimit_resource_t;
 
 /// A limit to set: `None` keeps that side as it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,11 +39,24 @@ pub struct RlimitSetting {
     pub hard: Option<rlim_t>,
 }
 
+/// A number with an optional binary suffix (K, M, G, T: 1024-based, as
+/// systemd's LimitNOFILE= and friends read them), or `unlimited`.
 fn limit_value(text: &str) -> Option<rlim_t> {
-    match text {
-        "unlimited" | "infinity" => Some(UNLIMITED),
-        n => n.parse().ok(),
+    if matches!(text, "unlimited" | "infinity") {
+        return Some(UNLIMITED);
     }
+    let (digits, shift) = match text.as_bytes().last()?.to_ascii_uppercase() {
+        b'K' => (&text[..text.len() - 1], 10),
+        b'M' => (&text[..text.len() - 1], 20),
+        b'G' => (&text[..text.len() - 1], 30),
+        b'T' => (&text[..text.len() - 1], 40),
+        _ => (text, 0),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: rlim_t = digits.parse().ok()?;
+    n.checked_mul(1 << shift).filter(|v| *v != UNLIMITED)
 }
 
 /// Parses `NAME=SOFT[:HARD]`, as prlimit(1): one value sets both, `SOFT:`
@@ -57,8 +73,13 @@ pub fn parse_rlimit(text: &str) -> Result<RlimitSetting> {
             let names: Vec<&str> = RESOURCES.iter().map(|r| r.0).collect();
             bad(format!("unknown resource; use one of {}", names.join(", ")))
         })?;
-    let number =
-        |v: &str| limit_value(v).ok_or_else(|| bad(format!("'{v}' is not a number or unlimited")));
+    let number = |v: &str| {
+        limit_value(v).ok_or_else(|| {
+            bad(format!(
+                "'{v}' is not a number (K, M, G suffixes) or unlimited"
+            ))
+        })
+    };
     let (soft, hard) = match value.split_once(':') {
         None => {
             let v = number(value)?;
@@ -97,57 +118,6 @@ pub fn parse_umask(text: &str) -> Result<u32> {
         })
 }
 
-/// Everything set in the child between fork and exec.
-#[derive(Debug, Clone, Default)]
-pub struct ChildSetup {
-    pub new_session: bool,
-    pub nice: Option<i32>,
-    pub rlimits: Vec<RlimitSetting>,
-    /// proctl's pid, when the child must die with it.
-    pub die_with_parent: Option<i32>,
-    pub umask: Option<u32>,
-}
-
-impl ChildSetup {
-    /// Whether there is nothing to set.
-    pub fn is_empty(&self) -> bool {
-        !self.new_session
-            && self.nice.is_none()
-            && self.rlimits.is_empty()
-            && self.die_with_parent.is_none()
-            && self.umask.is_none()
-    }
-
-    /// Runs in the child after fork: only system calls, no allocation.
-    pub fn apply(&self) -> std::io::Result<()> {
-        if self.new_session {
-            nix::unistd::setsid()?;
-        }
-        if let Some(n) = self.nice {
-            rustix::process::setpriority_process(None, n)?;
-        }
-        for r in &self.rlimits {
-            let (cur_soft, cur_hard) = nix::sys::resource::getrlimit(r.resource)?;
-            setrlimit(
-                r.resource,
-                r.soft.unwrap_or(cur_soft),
-                r.hard.unwrap_or(cur_hard),
-            )?;
-        }
-        if let Some(parent) = self.die_with_parent {
-            nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)?;
-            // The parent may have died before the death signal was armed.
-            if nix::unistd::getppid().as_raw() != parent {
-                return Err(std::io::Error::other("parent exited"));
-            }
-        }
-        if let Some(mask) = self.umask {
-            nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(mask));
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,7 +132,20 @@ mod tests {
         assert_eq!((r.soft, r.hard), (Some(UNLIMITED), None));
         let r = parse_rlimit("cpu=:10").unwrap();
         assert_eq!((r.soft, r.hard), (None, Some(10)));
-        for bad in ["nofile", "files=1", "nofile=x", "nofile=:", "nofile=10:5"] {
+        let r = parse_rlimit("as=512M:1G").unwrap();
+        assert_eq!((r.soft, r.hard), (Some(512 << 20), Some(1 << 30)));
+        let r = parse_rlimit("fsize=4k").unwrap();
+        assert_eq!((r.soft, r.hard), (Some(4096), Some(4096)));
+        for bad in [
+            "nofile",
+            "files=1",
+            "nofile=x",
+            "nofile=:",
+            "nofile=10:5",
+            "as=K",
+            "as=1Q",
+            "as=-1",
+        ] {
             assert!(parse_rlimit(bad).is_err(), "{bad}");
         }
     }

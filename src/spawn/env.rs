@@ -48,12 +48,15 @@ fn valid_key(key: &str) -> bool {
 /// malformed line is an error naming `FILE:LINE`.
 pub fn parse_env_file(path: &Path, text: &str) -> Result<Vec<(OsString, OsString)>> {
     let mut pairs = Vec::new();
+    // A UTF-8 byte order mark, as some editors write, is not part of the
+    // first name.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (n, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let bad = |why: &str| Error::usage(format!("{}:{}: {why}: {raw}", path.display(), n + 1));
+        let bad = |why: &str| Error::Failed(format!("{}:{}: {why}: {raw}", path.display(), n + 1));
         let line = line
             .strip_prefix("export ")
             .map(str::trim_start)
@@ -67,15 +70,21 @@ pub fn parse_env_file(path: &Path, text: &str) -> Result<Vec<(OsString, OsString
         }
         let value = value.trim_start();
         let value = if let Some(rest) = value.strip_prefix('"') {
-            let Some(inner) = rest.strip_suffix('"') else {
+            let Some(end) = closing_double_quote(rest) else {
                 return Err(bad("unterminated double quote"));
             };
-            unescape_double(inner)
+            if !only_comment(&rest[end + 1..]) {
+                return Err(bad("text after the closing quote"));
+            }
+            unescape_double(&rest[..end])
         } else if let Some(rest) = value.strip_prefix('\'') {
-            let Some(inner) = rest.strip_suffix('\'') else {
+            let Some(end) = rest.find('\'') else {
                 return Err(bad("unterminated single quote"));
             };
-            inner.to_string()
+            if !only_comment(&rest[end + 1..]) {
+                return Err(bad("text after the closing quote"));
+            }
+            rest[..end].to_string()
         } else {
             // An unquoted value ends at a comment that follows whitespace.
             let v = match value.find(" #") {
@@ -87,6 +96,26 @@ pub fn parse_env_file(path: &Path, text: &str) -> Result<Vec<(OsString, OsString
         pairs.push((OsString::from(key), OsString::from(value)));
     }
     Ok(pairs)
+}
+
+/// Where a double-quoted value ends (a `"` not escaped by a backslash).
+fn closing_double_quote(s: &str) -> Option<usize> {
+    let mut escaped = false;
+    for (i, c) in s.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Nothing, blanks, or blanks and a `#` comment.
+fn only_comment(rest: &str) -> bool {
+    let rest = rest.trim_start();
+    rest.is_empty() || rest.starts_with('#')
 }
 
 fn unescape_double(s: &str) -> String {
@@ -120,7 +149,11 @@ pub fn build_env(start: Env, clear: bool, ops: &[EnvOp]) -> Result<Env> {
             }
             EnvOp::File(path) => {
                 let text = std::fs::read_to_string(path).map_err(|e| {
-                    Error::usage(format!("cannot read env file {}: {e}", path.display()))
+                    Error::Failed(format!(
+                        "cannot read env file {}: {}",
+                        path.display(),
+                        super::files::plain(&e)
+                    ))
                 })?;
                 for (k, v) in parse_env_file(path, &text)? {
                     env.insert(k, v);
@@ -189,6 +222,22 @@ mod tests {
                 (os("F"), os("")),
             ]
         );
+    }
+
+    #[test]
+    fn comments_after_quotes_and_a_byte_order_mark() {
+        let text = "\u{feff}A=1\nB=\"x # y\" # note\nC='z'   # note\nD=\"e\\\"q\"\n";
+        let pairs = parse_env_file(Path::new("x.env"), text).unwrap();
+        assert_eq!(
+            pairs,
+            vec![
+                (os("A"), os("1")),
+                (os("B"), os("x # y")),
+                (os("C"), os("z")),
+                (os("D"), os("e\"q")),
+            ]
+        );
+        assert!(parse_env_file(Path::new("x.env"), "A=\"x\" y\n").is_err());
     }
 
     #[test]

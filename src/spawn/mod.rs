@@ -3,27 +3,33 @@
 
 pub mod attrs;
 pub mod env;
+pub mod files;
+pub mod launch;
+pub mod pidfile;
+pub mod signals;
 pub mod stdio;
+pub mod supervise;
+pub mod witness;
 
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
 use std::io::Write;
-use std::os::fd::AsFd;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
-use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use nix::sys::signal::{SigSet, Signal as NixSignal};
-use nix::sys::signalfd::{SfdFlags, SignalFd};
-use rustix::event::{PollFd, PollFlags, Timespec, poll};
+use nix::libc;
 
-use self::attrs::ChildSetup;
+use self::attrs::RlimitSetting;
 use self::env::Env;
-use self::stdio::{Input, LineStyle, Output, Sink, output_sink, spawn_copier};
-use crate::signal::Signal;
+use self::files::{Opener, plain};
+use self::launch::{Grouping, Launcher, Step, StepError};
+use self::signals::{SignalFd, SignalSet, catchable};
+use self::stdio::{Input, LineStyle, Output, Sink, StopSwitch, sink, sink_error, spawn_copier};
+use self::supervise::{Supervisor, Timeout};
 
 /// Exit statuses of `spawn`, as timeout(1) and env(1) use them.
 pub mod status {
@@ -56,16 +62,29 @@ pub struct SpawnPlan {
     /// `--prefix`: the text put before each line.
     pub prefix: Option<String>,
     pub tee: Option<PathBuf>,
+    /// `--argv0`: the name the program sees as its argv[0].
+    pub argv0: Option<OsString>,
     pub new_group: bool,
-    pub setup: ChildSetup,
-    pub timeout: Option<Duration>,
-    pub timeout_signal: Signal,
-    pub kill_after: Option<Duration>,
+    pub new_session: bool,
+    pub nice: Option<i32>,
+    pub rlimits: Vec<RlimitSetting>,
+    pub die_with_parent: bool,
+    pub umask: Option<u32>,
+    /// Signal dispositions and mask for the child (env(1)'s options).
+    pub ignore_signals: Vec<i32>,
+    pub default_signals: Vec<i32>,
+    pub block_signals: Vec<i32>,
+    /// `--timeout` (None when absent or 0, which disables it, as in timeout(1)).
+    pub timeout: Option<Timeout>,
+    /// `--foreground`: the child stays in proctl's group and only it gets
+    /// the timeout's signals.
+    pub foreground: bool,
+    pub preserve_status: bool,
     /// Color the prefixes (proctl's output is a terminal).
     pub color: bool,
 }
 
-/// Why the program could not be started.
+/// Why the program could not be found.
 #[derive(Debug)]
 pub enum LaunchError {
     NotFound(String),
@@ -88,6 +107,41 @@ fn is_executable(meta: &std::fs::Metadata) -> bool {
     meta.is_file() && meta.permissions().mode() & 0o111 != 0
 }
 
+/// Why a run failed before or without the program: exit status and message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    /// proctl itself failed (125).
+    pub fn proctl(message: impl Into<String>) -> Failure {
+        Failure {
+            code: status::FAILED,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<LaunchError> for Failure {
+    fn from(e: LaunchError) -> Failure {
+        let (code, message) = e.status_and_message();
+        Failure {
+            code,
+            message: message.to_string(),
+        }
+    }
+}
+
+/// Writes one diagnostic line to stderr. A broken or full stderr loses the
+/// line; it never ends proctl (eprintln! would panic, and abort).
+pub fn diag(message: &str) {
+    let line = format!("proctl: {message}\n");
+    // SAFETY: one write(2) of a live buffer to descriptor 2.
+    unsafe { libc::write(2, line.as_ptr().cast(), line.len()) };
+}
+
 /// Finds PROGRAM as execvp would, in the child's PATH (names with a slash and
 /// relative PATH entries are taken from the child's directory). One stat per
 /// candidate: this runs on every start.
@@ -105,6 +159,9 @@ pub fn resolve_program(
         let path = PathBuf::from(program);
         return match std::fs::metadata(in_child_dir(&path)) {
             Err(_) => Err(LaunchError::NotFound(format!("{name}: no such file"))),
+            Ok(meta) if meta.is_dir() => Err(LaunchError::CannotExecute(format!(
+                "{name}: is a directory"
+            ))),
             Ok(meta) if !is_executable(&meta) => Err(LaunchError::CannotExecute(format!(
                 "{name}: permission denied"
             ))),
@@ -124,7 +181,8 @@ pub fn resolve_program(
         if is_executable(&meta) {
             return Ok(candidate);
         }
-        denied |= meta.is_file();
+        // execvp tries a directory too, and execve refuses it (EACCES).
+        denied |= meta.is_file() || meta.is_dir();
     }
     if denied {
         Err(LaunchError::CannotExecute(format!(
@@ -135,53 +193,453 @@ pub fn resolve_program(
     }
 }
 
-/// How the child ended.
+/// How the run ended.
 #[derive(Debug, Clone)]
 pub struct Outcome {
-    pub pid: i32,
-    pub started_at: i64,
+    /// The child's pid, if it started.
+    pub pid: Option<i32>,
+    pub started_at: jiff::Timestamp,
+    pub ended_at: jiff::Timestamp,
     pub wall: Duration,
-    pub status: ExitStatus,
+    /// The wait status, if the program ran.
+    pub status: Option<i32>,
     pub timed_out: bool,
     pub user_cpu: Duration,
     pub system_cpu: Duration,
     pub max_rss_kib: i64,
+    /// What went wrong in proctl (cannot start, cannot write output).
+    pub error: Option<Failure>,
 }
 
 impl Outcome {
-    /// proctl's exit status for this outcome.
-    pub fn exit_status(&self) -> u8 {
-        if self.timed_out {
+    fn failed(started_at: jiff::Timestamp, started: Instant, failure: Failure) -> Outcome {
+        Outcome {
+            pid: None,
+            started_at,
+            ended_at: jiff::Timestamp::now(),
+            wall: started.elapsed(),
+            status: None,
+            timed_out: false,
+            user_cpu: Duration::ZERO,
+            system_cpu: Duration::ZERO,
+            max_rss_kib: 0,
+            error: Some(failure),
+        }
+    }
+
+    /// The exit code, if the program exited.
+    pub fn code(&self) -> Option<i32> {
+        self.status
+            .filter(|&s| libc::WIFEXITED(s))
+            .map(|s| libc::WEXITSTATUS(s))
+    }
+
+    /// The signal that killed the program, if one did.
+    pub fn signal(&self) -> Option<i32> {
+        self.status
+            .filter(|&s| libc::WIFSIGNALED(s))
+            .map(|s| libc::WTERMSIG(s))
+    }
+
+    /// Whether the program dumped core.
+    pub fn core_dumped(&self) -> bool {
+        self.status.is_some_and(|s| libc::WCOREDUMP(s))
+    }
+
+    /// proctl's exit status, as timeout(1) computes it: 124 after a
+    /// timeout, unless the KILL of `--kill-after` ended the program (137)
+    /// or `--preserve-status`; else the program's code or 128+N; 125 when
+    /// proctl failed (a write error included).
+    pub fn exit_status(&self, preserve_status: bool) -> u8 {
+        if let Some(f) = &self.error {
+            return f.code;
+        }
+        let own = match (self.code(), self.signal()) {
+            (Some(code), _) => code as u8,
+            (None, Some(sig)) => 128u8.wrapping_add(sig as u8),
+            (None, None) => status::FAILED,
+        };
+        if self.timed_out && !preserve_status && self.signal() != Some(libc::SIGKILL) {
             status::TIMED_OUT
-        } else if let Some(code) = self.status.code() {
-            code as u8
         } else {
-            128u8.wrapping_add(self.status.signal().unwrap_or(0) as u8)
+            own
         }
     }
 }
 
-fn own_stream(fd: std::os::fd::BorrowedFd<'_>) -> Box<dyn Write + Send> {
-    match fd.try_clone_to_owned() {
-        Ok(owned) => Box::new(std::io::BufWriter::with_capacity(
-            64 * 1024,
-            File::from(owned),
-        )),
-        Err(_) => Box::new(std::io::sink()),
-    }
+fn duration_of(t: libc::timeval) -> Duration {
+    Duration::new(t.tv_sec.max(0) as u64, (t.tv_usec.max(0) as u32) * 1000)
 }
 
-fn stdio_for(output: &Output, own: std::os::fd::BorrowedFd<'_>) -> Result<Stdio, LaunchError> {
-    Ok(match output {
-        Output::Inherit => Stdio::from(
-            own.try_clone_to_owned()
-                .map_err(|e| LaunchError::Failed(e.to_string()))?,
-        ),
-        Output::Null => Stdio::null(),
-        Output::File { path, append } => Stdio::from(
-            stdio::open_output(path, *append).map_err(|e| LaunchError::Failed(e.to_string()))?,
-        ),
-    })
+/// The descriptors the child gets, opened before it starts.
+struct Streams {
+    stdin: Option<File>,
+    stdout: Option<File>,
+    stderr: Option<File>,
+    tee: Option<File>,
+}
+
+impl SpawnPlan {
+    /// Opens every file the run needs (the report is the caller's); nothing
+    /// is truncated until [`Opener::commit`].
+    fn open_streams(&self, opener: &mut Opener, detach: bool) -> Result<Streams, String> {
+        let stdin = match &self.stdin {
+            Input::File(path) => Some(opener.input(path, "--stdin file")?),
+            Input::Null => Some(opener.input(Path::new("/dev/null"), "/dev/null")?),
+            Input::Inherit if detach => Some(opener.input(Path::new("/dev/null"), "/dev/null")?),
+            _ => None,
+        };
+        let mut out = |o: &Output, what: &str| -> Result<Option<File>, String> {
+            Ok(match o {
+                Output::File { path, append } => Some(opener.output(path, *append, what)?),
+                Output::Null => Some(opener.output(Path::new("/dev/null"), true, what)?),
+                Output::Inherit if detach => {
+                    Some(opener.output(Path::new("/dev/null"), true, what)?)
+                }
+                Output::Inherit => None,
+            })
+        };
+        let stdout = out(&self.stdout, "--stdout file")?;
+        let stderr = match &self.stderr {
+            ErrTarget::Output(o) => out(o, "--stderr file")?,
+            ErrTarget::Stdout => None,
+        };
+        let tee = match &self.tee {
+            Some(path) => Some(opener.output(path, false, "--tee file")?),
+            None => None,
+        };
+        Ok(Streams {
+            stdin,
+            stdout,
+            stderr,
+            tee,
+        })
+    }
+
+    fn launcher(&self) -> Result<Launcher, Failure> {
+        let mut argv = vec![self.argv0.clone().unwrap_or_else(|| self.program.clone())];
+        argv.extend(self.args.iter().cloned());
+        let mut l = Launcher::new(&self.path, &argv, &self.env, self.cwd.as_deref())
+            .map_err(|e| Failure::proctl(plain(&e)))?;
+        l.nice = self.nice;
+        l.rlimits = self.rlimits.clone();
+        // --die-with-parent: KILL. A timeout's signal otherwise, as
+        // timeout(1) arranges, so that killing proctl does not leave the
+        // program running unbounded.
+        l.death_signal = if self.die_with_parent {
+            Some(libc::SIGKILL)
+        } else {
+            self.timeout.as_ref().map(|t| t.signal).filter(|&s| s != 0)
+        };
+        l.umask = self.umask;
+        // Signals proctl ignores or handles for itself go back to what they
+        // were when it started (ignored stays ignored), then env(1)'s
+        // options apply.
+        for s in [libc::SIGPIPE, libc::SIGCHLD] {
+            if crate::startup::ignored_at_start(s) {
+                l.ignore.push(s);
+            } else {
+                l.default.push(s);
+            }
+        }
+        l.default.extend(&self.default_signals);
+        l.default.retain(|s| !self.ignore_signals.contains(s));
+        l.ignore.retain(|s| !self.default_signals.contains(s));
+        l.ignore.extend(&self.ignore_signals);
+        l.block = self.block_signals.clone();
+        Ok(l)
+    }
+
+    fn grouping(&self) -> Grouping {
+        if self.new_session {
+            Grouping::NewSession
+        } else if self.new_group || (self.timeout.is_some() && !self.foreground) {
+            // timeout(1) signals the program's whole group, so that
+            // grandchildren stop too; --foreground opts out.
+            Grouping::NewGroup
+        } else {
+            Grouping::Shared
+        }
+    }
+
+    /// Starts the child in the background (`--detach`): a new session,
+    /// stdin from /dev/null, outputs to their files or /dev/null, and no
+    /// descriptor of proctl's above 2. Returns its pid once it runs; the
+    /// caller has opened and checked everything else.
+    pub fn detach(&self, opener: &mut Opener) -> Result<i32, Failure> {
+        let streams = self.open_streams(opener, true).map_err(Failure::proctl)?;
+        let mut l = self.launcher()?;
+        l.grouping = Grouping::NewSession;
+        l.close_fds = true;
+        l.stdio[0] = streams.stdin.as_ref().map(AsRawFd::as_raw_fd);
+        l.stdio[1] = streams.stdout.as_ref().map(AsRawFd::as_raw_fd);
+        l.stdio[2] = match self.stderr {
+            ErrTarget::Stdout => Some(1),
+            ErrTarget::Output(_) => streams.stderr.as_ref().map(AsRawFd::as_raw_fd),
+        };
+        std::mem::take(opener).commit();
+        let started = l.spawn().map_err(|e| self.step_failure(e))?;
+        self.warn(&started.warnings);
+        Ok(started.pid)
+    }
+
+    /// What a failed set-up step means for the user.
+    fn step_failure(&self, e: StepError) -> Failure {
+        let name = self.program.to_string_lossy();
+        let reason = e.reason();
+        match e.step {
+            Step::Rlimit(i) => {
+                let r = self.rlimits.get(i);
+                let limit = r.map_or("?", |r| r.name);
+                Failure::proctl(format!("cannot set --rlimit {limit}: {reason}"))
+            }
+            Step::Cwd => Failure::proctl(format!(
+                "cannot change to directory {}: {reason}",
+                self.cwd.as_deref().unwrap_or(Path::new("?")).display()
+            )),
+            // env(1): 127 when the program does not exist, else 126.
+            Step::Exec if e.errno == libc::ENOENT => Failure {
+                code: status::NOT_FOUND,
+                message: format!("{name}: {reason}"),
+            },
+            Step::Exec => Failure {
+                code: status::CANNOT_EXECUTE,
+                message: format!("{name}: {reason}"),
+            },
+            Step::Session => Failure::proctl(format!("cannot start a new session: {reason}")),
+            Step::Group => Failure::proctl(format!("cannot start a new process group: {reason}")),
+            Step::Stdio => Failure::proctl(format!("cannot set up the standard streams: {reason}")),
+            Step::Nice => Failure::proctl(format!("cannot set niceness: {reason}")),
+            Step::DeathSignal | Step::ParentGone => {
+                Failure::proctl(format!("cannot arrange --die-with-parent: {reason}"))
+            }
+        }
+    }
+
+    fn warn(&self, warnings: &[StepError]) {
+        for w in warnings {
+            if w.step == Step::Nice {
+                // nice(1) warns and runs the program anyway.
+                diag(&format!("warning: cannot set niceness: {}", w.reason()));
+            }
+        }
+    }
+
+    /// Starts the child, forwards signals, enforces the timeout, copies
+    /// piped output, and waits for the end. `opener` holds the files the
+    /// caller opened; they are committed (truncated) just before the start.
+    pub fn run(&self, opener: &mut Opener) -> Outcome {
+        let started = Instant::now();
+        let started_at = jiff::Timestamp::now();
+        // Every catchable signal is blocked from here on and read from the
+        // signalfd; one that arrives before the child exists waits there
+        // and is forwarded once it does.
+        SignalSet::of(catchable()).block();
+        let fail = |f: Failure| Outcome::failed(started_at, started, f);
+        let signals = match SignalFd::new(&SignalSet::of(catchable())) {
+            Ok(fd) => fd,
+            Err(e) => {
+                return fail(Failure::proctl(format!(
+                    "cannot handle signals: {}",
+                    plain(&e)
+                )));
+            }
+        };
+        // Started before any pipe exists, so that it holds none even for
+        // the moment before it closes its copies of proctl's descriptors.
+        let witness = if self.grouping() == Grouping::Shared {
+            witness::Witness::start()
+        } else {
+            None
+        };
+        let streams = match self.open_streams(opener, false) {
+            Ok(s) => s,
+            Err(message) => return fail(Failure::proctl(message)),
+        };
+        let mut l = match self.launcher() {
+            Ok(l) => l,
+            Err(f) => return fail(f),
+        };
+        let piped = self.prefix.is_some() || self.tee.is_some();
+        let pipe = stdio::pipe;
+        let mut child_ends: Vec<OwnedFd> = Vec::new();
+        let mut input = None;
+        l.stdio[0] = match (&self.stdin, &streams.stdin) {
+            (Input::Text(_), _) => match pipe() {
+                Ok((r, w)) => {
+                    input = Some(w);
+                    let fd = r.as_raw_fd();
+                    child_ends.push(r);
+                    Some(fd)
+                }
+                Err(e) => return fail(Failure::proctl(format!("cannot make a pipe: {e}"))),
+            },
+            (_, Some(f)) => Some(f.as_raw_fd()),
+            _ => None,
+        };
+        let mut out_pipe = None;
+        let mut err_pipe = None;
+        if piped {
+            for (slot, target) in [(&mut out_pipe, 1), (&mut err_pipe, 2)] {
+                match pipe() {
+                    Ok((r, w)) => {
+                        l.stdio[target] = Some(w.as_raw_fd());
+                        child_ends.push(w);
+                        *slot = Some(r);
+                    }
+                    Err(e) => return fail(Failure::proctl(format!("cannot make a pipe: {e}"))),
+                }
+            }
+        } else {
+            l.stdio[1] = streams.stdout.as_ref().map(AsRawFd::as_raw_fd);
+            l.stdio[2] = match self.stderr {
+                // A merged stderr shares stdout's open file, and its offset.
+                ErrTarget::Stdout => Some(1),
+                ErrTarget::Output(_) => streams.stderr.as_ref().map(AsRawFd::as_raw_fd),
+            };
+        }
+        let grouping = self.grouping();
+        l.grouping = grouping;
+        let terminal = if grouping == Grouping::NewGroup {
+            supervise::foreground_terminal()
+        } else {
+            None
+        };
+        l.terminal = terminal;
+        std::mem::take(opener).commit();
+        let launched = l.spawn();
+        drop(child_ends);
+        let child = match launched {
+            Ok(c) => c,
+            Err(e) => return fail(self.step_failure(e)),
+        };
+        self.warn(&child.warnings);
+        let pid = child.pid;
+        if let (Input::Text(text), Some(w)) = (&self.stdin, input) {
+            // Not joined: a program that never reads its stdin must not
+            // keep proctl waiting.
+            let text = text.clone();
+            std::thread::spawn(move || File::from(w).write_all(&text));
+        }
+        let stop = match StopSwitch::new() {
+            Ok(s) => s,
+            Err(e) => {
+                // SAFETY: our own child, which must not outlive a failed start.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                return fail(Failure::proctl(format!("cannot make a pipe: {e}")));
+            }
+        };
+        let (copiers, sinks) = self.start_copiers(out_pipe, err_pipe, &streams, &stop);
+        let mut supervisor = Supervisor {
+            pid,
+            child_group: (grouping != Grouping::Shared).then_some(pid),
+            terminal,
+            kill_group_at_end: self.new_group || self.new_session,
+            timeout: self.timeout.clone(),
+            name: &self.program.to_string_lossy(),
+            signals: &signals,
+            witness,
+        };
+        let ended = supervisor.run();
+        drop(supervisor);
+        if ended.timed_out {
+            // timeout(1)'s work is done: a grandchild that survived it may
+            // hold the pipes for good, so copy what is there and finish.
+            stop.stop();
+        }
+        for c in copiers {
+            let _ = c.join();
+        }
+        let error = sinks.iter().find_map(sink_error).map(Failure::proctl);
+        Outcome {
+            pid: Some(pid),
+            started_at,
+            ended_at: jiff::Timestamp::now(),
+            wall: started.elapsed(),
+            status: Some(ended.status),
+            timed_out: ended.timed_out,
+            user_cpu: duration_of(ended.usage.ru_utime),
+            system_cpu: duration_of(ended.usage.ru_stime),
+            max_rss_kib: ended.usage.ru_maxrss,
+            error,
+        }
+    }
+
+    fn start_copiers(
+        &self,
+        out_pipe: Option<OwnedFd>,
+        err_pipe: Option<OwnedFd>,
+        streams: &Streams,
+        stop: &Arc<StopSwitch>,
+    ) -> (Vec<std::thread::JoinHandle<()>>, Vec<Sink>) {
+        let own = |fd: RawFd, what: &str| -> Option<Sink> {
+            // SAFETY: 1 and 2 are open (startup reopens closed ones).
+            let dup = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) }
+                .try_clone_to_owned()
+                .ok()?;
+            Some(sink(
+                Box::new(std::io::BufWriter::with_capacity(
+                    64 * 1024,
+                    File::from(dup),
+                )),
+                what,
+            ))
+        };
+        let file = |f: &Option<File>, what: &str| -> Option<Sink> {
+            let f = f.as_ref()?.try_clone().ok()?;
+            Some(sink(
+                Box::new(std::io::BufWriter::with_capacity(64 * 1024, f)),
+                what,
+            ))
+        };
+        let mut out_sinks: Vec<Sink> = Vec::new();
+        match &self.stdout {
+            Output::Inherit => out_sinks.extend(own(1, "stdout")),
+            Output::Null => {}
+            Output::File { path, .. } => {
+                out_sinks.extend(file(&streams.stdout, &path.display().to_string()))
+            }
+        }
+        if let Some(path) = &self.tee {
+            out_sinks.extend(file(&streams.tee, &path.display().to_string()));
+        }
+        let err_sinks: Vec<Sink> = match &self.stderr {
+            ErrTarget::Stdout => out_sinks.clone(),
+            ErrTarget::Output(Output::Inherit) => own(2, "stderr").into_iter().collect(),
+            ErrTarget::Output(Output::Null) => Vec::new(),
+            ErrTarget::Output(Output::File { path, .. }) => {
+                file(&streams.stderr, &path.display().to_string())
+                    .into_iter()
+                    .collect()
+            }
+        };
+        let name = self.prefix.as_ref().map(|p| {
+            if p.is_empty() {
+                format!(
+                    "[{}]",
+                    Path::new(&self.program)
+                        .file_name()
+                        .unwrap_or(&self.program)
+                        .to_string_lossy()
+                )
+            } else {
+                p.clone()
+            }
+        });
+        let style = |err: bool| LineStyle {
+            prefix: name.as_ref().map(|n| paint(n, self.color, err)),
+        };
+        let mut all: Vec<Sink> = out_sinks.clone();
+        all.extend(err_sinks.iter().cloned());
+        let mut copiers = Vec::new();
+        if let Some(p) = out_pipe {
+            copiers.push(spawn_copier(p, stop.clone(), out_sinks, style(false)));
+        }
+        if let Some(p) = err_pipe {
+            copiers.push(spawn_copier(p, stop.clone(), err_sinks, style(true)));
+        }
+        (copiers, all)
+    }
 }
 
 fn paint(prefix: &str, color: bool, err: bool) -> Vec<u8> {
@@ -198,377 +656,23 @@ fn paint(prefix: &str, color: bool, err: bool) -> Vec<u8> {
     colored.into_bytes()
 }
 
-impl SpawnPlan {
-    fn command(&self) -> Result<Command, LaunchError> {
-        let mut cmd = Command::new(&self.path);
-        cmd.arg0(&self.program)
-            .args(&self.args)
-            .env_clear()
-            .envs(&self.env);
-        if let Some(dir) = &self.cwd {
-            cmd.current_dir(dir);
-        }
-        if self.new_group && !self.setup.new_session {
-            cmd.process_group(0);
-        }
-        // Without a pre-exec hook std starts the child with posix_spawn,
-        // which is much cheaper than fork for a short-lived program.
-        if !self.setup.is_empty() {
-            let setup = self.setup.clone();
-            // SAFETY: the closure only makes system calls (setsid,
-            // setpriority, setrlimit, prctl, umask) and allocates nothing.
-            unsafe {
-                cmd.pre_exec(move || setup.apply());
-            }
-        }
-        Ok(cmd)
-    }
-
-    /// Starts the child in the background and returns its pid (`--detach`).
-    pub fn detach(&self) -> Result<i32, LaunchError> {
-        let mut plan = self.clone();
-        plan.setup.new_session = true;
-        let mut cmd = plan.command()?;
-        cmd.stdin(Stdio::null());
-        let stdout = std::io::stdout();
-        let stderr = std::io::stderr();
-        let quiet = |o: &Output| {
-            if *o == Output::Inherit {
-                Output::Null
-            } else {
-                o.clone()
-            }
-        };
-        cmd.stdout(stdio_for(&quiet(&self.stdout), stdout.as_fd())?);
-        match &self.stderr {
-            ErrTarget::Stdout => match quiet(&self.stdout) {
-                Output::File { path, .. } => {
-                    cmd.stderr(stdio_for(
-                        &Output::File { path, append: true },
-                        stderr.as_fd(),
-                    )?);
-                }
-                _ => {
-                    cmd.stderr(Stdio::null());
-                }
-            },
-            ErrTarget::Output(o) => {
-                cmd.stderr(stdio_for(&quiet(o), stderr.as_fd())?);
-            }
-        }
-        let child = cmd.spawn().map_err(|e| launch_error(&self.program, e))?;
-        Ok(child.id() as i32)
-    }
-
-    /// Starts the child, forwards signals, enforces the timeout, copies
-    /// piped output, and waits for the end.
-    pub fn run(&self) -> Result<Outcome, LaunchError> {
-        let mut cmd = self.command()?;
-        let stdout_fd = std::io::stdout();
-        let stderr_fd = std::io::stderr();
-        let piped = self.prefix.is_some() || self.tee.is_some();
-        match &self.stdin {
-            Input::Inherit => cmd.stdin(Stdio::inherit()),
-            Input::Null => cmd.stdin(Stdio::null()),
-            Input::File(path) => {
-                let file = File::open(path).map_err(|e| {
-                    LaunchError::Failed(format!("cannot open {}: {e}", path.display()))
-                })?;
-                cmd.stdin(Stdio::from(file))
-            }
-            Input::Text(_) => cmd.stdin(Stdio::piped()),
-        };
-        let mut sinks_out: Vec<Sink> = Vec::new();
-        let mut sinks_err: Vec<Sink> = Vec::new();
-        if piped {
-            cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-            let map = |e: crate::error::Error| LaunchError::Failed(e.to_string());
-            let out_sink = output_sink(&self.stdout, own_stream(stdout_fd.as_fd())).map_err(map)?;
-            let tee = match &self.tee {
-                Some(path) => Some(stdio::sink(Box::new(std::io::BufWriter::new(
-                    stdio::open_output(path, false).map_err(map)?,
-                )))),
-                None => None,
-            };
-            sinks_out.extend(out_sink.clone());
-            sinks_out.extend(tee.clone());
-            match &self.stderr {
-                ErrTarget::Stdout => sinks_err = sinks_out.clone(),
-                ErrTarget::Output(o) => {
-                    sinks_err.extend(output_sink(o, own_stream(stderr_fd.as_fd())).map_err(map)?)
-                }
-            }
-        } else {
-            // A merged stderr shares stdout's open file, and so its offset.
-            let out_file = match &self.stdout {
-                Output::File { path, append } => Some(
-                    stdio::open_output(path, *append)
-                        .map_err(|e| LaunchError::Failed(e.to_string()))?,
-                ),
-                _ => None,
-            };
-            let failed = |e: std::io::Error| LaunchError::Failed(e.to_string());
-            match &self.stderr {
-                ErrTarget::Stdout => match &out_file {
-                    Some(f) => cmd.stderr(Stdio::from(f.try_clone().map_err(failed)?)),
-                    None => cmd.stderr(stdio_for(&self.stdout, stdout_fd.as_fd())?),
-                },
-                ErrTarget::Output(o) => cmd.stderr(stdio_for(o, stderr_fd.as_fd())?),
-            };
-            match out_file {
-                Some(f) => cmd.stdout(Stdio::from(f)),
-                None => cmd.stdout(stdio_for(&self.stdout, stdout_fd.as_fd())?),
-            };
-        }
-        // Until the signalfd below takes over, the forwarded signals are
-        // noted by a handler (and forwarded once it does), so they cannot
-        // end proctl; the child starts with the default actions (exec
-        // resets handlers) and no blocked signals.
-        catch_forwarded_signals();
-        let started = Instant::now();
-        let started_at = jiff::Timestamp::now().as_second();
-        let mut child = cmd.spawn().map_err(|e| launch_error(&self.program, e))?;
-        let pid = child.id() as i32;
-        let signals = forwarded_signals()?;
-        let mut copiers = Vec::new();
-        if let (Input::Text(text), Some(mut stdin)) = (&self.stdin, child.stdin.take()) {
-            let text = text.clone();
-            copiers.push(std::thread::spawn(move || stdin.write_all(&text)));
-        }
-        if piped {
-            let name = self.prefix.as_ref().map(|p| {
-                if p.is_empty() {
-                    format!(
-                        "[{}]",
-                        Path::new(&self.program)
-                            .file_name()
-                            .unwrap_or(&self.program)
-                            .to_string_lossy()
-                    )
-                } else {
-                    p.clone()
-                }
-            });
-            let style = |err: bool| LineStyle {
-                prefix: name.as_ref().map(|n| paint(n, self.color, err)),
-            };
-            if let Some(out) = child.stdout.take() {
-                copiers.push(spawn_copier(out, sinks_out, style(false)));
-            }
-            if let Some(err) = child.stderr.take() {
-                copiers.push(spawn_copier(err, sinks_err, style(true)));
-            }
-        }
-        let target = if self.new_group || self.setup.new_session {
-            -pid
-        } else {
-            pid
-        };
-        let (status, timed_out) = self.supervise(&mut child, target, &signals);
-        drop(signals);
-        if self.new_group || self.setup.new_session {
-            // Nothing of the group outlives proctl.
-            let _ = nix::sys::signal::kill(
-                nix::unistd::Pid::from_raw(-pid),
-                nix::sys::signal::Signal::SIGKILL,
-            );
-        }
-        for c in copiers {
-            let _ = c.join();
-        }
-        let usage =
-            nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN).ok();
-        let tv = |t: nix::sys::time::TimeVal| {
-            Duration::new(t.tv_sec() as u64, t.tv_usec() as u32 * 1000)
-        };
-        Ok(Outcome {
-            pid,
-            started_at,
-            wall: started.elapsed(),
-            status,
-            timed_out,
-            user_cpu: usage.map_or(Duration::ZERO, |u| tv(u.user_time())),
-            system_cpu: usage.map_or(Duration::ZERO, |u| tv(u.system_time())),
-            max_rss_kib: usage.map_or(0, |u| u.max_rss()),
-        })
-    }
-
-    /// Waits on the child's pidfd and the signalfd: forwards signals, and
-    /// sends the timeout signal and KILL when due.
-    fn supervise(&self, child: &mut Child, target: i32, signals: &Forwarded) -> (ExitStatus, bool) {
-        let pid = child.id() as i32;
-        let pidfd = rustix::process::Pid::from_raw(pid).and_then(|p| {
-            rustix::process::pidfd_open(p, rustix::process::PidfdFlags::empty()).ok()
-        });
-        let mut timed_out = false;
-        let mut deadline = self.timeout.map(|t| Instant::now() + t);
-        signals.forward_early(target);
-        loop {
-            if let Ok(Some(status)) = child.try_wait() {
-                return (status, timed_out);
-            }
-            let wait = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            if wait == Some(Duration::ZERO) {
-                if !timed_out {
-                    timed_out = true;
-                    send(target, self.timeout_signal);
-                    deadline = self.kill_after.map(|k| Instant::now() + k);
-                } else {
-                    send(target, Signal::KILL);
-                    deadline = None;
-                }
-                continue;
-            }
-            // Without a pidfd (Linux < 5.3), look again every 10 ms.
-            let wait = if pidfd.is_none() {
-                Some(wait.unwrap_or(Duration::MAX).min(Duration::from_millis(10)))
-            } else {
-                wait
-            };
-            let ts = wait.map(|w| Timespec {
-                tv_sec: w.as_secs() as i64,
-                tv_nsec: i64::from(w.subsec_nanos()),
-            });
-            let mut fds = vec![PollFd::new(&signals.fd, PollFlags::IN)];
-            if let Some(fd) = &pidfd {
-                fds.push(PollFd::new(fd, PollFlags::IN));
-            }
-            let _ = poll(&mut fds, ts.as_ref());
-            if !fds[0].revents().is_empty() {
-                signals.forward(pid, target);
-            }
-        }
-    }
-}
-
-/// The signals proctl forwards, blocked and read through a signalfd.
-struct Forwarded {
-    fd: SignalFd,
-    mask: SigSet,
-}
-
-const FORWARDED: [NixSignal; 9] = [
-    NixSignal::SIGINT,
-    NixSignal::SIGTERM,
-    NixSignal::SIGHUP,
-    NixSignal::SIGQUIT,
-    NixSignal::SIGUSR1,
-    NixSignal::SIGUSR2,
-    NixSignal::SIGWINCH,
-    NixSignal::SIGCONT,
-    NixSignal::SIGTSTP,
-];
-
-/// Signals that arrived before the signalfd took over, one bit each.
-static EARLY_SIGNALS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-
-extern "C" fn note_signal(signo: nix::libc::c_int) {
-    if (0..64).contains(&signo) {
-        EARLY_SIGNALS.fetch_or(1 << signo, std::sync::atomic::Ordering::SeqCst);
-    }
-}
-
-fn catch_forwarded_signals() {
-    use nix::sys::signal::{SaFlags, SigAction, SigHandler, sigaction};
-    let action = SigAction::new(
-        SigHandler::Handler(note_signal),
-        SaFlags::SA_RESTART,
-        SigSet::empty(),
-    );
-    for s in FORWARDED {
-        // SAFETY: the handler only sets a bit in an atomic: async-signal-safe.
-        let _ = unsafe { sigaction(s, &action) };
-    }
-}
-
-/// Blocks the forwarded signals (in this thread and the threads it starts
-/// later) and opens a signalfd that receives them.
-fn forwarded_signals() -> Result<Forwarded, LaunchError> {
-    let mut mask = SigSet::empty();
-    for s in FORWARDED {
-        mask.add(s);
-    }
-    let failed = |e: nix::Error| LaunchError::Failed(format!("cannot handle signals: {e}"));
-    mask.thread_block().map_err(failed)?;
-    let fd = SignalFd::with_flags(&mask, SfdFlags::SFD_NONBLOCK | SfdFlags::SFD_CLOEXEC)
-        .map_err(failed)?;
-    Ok(Forwarded { fd, mask })
-}
-
-impl Forwarded {
-    /// Forwards the signals noted before the signalfd existed; where they
-    /// came from is unknown, so they are treated as sent to proctl alone.
-    fn forward_early(&self, target: i32) {
-        let bits = EARLY_SIGNALS.swap(0, std::sync::atomic::Ordering::SeqCst);
-        for signo in (1..64).filter(|n| bits & (1 << n) != 0) {
-            if let Some(sig) = Signal::from_number(signo) {
-                send(target, sig);
-            }
-            if signo == nix::libc::SIGTSTP {
-                let _ = nix::sys::signal::raise(NixSignal::SIGSTOP);
-            }
-        }
-    }
-
-    /// Forwards what arrived. A signal the terminal sent to the whole
-    /// foreground group (si_code SI_KERNEL) already reached a child that
-    /// shares proctl's group, so it is not sent twice; one sent to proctl
-    /// alone (kill -INT) is. After a TSTP, proctl stops itself too.
-    fn forward(&self, child: i32, target: i32) {
-        const SI_KERNEL: i32 = 0x80;
-        let own_group = nix::unistd::getpgrp().as_raw();
-        while let Ok(Some(info)) = self.fd.read_signal() {
-            let signo = info.ssi_signo as i32;
-            let child_group = nix::unistd::getpgid(Some(nix::unistd::Pid::from_raw(child)))
-                .map(|p| p.as_raw())
-                .ok();
-            let child_got_it = info.ssi_code == SI_KERNEL && child_group == Some(own_group);
-            if !child_got_it && let Some(sig) = Signal::from_number(signo) {
-                send(target, sig);
-            }
-            if signo == nix::libc::SIGTSTP {
-                let _ = nix::sys::signal::raise(NixSignal::SIGSTOP);
-            }
-        }
-    }
-}
-
-impl Drop for Forwarded {
-    fn drop(&mut self) {
-        let _ = self.mask.thread_unblock();
-    }
-}
-
-fn send(target: i32, signal: Signal) {
-    let _ = crate::signal::deliver::kill_raw(target, signal);
-}
-
-fn launch_error(program: &OsStr, e: std::io::Error) -> LaunchError {
-    let name = program.to_string_lossy();
-    match e.kind() {
-        std::io::ErrorKind::NotFound => LaunchError::NotFound(format!("{name}: command not found")),
-        std::io::ErrorKind::PermissionDenied => {
-            LaunchError::CannotExecute(format!("{name}: permission denied"))
-        }
-        _ if e.raw_os_error() == Some(nix::libc::ENOEXEC) => {
-            LaunchError::CannotExecute(format!("{name}: cannot execute: {e}"))
-        }
-        _ => LaunchError::Failed(format!("cannot start {name}: {e}")),
-    }
-}
-
 /// The `--report` object.
 pub fn report_json(argv: &[OsString], o: &Outcome, tz: &jiff::tz::TimeZone) -> serde_json::Value {
+    let time = |t: jiff::Timestamp| crate::columns::format_iso8601(t.as_second(), tz);
+    let signal_name = |n: i32| crate::signal::Signal::from_number(n).map(|s| s.name());
     serde_json::json!({
         "argv": argv.iter().map(|a| crate::render::escape::json_text(a.as_bytes()).into_owned()).collect::<Vec<_>>(),
         "pid": o.pid,
-        "started_at": crate::columns::format_iso8601(o.started_at, tz),
+        "started_at": time(o.started_at),
+        "ended_at": time(o.ended_at),
         "wall_seconds": o.wall.as_secs_f64(),
         "user_cpu_seconds": o.user_cpu.as_secs_f64(),
         "system_cpu_seconds": o.system_cpu.as_secs_f64(),
         "max_rss_kib": o.max_rss_kib,
-        "exit_code": o.status.code(),
-        "signal": o.status.signal().and_then(Signal::from_number).map(Signal::name),
+        "exit_code": o.code(),
+        "signal": o.signal().and_then(signal_name),
+        "core_dumped": o.core_dumped(),
         "timed_out": o.timed_out,
+        "error": o.error.as_ref().map(|f| f.message.clone()),
     })
 }

@@ -293,11 +293,8 @@ fn every_option_value_is_checked() {
         vec!["show", "--format", "yaml", "1"],
         vec!["show", ""],
         vec!["spawn", "--kill-after", "x", "--timeout", "1", "touch", m],
-        vec!["spawn", "--stdin", "/no/such/input", "touch", m],
         vec!["spawn", "--rlimit", "nofile=abc", "touch", m],
         vec!["spawn", "--rlimit", "nofile=5:4", "touch", m],
-        vec!["spawn", "--env-file", "/no/such/file.env", "touch", m],
-        vec!["spawn", "-C", "/no/such/dir", "touch", m],
         vec!["spawn", "--umask", "8", "touch", m],
         vec!["spawn", "--nice", "-21", "touch", m],
         vec![
@@ -318,6 +315,18 @@ fn every_option_value_is_checked() {
         assert!(out.stdout.is_empty(), "{args:?}");
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
         assert!(err.starts_with("proctl: "), "{args:?}: {err}");
+    }
+    // A file or directory that is not there is a runtime failure for spawn
+    // (125, as env(1) and timeout(1) fail), still before anything starts.
+    for args in [
+        vec!["spawn", "--stdin", "/no/such/input", "touch", m],
+        vec!["spawn", "--env-file", "/no/such/file.env", "touch", m],
+        vec!["spawn", "-C", "/no/such/dir", "touch", m],
+    ] {
+        let out = proctl().args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(125), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
     }
     assert!(!marker.exists(), "a bad option must leave nothing done");
 }

@@ -1,0 +1,275 @@
+//! The supervision loop: it sleeps in poll(2) on the signalfd until a
+//! signal arrives or the timeout is due (never a busy loop), forwards
+//! signals, follows the child's stops for job control, hands the terminal
+//! to the child's group and takes it back, and reaps the child with its
+//! resource usage.
+
+use std::os::fd::RawFd;
+use std::time::{Duration, Instant};
+
+use nix::libc;
+use rustix::event::{PollFd, PollFlags, Timespec, poll};
+
+use super::signals::{Action, SignalFd, Situation, decide};
+use super::witness::Witness;
+
+/// timeout(1)'s settings.
+#[derive(Debug, Clone)]
+pub struct Timeout {
+    pub after: Duration,
+    pub signal: i32,
+    pub kill_after: Option<Duration>,
+    /// Say each signal sent (`--verbose`).
+    pub verbose: bool,
+}
+
+/// Whom signals go to, and what the supervisor may do with the terminal.
+pub struct Supervisor<'a> {
+    pub pid: i32,
+    /// The child's own process group (and session), if it has one.
+    pub child_group: Option<i32>,
+    /// A terminal whose foreground the child's group holds while it runs.
+    pub terminal: Option<RawFd>,
+    /// KILL whatever is left of the child's group when it ends.
+    pub kill_group_at_end: bool,
+    pub timeout: Option<Timeout>,
+    /// The program's name, for `--verbose`.
+    pub name: &'a str,
+    pub signals: &'a SignalFd,
+    /// With a child in proctl's group: tells a signal sent to the group.
+    pub witness: Option<Witness>,
+}
+
+/// How the child ended.
+#[derive(Debug, Clone, Copy)]
+pub struct Ended {
+    /// The wait status.
+    pub status: i32,
+    pub usage: libc::rusage,
+    pub timed_out: bool,
+}
+
+impl Supervisor<'_> {
+    fn target(&self) -> i32 {
+        self.child_group.map_or(self.pid, |g| -g)
+    }
+
+    fn send(&self, signo: i32) {
+        // SAFETY: kill(2) with a pid or a negated group.
+        unsafe { libc::kill(self.target(), signo) };
+    }
+
+    /// Runs until the child ends.
+    pub fn run(&mut self) -> Ended {
+        let start = Instant::now();
+        let mut deadline = self.timeout.as_ref().map(|t| start + t.after);
+        let mut timed_out = false;
+        loop {
+            if let Some(ended) = self.check_child(timed_out) {
+                return ended;
+            }
+            if let Some(due) = deadline
+                && Instant::now() >= due
+            {
+                deadline = self.fire(&mut timed_out);
+                continue;
+            }
+            let wait = deadline.map(|d| {
+                let w = d.saturating_duration_since(Instant::now());
+                Timespec {
+                    tv_sec: w.as_secs() as i64,
+                    tv_nsec: i64::from(w.subsec_nanos()),
+                }
+            });
+            let mut fds = [PollFd::new(self.signals, PollFlags::IN)];
+            let _ = poll(&mut fds, wait.as_ref());
+            while let Some(arrival) = self.signals.read() {
+                let own_group = nix::unistd::getpgrp().as_raw();
+                let situation = Situation {
+                    own_pid: std::process::id() as i32,
+                    child: self.pid,
+                    shared_group: self.child_group.is_none(),
+                    sender_group: if arrival.sender > 0 {
+                        // SAFETY: getpgid only reads.
+                        unsafe { libc::getpgid(arrival.sender) }.max(0)
+                    } else {
+                        0
+                    },
+                    own_group,
+                    child_group: self.child_group.unwrap_or(own_group),
+                    sent_to_group: false,
+                };
+                let mut situation = situation;
+                // Every arrival is matched against the witness's copies,
+                // the terminal's keys too, so that the counts stay in step;
+                // not SIGCHLD, which is proctl's own and never forwarded.
+                if arrival.signo != libc::SIGCHLD
+                    && let Some(w) = self.witness.as_mut()
+                {
+                    situation.sent_to_group = w.sent_to_group(arrival.signo);
+                }
+                match decide(&arrival, &situation) {
+                    Action::ChildChanged | Action::Drop => {}
+                    Action::Forward => {
+                        if arrival.signo == libc::SIGCONT {
+                            self.give_terminal();
+                        }
+                        self.send(arrival.signo);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The timeout is due: timeout(1)'s signal, then CONT so that a
+    /// stopped group gets it; then KILL after `--kill-after`.
+    fn fire(&self, timed_out: &mut bool) -> Option<Instant> {
+        let t = self.timeout.as_ref()?;
+        let signal = if *timed_out { libc::SIGKILL } else { t.signal };
+        if t.verbose {
+            let name = crate::signal::Signal::from_number(signal)
+                .map_or_else(|| signal.to_string(), |s| s.name());
+            super::diag(&format!("sending signal {name} to command '{}'", self.name));
+        }
+        self.send(signal);
+        if signal != libc::SIGKILL && signal != libc::SIGCONT {
+            self.send(libc::SIGCONT);
+        }
+        if *timed_out {
+            None
+        } else {
+            *timed_out = true;
+            t.kill_after.map(|k| Instant::now() + k)
+        }
+    }
+
+    /// Looks at the child without blocking: its end (reaped, with its
+    /// resource usage), or a stop, which proctl follows (the shell sees
+    /// the job stopped).
+    fn check_child(&self, timed_out: bool) -> Option<Ended> {
+        let mut info = std::mem::MaybeUninit::<libc::siginfo_t>::zeroed();
+        // SAFETY: waitid on our own child; WNOWAIT leaves it a zombie, so
+        // its pid (and group id) cannot be reused before the group is killed.
+        let rc = unsafe {
+            libc::waitid(
+                libc::P_PID,
+                self.pid as libc::id_t,
+                info.as_mut_ptr(),
+                libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+            )
+        };
+        // SAFETY: zero-initialised; waitid fills it when a child is ready.
+        let exited = rc == 0 && unsafe { info.assume_init().si_pid() } == self.pid;
+        if exited {
+            self.take_terminal();
+            if self.kill_group_at_end
+                && let Some(group) = self.child_group
+            {
+                // SAFETY: the group still exists: its leader is a zombie.
+                unsafe { libc::kill(-group, libc::SIGKILL) };
+            }
+            return Some(self.reap(0, timed_out));
+        }
+        let mut status = 0;
+        let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+        // SAFETY: wait4 on our own child with valid out-pointers.
+        let rc = unsafe {
+            libc::wait4(
+                self.pid,
+                &mut status,
+                libc::WUNTRACED | libc::WCONTINUED | libc::WNOHANG,
+                usage.as_mut_ptr(),
+            )
+        };
+        if rc != self.pid {
+            return None;
+        }
+        if libc::WIFSTOPPED(status) {
+            // Only job control's stops: a STOP from a debugger or a script
+            // is the child's business, and proctl must stay awake to see
+            // the child end.
+            if matches!(
+                libc::WSTOPSIG(status),
+                libc::SIGTSTP | libc::SIGTTIN | libc::SIGTTOU
+            ) {
+                self.follow_stop();
+            }
+            return None;
+        }
+        if libc::WIFCONTINUED(status) {
+            return None;
+        }
+        self.take_terminal();
+        Some(Ended {
+            status,
+            // SAFETY: wait4 filled it for the child it reaped.
+            usage: unsafe { usage.assume_init() },
+            timed_out,
+        })
+    }
+
+    fn reap(&self, flags: i32, timed_out: bool) -> Ended {
+        let mut status = 0;
+        let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+        loop {
+            // SAFETY: wait4 on our own child that has exited.
+            let rc = unsafe { libc::wait4(self.pid, &mut status, flags, usage.as_mut_ptr()) };
+            if rc == self.pid
+                || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted
+            {
+                break;
+            }
+        }
+        Ended {
+            status,
+            // SAFETY: zero-initialised, filled by wait4.
+            usage: unsafe { usage.assume_init() },
+            timed_out,
+        }
+    }
+
+    /// The child stopped (Ctrl+Z, or a TSTP proctl forwarded): proctl takes
+    /// the terminal back and stops too, so the shell sees its job stop.
+    /// When continued, the SIGCONT that woke it is read from the signalfd
+    /// and forwarded, giving the terminal back first.
+    fn follow_stop(&self) {
+        self.take_terminal();
+        // SAFETY: stops this process; returns once it is continued.
+        unsafe { libc::kill(libc::getpid(), libc::SIGSTOP) };
+    }
+
+    /// Gives the terminal's foreground to the child's group, if proctl's
+    /// group holds it now (it does not after `bg`).
+    fn give_terminal(&self) {
+        if let (Some(tty), Some(group)) = (self.terminal, self.child_group) {
+            // SAFETY: terminal calls on a descriptor proctl holds; SIGTTOU
+            // is blocked, so a background caller is not stopped.
+            unsafe {
+                if libc::tcgetpgrp(tty) == libc::getpgrp() {
+                    libc::tcsetpgrp(tty, group);
+                }
+            }
+        }
+    }
+
+    /// Takes the terminal's foreground back for proctl's group, if the
+    /// child's group holds it.
+    fn take_terminal(&self) {
+        if let (Some(tty), Some(group)) = (self.terminal, self.child_group) {
+            // SAFETY: as in give_terminal.
+            unsafe {
+                if libc::tcgetpgrp(tty) == group {
+                    libc::tcsetpgrp(tty, libc::getpgrp());
+                }
+            }
+        }
+    }
+}
+
+/// A terminal among proctl's standard descriptors whose foreground group
+/// is proctl's own: the one the child's new group should take over.
+pub fn foreground_terminal() -> Option<RawFd> {
+    // SAFETY: getpgrp and tcgetpgrp only read.
+    let own = unsafe { libc::getpgrp() };
+    (0..3).find(|&fd| unsafe { libc::isatty(fd) == 1 && libc::tcgetpgrp(fd) == own })
+}
