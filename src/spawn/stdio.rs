@@ -179,7 +179,7 @@ impl Liner {
     fn feed<'a>(&'a mut self, data: &[u8]) -> &'a [u8] {
         self.out.clear();
         let mut rest = data;
-        while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+        while let Some(i) = memchr::memchr(b'\n', rest) {
             self.out.extend_from_slice(&self.prefix);
             self.out.extend_from_slice(&self.partial);
             self.out.extend_from_slice(&rest[..=i]);
