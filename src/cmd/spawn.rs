@@ -21,7 +21,7 @@ use crate::spawn::signals::catchable;
 use crate::spawn::stdio::{Input, Output, parse_input, parse_output};
 use crate::spawn::supervise::Timeout;
 use crate::spawn::{
-    ErrTarget, Failure, Outcome, SpawnPlan, diag, pidfile, report_json, resolve_program,
+    ErrTarget, Failure, Outcome, SpawnPlan, diag, pidfile, report_json, resolve_program, shown,
 };
 
 /// What `proctl spawn` was asked to do.
@@ -84,7 +84,7 @@ impl SpawnConfig {
                     if value.is_empty() || value.as_encoded_bytes().contains(&b'=') {
                         return Err(Error::usage(format!(
                             "invalid --unset '{}': a variable name has no '=' and is not empty",
-                            value.to_string_lossy()
+                            shown(&value)
                         )));
                     }
                     EnvOp::Unset(value)
@@ -144,7 +144,7 @@ impl SpawnConfig {
             {
                 return Err(Failure::proctl(format!(
                     "cannot change to directory {}: no such directory",
-                    dir.display()
+                    shown(dir)
                 )));
             }
             let path = resolve_program(&program, &env, args.cwd.as_deref())?;
@@ -187,24 +187,35 @@ impl SpawnConfig {
     }
 }
 
-fn dry_run(config: &SpawnConfig, plan: &SpawnPlan, out: &mut dyn Write) -> Result<Exit> {
-    writeln!(out, "program: {}", plan.path.display())?;
-    let args: Vec<String> = config
-        .argv
+/// The argv line of `--dry-run`: a JSON-style list of the arguments as
+/// messages show them (escaped, so no control character goes out raw).
+fn argv_line(argv: &[OsString]) -> String {
+    let items: Vec<String> = argv
         .iter()
-        .map(|a| a.to_string_lossy().into_owned())
+        .map(|a| format!("\"{}\"", shown(a).replace('"', "\\\"")))
         .collect();
-    writeln!(
-        out,
-        "argv: {}",
-        serde_json::to_string(&args).map_err(std::io::Error::from)?
-    )?;
+    format!("argv: [{}]", items.join(","))
+}
+
+fn dry_run(config: &SpawnConfig, out: &mut dyn Write) -> Result<Exit> {
+    let plan = match &config.plan {
+        Ok(plan) => plan,
+        Err(f) => {
+            // What can be shown is; then why it would not run.
+            writeln!(out, "{}", argv_line(&config.argv))?;
+            out.flush()?;
+            diag(&f.message);
+            return Ok(Exit::Child(f.code));
+        }
+    };
+    writeln!(out, "program: {}", shown(&plan.path))?;
+    writeln!(out, "{}", argv_line(&config.argv))?;
     let cwd = plan
         .cwd
         .clone()
         .or_else(|| std::env::current_dir().ok())
         .unwrap_or_default();
-    writeln!(out, "cwd: {}", cwd.display())?;
+    writeln!(out, "cwd: {}", shown(&cwd))?;
     for line in env_diff(&config.inherited, &plan.env) {
         writeln!(out, "env: {line}")?;
     }
@@ -268,13 +279,7 @@ impl ReportTo {
 /// Runs `proctl spawn`.
 pub fn run(config: &SpawnConfig, out: &mut dyn Write) -> Result<Exit> {
     if config.dry_run {
-        return match &config.plan {
-            Ok(plan) => dry_run(config, plan, out),
-            Err(f) => {
-                diag(&f.message);
-                Ok(Exit::Child(f.code))
-            }
-        };
+        return dry_run(config, out);
     }
     let mut report = match ReportTo::open(config.report.as_deref()) {
         Ok(r) => r,
@@ -295,7 +300,7 @@ pub fn run(config: &SpawnConfig, out: &mut dyn Write) -> Result<Exit> {
     out.flush()?;
     let mut opener = Opener::default();
     let outcome = plan.run(&mut opener);
-    let name = plan.program.to_string_lossy();
+    let name = shown(&plan.program);
     if let Some(f) = &outcome.error {
         diag(&f.message);
     } else if !outcome.timed_out
@@ -358,7 +363,7 @@ fn detach(config: &SpawnConfig, plan: &SpawnPlan, out: &mut dyn Write) -> Result
         if let Some((pid, since)) = pidfile::live_process(path) {
             diag(&format!(
                 "{}: process {pid} is running (started {since}); not starting another",
-                path.display()
+                shown(path)
             ));
             return Ok(Exit::Failure);
         }
@@ -383,7 +388,7 @@ fn detach(config: &SpawnConfig, plan: &SpawnPlan, out: &mut dyn Write) -> Result
         unsafe { nix::libc::kill(pid, nix::libc::SIGKILL) };
         diag(&format!(
             "cannot write pidfile {}: {}",
-            path.display(),
+            shown(path),
             crate::spawn::files::plain(&e)
         ));
         return Ok(Exit::Child(crate::spawn::status::FAILED));

@@ -26,7 +26,7 @@ pub fn parse_assignment(text: &OsStr) -> Result<(OsString, OsString)> {
     match bytes.iter().position(|&b| b == b'=') {
         Some(0) | None => Err(Error::usage(format!(
             "invalid --env '{}': use KEY=VALUE",
-            text.to_string_lossy()
+            super::shown(text)
         ))),
         Some(i) => Ok((
             OsString::from_vec(bytes[..i].to_vec()),
@@ -56,7 +56,14 @@ pub fn parse_env_file(path: &Path, text: &str) -> Result<Vec<(OsString, OsString
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let bad = |why: &str| Error::Failed(format!("{}:{}: {why}: {raw}", path.display(), n + 1));
+        let bad = |why: &str| {
+            Error::Failed(format!(
+                "{}:{}: {why}: {}",
+                super::shown(path),
+                n + 1,
+                super::shown(raw)
+            ))
+        };
         let line = line
             .strip_prefix("export ")
             .map(str::trim_start)
@@ -151,7 +158,7 @@ pub fn build_env(start: Env, clear: bool, ops: &[EnvOp]) -> Result<Env> {
                 let text = std::fs::read_to_string(path).map_err(|e| {
                     Error::Failed(format!(
                         "cannot read env file {}: {}",
-                        path.display(),
+                        super::shown(path),
                         super::files::plain(&e)
                     ))
                 })?;
@@ -170,12 +177,12 @@ pub fn env_diff(before: &Env, after: &Env) -> Vec<String> {
     let mut lines = Vec::new();
     for (k, v) in after {
         if before.get(k) != Some(v) {
-            lines.push(format!("+{}={}", k.to_string_lossy(), v.to_string_lossy()));
+            lines.push(format!("+{}={}", super::shown(k), super::shown(v)));
         }
     }
     for k in before.keys() {
         if !after.contains_key(k) {
-            lines.push(format!("-{}", k.to_string_lossy()));
+            lines.push(format!("-{}", super::shown(k)));
         }
     }
     lines

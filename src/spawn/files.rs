@@ -72,7 +72,7 @@ impl Opener {
             let _ = std::fs::remove_file(p);
         }
         self.to_truncate.clear();
-        format!("cannot open {what} {}: {}", path.display(), plain(&e))
+        format!("cannot open {what} {}: {}", super::shown(path), plain(&e))
     }
 }
 

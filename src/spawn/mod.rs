@@ -134,6 +134,12 @@ impl From<LaunchError> for Failure {
     }
 }
 
+/// Untrusted text (a program name, a path) as messages show it: escaped,
+/// so that no control character reaches the terminal raw.
+pub fn shown(text: impl AsRef<OsStr>) -> String {
+    crate::render::escape::escape_bytes(text.as_ref().as_bytes()).into_owned()
+}
+
 /// Writes one diagnostic line to stderr. A broken or full stderr loses the
 /// line; it never ends proctl (eprintln! would panic, and abort).
 pub fn diag(message: &str) {
@@ -150,7 +156,7 @@ pub fn resolve_program(
     env: &Env,
     cwd: Option<&Path>,
 ) -> Result<PathBuf, LaunchError> {
-    let name = program.to_string_lossy();
+    let name = shown(program);
     let in_child_dir = |path: &Path| match cwd {
         Some(dir) if path.is_relative() => dir.join(path),
         _ => path.to_path_buf(),
@@ -385,7 +391,7 @@ impl SpawnPlan {
 
     /// What a failed set-up step means for the user.
     fn step_failure(&self, e: StepError) -> Failure {
-        let name = self.program.to_string_lossy();
+        let name = shown(&self.program);
         let reason = e.reason();
         match e.step {
             Step::Rlimit(i) => {
@@ -395,7 +401,7 @@ impl SpawnPlan {
             }
             Step::Cwd => Failure::proctl(format!(
                 "cannot change to directory {}: {reason}",
-                self.cwd.as_deref().unwrap_or(Path::new("?")).display()
+                shown(self.cwd.as_deref().unwrap_or(Path::new("?")))
             )),
             // env(1): 127 when the program does not exist, else 126.
             Step::Exec if e.errno == libc::ENOENT => Failure {
@@ -536,7 +542,7 @@ impl SpawnPlan {
             terminal,
             kill_group_at_end: self.new_group || self.new_session,
             timeout: self.timeout.clone(),
-            name: &self.program.to_string_lossy(),
+            name: &shown(&self.program),
             signals: &signals,
             witness,
         };
@@ -596,31 +602,28 @@ impl SpawnPlan {
         match &self.stdout {
             Output::Inherit => out_sinks.extend(own(1, "stdout")),
             Output::Null => {}
-            Output::File { path, .. } => {
-                out_sinks.extend(file(&streams.stdout, &path.display().to_string()))
-            }
+            Output::File { path, .. } => out_sinks.extend(file(&streams.stdout, &shown(path))),
         }
         if let Some(path) = &self.tee {
-            out_sinks.extend(file(&streams.tee, &path.display().to_string()));
+            out_sinks.extend(file(&streams.tee, &shown(path)));
         }
         let err_sinks: Vec<Sink> = match &self.stderr {
             ErrTarget::Stdout => out_sinks.clone(),
             ErrTarget::Output(Output::Inherit) => own(2, "stderr").into_iter().collect(),
             ErrTarget::Output(Output::Null) => Vec::new(),
             ErrTarget::Output(Output::File { path, .. }) => {
-                file(&streams.stderr, &path.display().to_string())
-                    .into_iter()
-                    .collect()
+                file(&streams.stderr, &shown(path)).into_iter().collect()
             }
         };
         let name = self.prefix.as_ref().map(|p| {
             if p.is_empty() {
                 format!(
                     "[{}]",
-                    Path::new(&self.program)
-                        .file_name()
-                        .unwrap_or(&self.program)
-                        .to_string_lossy()
+                    shown(
+                        Path::new(&self.program)
+                            .file_name()
+                            .unwrap_or(&self.program)
+                    )
                 )
             } else {
                 p.clone()

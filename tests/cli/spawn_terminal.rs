@@ -118,10 +118,17 @@ fn new_group_cat_reads_the_terminal_and_job_control_works() {
     t.keys(&["C-c"]);
     t.wait_for("Ctrl+C to end cat", |s| s.contains("rc=130"));
     t.keys(&[
-        "\"$P\" spawn --new-group -- sh -c 'echo go2; exec cat'",
+        "\"$P\" spawn --new-group -- sh -c 'echo go2 $$; exec cat'",
         "Enter",
     ]);
-    t.wait_for("cat to start again", |s| lines_equal(s, "go2") == 1);
+    t.wait_for("cat to start again", |s| s.contains("\ngo2 "));
+    let cat: i32 = t
+        .screen()
+        .split("\ngo2 ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|p| p.parse().ok())
+        .unwrap();
     t.keys(&["abc", "Enter"]);
     t.wait_for("cat to echo again", |s| lines_equal(s, "abc") == 2);
     t.keys(&["C-z"]);
@@ -129,8 +136,18 @@ fn new_group_cat_reads_the_terminal_and_job_control_works() {
         s.contains("Stopped") && s.lines().rfind(|l| !l.trim().is_empty()) == Some("$")
     });
     t.keys(&["fg; echo rc2=$?", "Enter"]);
-    // fg prints the job's command line once it runs again.
-    t.wait_for("the job to resume", |s| s.matches("exec cat'").count() >= 3);
+    // Typed once cat runs again and holds the terminal (see above).
+    eventually("cat to run in the foreground again", || {
+        let stat = std::fs::read_to_string(format!("/proc/{cat}/stat")).unwrap_or_default();
+        let f: Vec<&str> = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        // state, ppid, pgrp, session, tty_nr, tpgid
+        f.len() > 5 && f[0] != "T" && f[2] == f[5]
+    });
     t.keys(&["again", "Enter"]);
     t.wait_for("cat to read after fg", |s| lines_equal(s, "again") == 2);
     t.keys(&["C-d"]);

@@ -252,8 +252,6 @@ fn pstree_keeps_psmisc_octal_escaping() {
 }
 
 #[test]
-#[ignore = "spawn's messages print the program name raw (src/spawn/mod.rs, src/cmd/spawn.rs use \
-            to_string_lossy, not render::escape): for the spawn rewrite to fix"]
 fn spawn_messages_tell_the_names_apart() {
     for (name, shown) in [(FAKE, FAKE_SHOWN), (REAL, REAL_SHOWN)] {
         let out = proctl().args(["spawn", "--", name]).output().unwrap();
