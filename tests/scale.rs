@@ -62,7 +62,7 @@ fn twenty_thousand_processes() {
         &["pstree", "-p"],
         &["show", &root],
         &["ports"],
-        &["signal", "--dry-run", "--group", &root],
+        &["signal", "--dry-run", "--pgroup", &root],
     ] {
         let out = Command::new(&bin).args(args).output().unwrap();
         assert!(

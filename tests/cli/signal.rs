@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, ExitStatus, Stdio};
 use std::time::Duration;
 
-use crate::util::{Reaped, binary, proctl, which};
+use crate::util::{Reaped, binary, proctl, which, with_default_signals};
 
 /// A shell that writes the name of each signal it catches to a log, then
 /// exits 0; it says "ready" once its traps are set.
@@ -50,6 +50,7 @@ pub fn recorder_with(dir: &Path, name: &str, setup: impl FnOnce(&mut StdCommand)
         .arg(&log)
         .stdout(Stdio::piped())
         .stdin(Stdio::null());
+    with_default_signals(&mut cmd);
     setup(&mut cmd);
     let mut child = cmd.spawn().unwrap();
     let mut line = String::new();

@@ -9,7 +9,7 @@ use std::process::{Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::signal::{recorder, recorder_with, run, wait_exit};
-use crate::util::{Reaped, as_nobody, binary, is_root, which};
+use crate::util::{Reaped, as_nobody, binary, is_root, which, with_default_signals};
 
 fn json(out: &str) -> Vec<serde_json::Value> {
     serde_json::from_str::<serde_json::Value>(out)
@@ -327,8 +327,7 @@ fn recording_tree(dir: &std::path::Path) -> (Reaped, std::path::PathBuf, i32) {
          (trap '' USR1; exec sleep 3600) & echo $!; while :; do wait; done",
         log.display()
     );
-    let mut child = StdCommand::new(which("sh"))
-        .args(["-c", &script])
+    let mut child = with_default_signals(StdCommand::new(which("sh")).args(["-c", &script]))
         .stdout(Stdio::piped())
         .stdin(Stdio::null())
         .process_group(0)

@@ -139,3 +139,31 @@ pub fn as_nobody(args: &[&str]) -> std::process::Output {
         .output()
         .expect("run setpriv (util-linux)")
 }
+
+/// Gives a child the default action for the signals tests send, and an
+/// empty signal mask: a test run under `nohup` (HUP ignored) or in the
+/// background of a shell (INT and QUIT ignored) would otherwise hand the
+/// ignoring on, and a shell cannot trap a signal ignored when it started.
+pub fn with_default_signals(cmd: &mut StdCommand) -> &mut StdCommand {
+    use nix::sys::signal::{SigHandler, SigSet, SigmaskHow, Signal, signal, sigprocmask};
+    // SAFETY: between fork and exec only async-signal-safe calls are made:
+    // signal(2) and sigprocmask(2).
+    unsafe {
+        cmd.pre_exec(|| {
+            for sig in [
+                Signal::SIGHUP,
+                Signal::SIGINT,
+                Signal::SIGQUIT,
+                Signal::SIGUSR1,
+                Signal::SIGUSR2,
+                Signal::SIGTERM,
+                Signal::SIGPIPE,
+                Signal::SIGTSTP,
+            ] {
+                signal(sig, SigHandler::SigDfl).map_err(std::io::Error::from)?;
+            }
+            sigprocmask(SigmaskHow::SIG_SETMASK, Some(&SigSet::empty()), None)
+                .map_err(std::io::Error::from)
+        })
+    }
+}
