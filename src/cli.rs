@@ -92,10 +92,14 @@ pub enum ColorWhen {
 pub enum Command {
     /// List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`).
     #[command(
-        after_help = "BSD-style options work as the first argument, as in procps: \
-`proctl ps aux`, `proctl ps ax`, `proctl ps auxww`.\n\
-Selectors combine: a process must match all of them.\n\
-Exit status: 0 when something was listed, 1 when a selection matched nothing, 2 on bad usage."
+        disable_help_flag = true,
+        override_usage = "proctl ps [PROCPS OPTIONS...] [--format FORMAT] [--match PATTERN [--regex] [--exact] [--full]] [--state STATES] [--port PORT] [--sample DURATION] [--kernel] [--list-columns]",
+        after_help = "Every procps-ng ps command line works and prints what procps prints: \
+UNIX options (-ef, -p 1, -o pid,comm), BSD options (aux, axjf, k -pcpu) and GNU long options \
+(--sort, --forest, --no-headers), mixed. With no arguments at all, proctl's own readable view. \
+proctl's long options work where procps would reject the command line.\n\
+Exit status: 0 when something was listed, 1 when nothing was (or procps rejects the command line), \
+2 on bad usage of proctl's own options."
     )]
     Ps(Deferred<PsArgs>),
     /// Show the process tree (a psmisc `pstree` replacement).
@@ -745,108 +749,23 @@ pub enum OutputFormat {
     Csv,
 }
 
-// Options of `proctl ps`.
+// Options of `proctl ps`: every argument goes through procps's grammar
+// (src/procps), so clap only collects them.
 #[derive(Debug, Args)]
 pub struct PsArgs {
-    /// Only processes whose name contains PATTERN (see --regex, --exact, --full).
-    #[arg(value_name = "PATTERN")]
-    pub pattern: Option<String>,
+    // Behave as procps `ps` even without arguments (set for the `ps` link).
+    #[arg(long = "procps-personality", hide = true)]
+    pub as_ps: bool,
 
-    /// Select every process (procps -e).
-    #[arg(short = 'e', visible_short_alias = 'A', long = "every")]
-    pub every: bool,
-
-    /// Full: procps full-format listing (-f), and PATTERN matches the whole command line.
-    #[arg(short = 'f', long = "full")]
-    pub full: bool,
-
-    /// Extra full format (procps -F).
-    #[arg(short = 'F', long = "extra-full")]
-    pub extra_full: bool,
-
-    /// Long format (procps -l).
-    #[arg(short = 'l', long = "long")]
-    pub long: bool,
-
-    /// Columns to show: comma-separated keys, KEY=Header renames (see --list-columns).
-    #[arg(short = 'o', long = "columns", value_name = "LIST", action = ArgAction::Append)]
-    pub columns: Vec<String>,
-
-    /// Print every column key with a description, and exit.
-    #[arg(long)]
-    pub list_columns: bool,
-
-    /// Select by process id (comma-separated list).
-    #[arg(short = 'p', long = "pid", value_name = "PIDS", action = ArgAction::Append)]
-    pub pid: Vec<String>,
-
-    /// Select by effective user name or id (comma-separated list).
-    #[arg(short = 'u', long = "user", value_name = "USERS", action = ArgAction::Append)]
-    pub user: Vec<String>,
-
-    /// Select by parent process id (comma-separated list).
-    #[arg(long = "ppid", value_name = "PIDS", action = ArgAction::Append)]
-    pub ppid: Vec<String>,
-
-    /// Select by exact command name (comma-separated list).
-    #[arg(short = 'C', long = "command", value_name = "NAMES", action = ArgAction::Append)]
-    pub command: Vec<String>,
-
-    /// Select by terminal: pts/0, tty1, or - for none (comma-separated list).
-    #[arg(short = 't', long = "tty", value_name = "TTYS", action = ArgAction::Append)]
-    pub tty: Vec<String>,
-
-    /// Select by state letters: R, S, D, Z, T, t, I, X (comma-separated list).
-    #[arg(long = "state", value_name = "STATES", action = ArgAction::Append)]
-    pub state: Vec<String>,
-
-    /// PATTERN is a regular expression.
-    #[arg(long)]
-    pub regex: bool,
-
-    /// PATTERN must match the whole name (or command line with --full).
-    #[arg(short = 'x', long)]
-    pub exact: bool,
-
-    /// Include kernel threads in the default view.
-    #[arg(long)]
-    pub kernel: bool,
-
-    /// List threads, one row each (adds the LWP column).
-    #[arg(short = 'L', long)]
-    pub threads: bool,
-
-    /// Sort by keys: [+|-]KEY[,...]; - sorts descending.
-    #[arg(long, value_name = "KEYS", action = ArgAction::Append, allow_hyphen_values = true)]
-    pub sort: Vec<String>,
-
-    /// Show the process hierarchy as an indented command column (like ps axf).
-    #[arg(long)]
-    pub forest: bool,
-
-    /// Output format.
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<OutputFormat>,
-
-    /// Do not print the header line.
-    #[arg(long = "no-header", visible_alias = "no-headers")]
-    pub no_header: bool,
-
-    /// Measure %CPU over DURATION (e.g. 500ms) instead of the lifetime average.
-    #[arg(long, value_name = "DURATION")]
-    pub sample: Option<String>,
-
-    /// Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp.
-    #[arg(long = "port", value_name = "PORT")]
-    pub port: Option<String>,
-
-    /// Wide output: do not cut lines or the table to the terminal width (procps w; ww for procps layouts).
-    #[arg(short = 'w', long = "wide", action = ArgAction::Count)]
-    pub wide: u8,
-
-    /// BSD-style option letters (from `proctl ps aux`).
-    #[arg(long = "bsd", hide = true, value_name = "LETTERS")]
-    pub bsd: Option<String>,
+    // procps `ps` options (UNIX -x, BSD x and GNU --x families), then
+    // proctl's long options where procps rejects the command line.
+    #[arg(
+        value_name = "OPTION",
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        num_args = 0..
+    )]
+    pub args: Vec<std::ffi::OsString>,
 }
 
 /// The values of several options of one subcommand in command-line order

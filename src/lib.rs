@@ -12,6 +12,7 @@ pub mod fuzz;
 pub mod manual;
 pub mod model;
 pub mod personality;
+pub mod procps;
 pub mod render;
 pub mod select;
 pub mod signal;
@@ -91,8 +92,9 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit, Error> {
     let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
     let exit = match cli.command {
         Command::Ps(cli::Deferred(args)) => {
-            let config = cmd::ps::PsConfig::from_args(&args, &term, theme)?;
-            cmd::ps::run(&config, &source, &mut out)?
+            columns::keys::init_pid_length(source.root());
+            let plan = cmd::ps::PsPlan::from_args(&args, &term, theme)?;
+            cmd::ps::run_plan(&plan, &source, &mut out)?
         }
         Command::Pstree(cli::Deferred(args)) => {
             let config = cmd::pstree::PstreeConfig::from_args(&args, &term, theme)?;
@@ -168,7 +170,11 @@ pub fn rewrite_args(mut args: Vec<OsString>) -> Result<Vec<OsString>, Error> {
         .and_then(|n| n.to_str())
         .unwrap_or("")
         .to_string();
-    if invoked == "ps" || invoked == "pstree" {
+    if invoked == "ps" {
+        // Under the name ps, every command line is procps's, even an empty one.
+        args.insert(1, OsString::from("ps"));
+        args.insert(2, OsString::from("--procps-personality"));
+    } else if invoked == "pstree" {
         args.insert(1, OsString::from(invoked));
     }
     let Some(sub) = subcommand_position(&args) else {
@@ -183,13 +189,6 @@ pub fn rewrite_args(mut args: Vec<OsString>) -> Result<Vec<OsString>, Error> {
     if args[sub] == "pstree" || args[sub] == "tree" {
         pstree_color_by_age(&mut args, sub + 1);
         return Ok(args);
-    }
-    if args[sub] == "ps"
-        && let Some(first) = args.get(sub + 1).and_then(|a| a.to_str())
-        && is_bsd_letters(first)
-    {
-        let letters = first.to_string();
-        args[sub + 1] = OsString::from(format!("--bsd={letters}"));
     }
     Ok(args)
 }
@@ -242,11 +241,6 @@ fn subcommand_position(args: &[OsString]) -> Option<usize> {
     None
 }
 
-/// Whether an argument is a cluster of the BSD option letters proctl knows.
-fn is_bsd_letters(arg: &str) -> bool {
-    !arg.is_empty() && arg.chars().all(|c| "auxwfh".contains(c))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,23 +251,6 @@ mod tests {
             .into_iter()
             .map(|a| a.into_string().unwrap())
             .collect()
-    }
-
-    #[test]
-    fn bsd_letters_become_an_option() {
-        assert_eq!(
-            rewrite(&["proctl", "ps", "aux"]),
-            ["proctl", "ps", "--bsd=aux"]
-        );
-        assert_eq!(
-            rewrite(&["proctl", "--color", "never", "ps", "axww"]),
-            ["proctl", "--color", "never", "ps", "--bsd=axww"]
-        );
-        assert_eq!(
-            rewrite(&["proctl", "ps", "nginx"]),
-            ["proctl", "ps", "nginx"]
-        );
-        assert_eq!(rewrite(&["proctl", "ps", "-ef"]), ["proctl", "ps", "-ef"]);
     }
 
     #[test]
@@ -300,8 +277,12 @@ mod tests {
     fn multi_call_through_a_link_named_ps() {
         assert_eq!(
             rewrite(&["/usr/local/bin/ps", "aux"]),
-            ["/usr/local/bin/ps", "ps", "--bsd=aux"]
+            ["/usr/local/bin/ps", "ps", "--procps-personality", "aux"]
         );
-        assert_eq!(rewrite(&["ps", "-ef"]), ["ps", "ps", "-ef"]);
+        assert_eq!(
+            rewrite(&["ps", "-ef"]),
+            ["ps", "ps", "--procps-personality", "-ef"]
+        );
+        assert_eq!(rewrite(&["proctl", "ps", "aux"]), ["proctl", "ps", "aux"]);
     }
 }

@@ -2,7 +2,9 @@
 
 pub mod ports;
 pub mod ps;
+pub mod ps_cells;
 pub mod ps_layout;
+pub mod ps_procps;
 pub mod pstree;
 mod pstree_forest;
 pub mod set;

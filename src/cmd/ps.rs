@@ -13,6 +13,7 @@ use crate::model::net::{Proto, parse_port, pids_on_port, read_sockets, socket_ow
 use crate::model::tree::Tree;
 use crate::model::users::{NameCache, resolve_user};
 use crate::model::{Needs, ProcSource, ProcessInfo, Snapshot, tty};
+use crate::procps::{self, Action, Request};
 use crate::render::csv;
 use crate::render::json;
 use crate::render::table::{TableOptions, write_table};
@@ -21,6 +22,215 @@ use crate::render::theme::CellKind;
 use crate::render::{Theme, escape_bytes};
 use crate::select::{Pattern, Scope, Selection, SortKey, parse_pid, parse_sort};
 use crate::terminal::Terminal;
+
+/// The options of proctl's own (modern) view: what `proctl ps` with no
+/// arguments, or with only proctl's long options, lists.
+#[derive(Debug, Default)]
+pub struct ModernArgs {
+    pub pattern: Option<String>,
+    pub every: bool,
+    pub full: bool,
+    pub extra_full: bool,
+    pub long: bool,
+    pub columns: Vec<String>,
+    pub list_columns: bool,
+    pub pid: Vec<String>,
+    pub user: Vec<String>,
+    pub ppid: Vec<String>,
+    pub command: Vec<String>,
+    pub tty: Vec<String>,
+    pub state: Vec<String>,
+    pub regex: bool,
+    pub exact: bool,
+    pub kernel: bool,
+    pub threads: bool,
+    pub sort: Vec<String>,
+    pub forest: bool,
+    pub format: Option<OutputFormat>,
+    pub no_header: bool,
+    pub sample: Option<String>,
+    pub port: Option<String>,
+    pub wide: u8,
+    pub bsd: Option<String>,
+}
+
+/// What a `ps` command line asks for.
+#[derive(Debug)]
+pub enum PsPlan {
+    /// proctl's own view.
+    Modern(PsConfig),
+    /// procps's output, optionally narrowed by proctl's selectors and
+    /// printed as JSON or CSV.
+    Procps {
+        request: Box<Request>,
+        extra: Option<Selection>,
+        format: Option<OutputFormat>,
+    },
+    /// `-V`, `L`, `--help`, `--info`.
+    Say(Action),
+}
+
+fn output_format(name: &str) -> OutputFormat {
+    match name {
+        "table" => OutputFormat::Table,
+        "json" => OutputFormat::Json,
+        "ndjson" => OutputFormat::Ndjson,
+        "csv" => OutputFormat::Csv,
+        _ => OutputFormat::Plain,
+    }
+}
+
+impl PsPlan {
+    /// Reads a ps command line: procps's grammar first; proctl's own long
+    /// options only where procps rejects the line (and never under the
+    /// name `ps` alone... they are allowed there too, after procps).
+    pub fn from_args(args: &PsArgs, term: &Terminal, theme: Theme) -> Result<PsPlan> {
+        let words: Vec<String> = args
+            .args
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        if words.is_empty() && !args.as_ps {
+            let modern = ModernArgs::default();
+            return Ok(PsPlan::Modern(PsConfig::from_args(&modern, term, theme)?));
+        }
+        let tty = crate::cmd::ps_procps::own_tty();
+        let request = match procps::parse(&words, false, tty) {
+            Ok(r) => r,
+            Err(rejected) => match procps::parse(&words, true, tty) {
+                // procps rejected it; proctl's options or keys made it valid.
+                Ok(r) => r,
+                _ => {
+                    return Err(if rejected.status == 2 {
+                        Error::Usage(rejected.message)
+                    } else {
+                        Error::Failed(rejected.message)
+                    });
+                }
+            },
+        };
+        if request.action != Action::List {
+            return Ok(PsPlan::Say(request.action));
+        }
+        let ext = &request.ext;
+        let format = ext.output.as_deref().map(output_format);
+        if !ext.any() || (request.procps_args > 0 && only_output(ext)) {
+            return Ok(PsPlan::Procps {
+                request: Box::new(request),
+                extra: None,
+                format,
+            });
+        }
+        if request.procps_args == 0 {
+            let modern = ModernArgs {
+                pattern: ext.pattern.clone(),
+                full: ext.full,
+                regex: ext.regex,
+                exact: ext.exact,
+                kernel: ext.kernel,
+                state: ext.state.clone(),
+                sample: ext.sample.clone(),
+                port: ext.port.clone(),
+                list_columns: ext.list_columns,
+                format,
+                no_header: request.header == procps::HeaderType::None,
+                ..ModernArgs::default()
+            };
+            return Ok(PsPlan::Modern(PsConfig::from_args(&modern, term, theme)?));
+        }
+        if ext.sample.is_some() || ext.list_columns || ext.kernel {
+            return Err(Error::usage(
+                "--sample, --kernel and --list-columns work only without procps options",
+            ));
+        }
+        let mut extra = Selection::scope(Scope::All);
+        extra.states = parse_states(&ext.state)?;
+        if let Some(text) = &ext.pattern {
+            extra.pattern = Some(Pattern::new(text, ext.regex, ext.exact, ext.full)?);
+            // A pattern never matches proctl itself (its own command line holds it).
+            extra.exclude = vec![std::process::id() as i32];
+        } else if ext.regex || ext.exact || ext.full {
+            return Err(Error::usage(
+                "--regex, --exact and --full need --match PATTERN",
+            ));
+        }
+        if let Some(port) = &ext.port {
+            let (port, proto) = parse_port(port)?;
+            extra.port_pids = Some(pids_on_port(&ProcSource::new(None), port, proto));
+        }
+        Ok(PsPlan::Procps {
+            request: Box::new(request),
+            extra: Some(extra),
+            format,
+        })
+    }
+}
+
+/// Whether the only extension is the output format.
+fn only_output(ext: &procps::Extensions) -> bool {
+    procps::Extensions {
+        output: None,
+        ..ext.clone()
+    } == procps::Extensions::default()
+}
+
+fn parse_states(values: &[String]) -> Result<Vec<char>> {
+    split_list(values)
+        .flat_map(|s| s.chars().filter(|c| *c != ' '))
+        .map(|c| {
+            let c = if "rsdzix".contains(c) {
+                c.to_ascii_uppercase()
+            } else {
+                c
+            };
+            if "RSDZTtIXWP".contains(c) {
+                Ok(c)
+            } else {
+                Err(Error::usage(format!(
+                    "invalid state '{c}': use R, S, D, Z, T, t, I or X"
+                )))
+            }
+        })
+        .collect()
+}
+
+/// Runs a plan.
+pub fn run_plan(plan: &PsPlan, source: &ProcSource, out: &mut dyn Write) -> Result<Exit> {
+    match plan {
+        PsPlan::Modern(config) => run(config, source, out),
+        PsPlan::Procps {
+            request,
+            extra,
+            format,
+        } => match format {
+            Some(f @ (OutputFormat::Json | OutputFormat::Ndjson | OutputFormat::Csv)) => {
+                crate::cmd::ps_procps::run_machine(request, source, extra.as_ref(), *f, out)
+            }
+            _ => crate::cmd::ps_procps::run(request, source, extra.as_ref(), out),
+        },
+        PsPlan::Say(action) => {
+            match action {
+                Action::Version => {
+                    writeln!(
+                        out,
+                        "proctl ps {} (procps-ng 4.0.2 compatible)",
+                        env!("CARGO_PKG_VERSION")
+                    )?;
+                }
+                Action::ListKeys => out.write_all(crate::columns::keys::list_text().as_bytes())?,
+                Action::Help(_) | Action::Info | Action::List => {
+                    let mut cmd = crate::cli::command();
+                    let help = cmd
+                        .find_subcommand_mut("ps")
+                        .map(|c| c.render_long_help().to_string())
+                        .unwrap_or_default();
+                    out.write_all(help.as_bytes())?;
+                }
+            }
+            Ok(Exit::Success)
+        }
+    }
+}
 
 /// Everything `proctl ps` needs to know, decided from the command line.
 #[derive(Debug)]
@@ -48,7 +258,7 @@ pub struct PsConfig {
 
 impl PsConfig {
     /// Validates the arguments and decides the view. Nothing is read yet.
-    pub fn from_args(args: &PsArgs, term: &Terminal, theme: Theme) -> Result<PsConfig> {
+    pub fn from_args(args: &ModernArgs, term: &Terminal, theme: Theme) -> Result<PsConfig> {
         let compat = CompatFlags::from_args(args);
         let threads = args.threads;
         let machine = matches!(
@@ -131,7 +341,7 @@ fn parse_pids(values: &[String], what: &str) -> Result<Vec<i32>> {
     split_list(values).map(|s| parse_pid(s, what)).collect()
 }
 
-fn build_selection(args: &PsArgs, compat: &CompatFlags) -> Result<Selection> {
+fn build_selection(args: &ModernArgs, compat: &CompatFlags) -> Result<Selection> {
     let me = nix::unistd::geteuid().as_raw();
     let scope = if compat.every || (compat.bsd_a && compat.bsd_x) || args.kernel {
         Scope::All
@@ -166,23 +376,7 @@ fn build_selection(args: &PsArgs, compat: &CompatFlags) -> Result<Selection> {
             }),
         })
         .collect::<Result<_>>()?;
-    sel.states = split_list(&args.state)
-        .flat_map(|s| s.chars().filter(|c| *c != ' '))
-        .map(|c| {
-            let c = if c == 'r' || c == 's' || c == 'd' || c == 'z' || c == 'i' || c == 'x' {
-                c.to_ascii_uppercase()
-            } else {
-                c
-            };
-            if "RSDZTtIXWP".contains(c) {
-                Ok(c)
-            } else {
-                Err(Error::usage(format!(
-                    "invalid state '{c}': use R, S, D, Z, T, t, I or X"
-                )))
-            }
-        })
-        .collect::<Result<_>>()?;
+    sel.states = parse_states(&args.state)?;
     if let Some(text) = &args.pattern {
         sel.pattern = Some(Pattern::new(text, args.regex, args.exact, args.full)?);
     } else if args.regex || args.exact {
@@ -308,7 +502,7 @@ fn take_snapshot(config: &PsConfig, source: &ProcSource, needs: Needs) -> Result
 }
 
 /// Fills each process's listening ports (the `ports` column).
-fn fill_ports(source: &ProcSource, procs: &mut [ProcessInfo]) {
+pub(crate) fn fill_ports(source: &ProcSource, procs: &mut [ProcessInfo]) {
     let sockets: Vec<_> = read_sockets(source.root(), true, true)
         .into_iter()
         .filter(|s| s.is_listening())

@@ -1,7 +1,7 @@
 //! Which columns and which processes `proctl ps` shows for a set of
 //! options: the modern default view and the procps layouts (aux, -ef, -l, ...).
 
-use crate::cli::PsArgs;
+use crate::cmd::ps::ModernArgs;
 use crate::columns::{Column, ColumnId};
 
 /// procps-compatible options in play, BSD letters included.
@@ -27,7 +27,7 @@ pub struct CompatFlags {
 
 impl CompatFlags {
     /// Reads the procps options from the parsed arguments.
-    pub fn from_args(args: &PsArgs) -> CompatFlags {
+    pub fn from_args(args: &ModernArgs) -> CompatFlags {
         let letters = args.bsd.as_deref().unwrap_or("");
         CompatFlags {
             every: args.every,

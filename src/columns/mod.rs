@@ -2,6 +2,7 @@
 //! names and descriptions, and the parsing of `-o` lists.
 
 mod format;
+pub mod keys;
 mod value;
 
 pub use format::format_iso8601;

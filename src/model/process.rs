@@ -74,6 +74,19 @@ pub struct StatusInfo {
     pub voluntary_ctxt: Option<u64>,
     /// Involuntary context switches.
     pub nonvoluntary_ctxt: Option<u64>,
+    /// Signal masks as the hexadecimal text of status: pending for the
+    /// thread (SigPnd) and the process (ShdPnd), blocked, ignored, caught.
+    pub sig_pnd: String,
+    pub shd_pnd: String,
+    pub sig_blk: String,
+    pub sig_ign: String,
+    pub sig_cgt: String,
+    /// Supplementary group ids (the Groups line).
+    pub groups: Vec<u32>,
+    /// VmSize, VmData and VmStk in KiB (0 when absent, as for zombies).
+    pub vm_size_kib: u64,
+    pub vm_data_kib: u64,
+    pub vm_stk_kib: u64,
 }
 
 /// Disk I/O counters from /proc/PID/io.
@@ -127,6 +140,22 @@ pub struct ProcessInfo {
     pub io: Option<IoInfo>,
     pub cgroup: Option<Vec<u8>>,
     pub wchan: Option<String>,
+    /// Page faults: minor, major, and those of waited-for children.
+    pub minflt: u64,
+    pub majflt: u64,
+    pub cminflt: u64,
+    pub cmajflt: u64,
+    /// CPU time of waited-for children, in clock ticks.
+    pub cutime: u64,
+    pub cstime: u64,
+    /// Real-time priority (0 for normal policies).
+    pub rt_priority: u32,
+    /// Code segment bounds, stack start and saved stack/instruction pointers.
+    pub start_code: u64,
+    pub end_code: u64,
+    pub start_stack: u64,
+    pub kstk_esp: u64,
+    pub kstk_eip: u64,
     /// %CPU measured over a sampling interval (`--sample`).
     pub sampled_cpu: Option<f64>,
     /// Listening ports as `PORT/proto`; `None` when not read or unreadable.

@@ -243,6 +243,18 @@ pub fn from_stat(stat_bytes: &[u8], pid: i32, tid: i32) -> Option<ProcessInfo> {
         rss_pages: stat.rss,
         processor: stat.processor,
         policy: stat.policy,
+        minflt: stat.minflt,
+        majflt: stat.majflt,
+        cminflt: stat.cminflt,
+        cmajflt: stat.cmajflt,
+        cutime: stat.cutime.max(0) as u64,
+        cstime: stat.cstime.max(0) as u64,
+        rt_priority: stat.rt_priority.unwrap_or(0),
+        start_code: stat.startcode,
+        end_code: stat.endcode,
+        start_stack: stat.startstack,
+        kstk_esp: stat.kstkesp,
+        kstk_eip: stat.kstkeip,
         ..ProcessInfo::default()
     })
 }
@@ -295,6 +307,20 @@ pub fn parse_status(bytes: &[u8]) -> StatusInfo {
             b"VmRSS" => info.vm_rss_kib = first_number(),
             b"voluntary_ctxt_switches" => info.voluntary_ctxt = first_number(),
             b"nonvoluntary_ctxt_switches" => info.nonvoluntary_ctxt = first_number(),
+            b"SigPnd" => info.sig_pnd = value.to_string(),
+            b"ShdPnd" => info.shd_pnd = value.to_string(),
+            b"SigBlk" => info.sig_blk = value.to_string(),
+            b"SigIgn" => info.sig_ign = value.to_string(),
+            b"SigCgt" => info.sig_cgt = value.to_string(),
+            b"Groups" => {
+                info.groups = value
+                    .split_whitespace()
+                    .filter_map(|g| g.parse().ok())
+                    .collect();
+            }
+            b"VmSize" => info.vm_size_kib = first_number().unwrap_or(0),
+            b"VmData" => info.vm_data_kib = first_number().unwrap_or(0),
+            b"VmStk" => info.vm_stk_kib = first_number().unwrap_or(0),
             _ => {}
         }
     }

@@ -6,9 +6,9 @@ use std::process::{Command as StdCommand, Stdio};
 
 use crate::util::{binary, fixture, proctl, spawn_named};
 
-fn assert_usage_error(args: &[&str], needle: &str) {
+fn assert_one_line_error(args: &[&str], code: i32, needle: &str) {
     let out = fixture().args(args).output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "{args:?} should exit 2");
+    assert_eq!(out.status.code(), Some(code), "{args:?} should exit {code}");
     assert!(out.stdout.is_empty(), "{args:?} printed to stdout");
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(
@@ -20,31 +20,58 @@ fn assert_usage_error(args: &[&str], needle: &str) {
     assert!(err.contains(needle), "{args:?}: {err:?} lacks {needle:?}");
 }
 
+fn assert_usage_error(args: &[&str], needle: &str) {
+    assert_one_line_error(args, 2, needle);
+}
+
+/// A command line procps rejects: procps's message and exit status 1.
+fn assert_procps_error(args: &[&str], needle: &str) {
+    assert_one_line_error(args, 1, needle);
+}
+
 #[test]
-fn bad_input_is_one_line_and_exit_2() {
-    assert_usage_error(&["ps", "-o", "pid,uesr"], "did you mean 'user'");
-    assert_usage_error(&["ps", "-o", "pid,"], "empty column");
-    assert_usage_error(&["ps", "--sort", "-cpuu"], "unknown sort key 'cpuu'");
-    assert_usage_error(&["ps", "--sample", "5x"], "invalid duration '5x'");
-    assert_usage_error(
-        &["ps", "-u", "no-such-user-xyz"],
-        "unknown user 'no-such-user-xyz'",
+fn bad_input_is_one_line_with_procps_message_and_status() {
+    assert_procps_error(
+        &["ps", "-o", "pid,uesr"],
+        "unknown user-defined format specifier \"uesr\"",
     );
-    assert_usage_error(&["ps", "-p", "abc"], "invalid pid 'abc'");
-    assert_usage_error(&["ps", "--ppid", "0"], "invalid parent pid");
+    assert_procps_error(&["ps", "-o", "pid,,comm"], "improper format list");
+    assert_procps_error(&["ps", "--sort", "-cpuu"], "unknown sort specifier");
+    assert_procps_error(
+        &["ps", "-u", "no-such-user-xyz"],
+        "user name does not exist",
+    );
+    assert_procps_error(&["ps", "-p", "abc"], "process ID list syntax error");
+    assert_procps_error(&["ps", "--ppid", "0"], "process ID out of range");
+    assert_procps_error(&["ps", "-t", "nowhere"], "TTY could not be found");
+    assert_procps_error(&["ps", "--no-such-flag"], "unknown gnu long option");
+    // proctl's own options are checked as proctl checks them (exit 2).
+    assert_usage_error(&["ps", "--sample", "5x"], "invalid duration '5x'");
     assert_usage_error(&["ps", "--state", "Q"], "invalid state 'Q'");
-    assert_usage_error(&["ps", "-t", "nowhere"], "invalid terminal 'nowhere'");
-    assert_usage_error(&["ps", "--regex", "("], "invalid regex '('");
+    assert_usage_error(&["ps", "--regex", "--match", "("], "invalid regex '('");
     assert_usage_error(&["ps", "--exact"], "need a PATTERN");
+    // Not an output format: procps's --format (a format list) rejects it.
+    assert_procps_error(
+        &["ps", "--format", "xml"],
+        "unknown user-defined format specifier \"xml\"",
+    );
+}
+
+#[test]
+fn empty_lists_are_errors_not_every_process() {
+    // Regression: `ps -p ""` listed every process and exited 0.
+    assert_procps_error(&["ps", "-p", ""], "list of process IDs must follow -p");
+    assert_procps_error(&["ps", "-u", ""], "list of users must follow -u");
+    assert_procps_error(&["ps", "-C", ""], "list of command names must follow -C");
+    assert_procps_error(
+        &["ps", "--ppid", ""],
+        "list of process IDs must follow --ppid",
+    );
+    assert_procps_error(&["ps", "-o", "pid=", "-p", ""], "must follow -p");
 }
 
 #[test]
 fn clap_errors_are_one_line_too() {
-    assert_usage_error(
-        &["ps", "--no-such-flag"],
-        "unexpected argument '--no-such-flag'",
-    );
-    assert_usage_error(&["ps", "--format", "xml"], "invalid value 'xml'");
     assert_usage_error(&["--color", "sometimes", "ps"], "invalid value 'sometimes'");
     assert_usage_error(&["frobnicate"], "unrecognized subcommand 'frobnicate'");
 }
@@ -53,21 +80,42 @@ fn clap_errors_are_one_line_too() {
 fn help_goes_to_stdout_and_exits_0() {
     let out = proctl().args(["ps", "--help"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8(out.stdout).unwrap().contains("--columns"));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("--match"), "{text}");
+    assert!(text.contains("procps"), "{text}");
 }
 
 #[test]
-fn a_selection_that_matches_nothing_prints_nothing_and_exits_1() {
+fn a_selection_that_matches_nothing_prints_the_header_and_exits_1() {
+    // As procps: the header alone, status 1.
     for args in [
         &["ps", "-p", "31999"][..],
-        &["ps", "no-such-process-name"],
-        &["ps", "aux", "-C", "nothing"],
+        &["ps", "-C", "nothing"],
+        &["ps", "-o", "pid,comm", "--ppid", "31999"],
     ] {
         let out = fixture().args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{args:?}");
-        assert!(out.stdout.is_empty(), "{args:?}");
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap().lines().count(),
+            1,
+            "{args:?}"
+        );
         assert!(out.stderr.is_empty(), "{args:?}");
     }
+    // proctl's own pattern matching prints nothing.
+    let out = fixture()
+        .args(["ps", "--match", "no-such-process-name"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    // Without a header: nothing, status 1.
+    let out = fixture()
+        .args(["ps", "-o", "pid=", "-p", "31999"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
 }
 
 #[test]
@@ -119,16 +167,7 @@ fn hostile_fixture_names_never_reach_the_output_raw() {
     for format in ["table", "plain", "csv"] {
         for color in ["never", "always"] {
             let out = fixture()
-                .args([
-                    "--color",
-                    color,
-                    "ps",
-                    "-e",
-                    "--format",
-                    format,
-                    "-o",
-                    "pid,comm,args",
-                ])
+                .args(["--color", color, "ps", "--format", format])
                 .output()
                 .unwrap();
             assert!(out.status.success());
@@ -178,7 +217,7 @@ fn json_keeps_exact_text_and_types() {
         .iter()
         .find(|r| r["pid"] == 500)
         .unwrap();
-    assert_eq!(evil["name"], "evil\u{1b}[31m");
+    assert_eq!(evil["comm"], "evil\u{1b}[31m");
     assert_eq!(evil["args"][0], "evil\u{1b}]0;pwned\u{7}");
     assert_eq!(evil["args"][1], "line1\nline2");
     assert_eq!(evil["args"][2], "\\xff\\xfe");
@@ -194,8 +233,8 @@ fn json_keeps_exact_text_and_types() {
         .find(|r| r["pid"] == 200)
         .unwrap();
     assert_eq!(bash["tty"], "pts/0");
-    assert_eq!(bash["start_time"], "2026-11-26T08:00:00+00:00");
-    assert!(bash["cpu_percent"].is_f64());
+    assert_eq!(bash["lstart"], "2026-11-26T08:00:00+00:00");
+    assert!(bash["percent_cpu"].is_f64());
 }
 
 #[test]
@@ -207,23 +246,25 @@ fn hostile_names_of_real_processes_are_escaped() {
         "sh",
         &["-c", "sleep 3600; :", "arg\x07with\ttab\x1b]0;t\x07"],
     );
+    // procps's layout: control characters as '?' (in a UTF-8 locale).
     let out = proctl()
-        .args([
-            "ps",
-            "-p",
-            &child.pid().to_string(),
-            "-o",
-            "pid,comm,args",
-            "--format",
-            "plain",
-        ])
+        .env("LC_ALL", "C.UTF-8")
+        .args(["ps", "-p", &child.pid().to_string(), "-o", "pid,comm,args"])
         .output()
         .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("ev\\e[2Jil\\nx"), "{text:?}");
-    assert!(text.contains("arg\\x07with\\ttab\\e]0;t\\x07"), "{text:?}");
+    assert!(text.contains("ev?[2Jil?x"), "{text:?}");
+    assert!(text.contains("arg?with?tab?]0;t?"), "{text:?}");
     assert_eq!(text.lines().count(), 2, "{text:?}");
+    assert!(!text.bytes().any(|b| b < 0x20 && b != b'\n'));
+    // proctl's own view: visible escapes.
+    let out = proctl()
+        .args(["ps", "--format", "plain", "--match", "ev\x1b[2Jil"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("arg\\x07with\\ttab\\e]0;t\\x07"), "{text:?}");
     assert!(!text.bytes().any(|b| b < 0x20 && b != b'\n'));
 }
 
@@ -248,7 +289,7 @@ fn writing_to_a_closed_pipe_ends_quietly() {
 #[test]
 fn a_pattern_never_matches_proctl_itself() {
     let out = proctl()
-        .args(["ps", "-f", "-o", "pid,args", "self-exclusion-marker-91523"])
+        .args(["ps", "--full", "--match", "self-exclusion-marker-91523"])
         .output()
         .unwrap();
     assert_eq!(
@@ -265,30 +306,45 @@ fn selects_real_children_by_name_pid_and_parent() {
     let dir = tempfile::tempdir().unwrap();
     let a = spawn_named(dir.path(), "pxsel-alpha", "sleep", &["3600"]);
     let b = spawn_named(dir.path(), "pxsel-beta", "sleep", &["3601"]);
-    let me = std::process::id().to_string();
     let out = proctl()
-        .args(["ps", "--no-header", "-o", "pid", "pxsel-"])
+        .args(["ps", "--format", "csv", "--no-header", "--match", "pxsel-"])
         .output()
         .unwrap();
     let pids: Vec<i32> = String::from_utf8(out.stdout)
         .unwrap()
-        .split_whitespace()
-        .map(|p| p.parse().unwrap())
+        .lines()
+        .map(|l| l.split(',').next().unwrap().parse().unwrap())
         .collect();
     assert_eq!(pids, vec![a.pid(), b.pid()]);
-    let out = proctl()
-        .args(["ps", "--no-header", "-o", "comm", "-x", "pxsel-beta"])
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), "pxsel-beta\n");
     let out = proctl()
         .args([
             "ps",
             "--no-header",
             "-o",
             "comm",
-            "--ppid",
-            &me,
+            "--exact",
+            "--match",
+            "pxsel-beta",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "pxsel-beta\n");
+    // Regression: selectors are a union, as in procps.
+    let out = proctl()
+        .args(["ps", "--no-header", "-o", "comm", "-C", "pxsel-alpha", "-p"])
+        .arg(b.pid().to_string())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "pxsel-alpha\npxsel-beta\n"
+    );
+    let out = proctl()
+        .args([
+            "ps",
+            "--no-header",
+            "-o",
+            "comm",
             "-C",
             "pxsel-alpha,pxsel-beta",
             "--sort",
@@ -301,7 +357,15 @@ fn selects_real_children_by_name_pid_and_parent() {
         "pxsel-beta\npxsel-alpha\n"
     );
     let out = proctl()
-        .args(["ps", "--no-header", "-o", "args", "-f", "pxsel-beta 3601"])
+        .args([
+            "ps",
+            "--no-header",
+            "-o",
+            "args",
+            "--full",
+            "--match",
+            "pxsel-beta 3601",
+        ])
         .output()
         .unwrap();
     assert_eq!(
@@ -320,12 +384,13 @@ fn sampling_measures_a_busy_child() {
             "ps",
             "--sample",
             "300ms",
+            "--format",
+            "plain",
             "--no-header",
-            "-o",
-            "pid,%cpu",
-            "-p",
+            "--match",
+            "px(busy|idle)",
+            "--regex",
         ])
-        .arg(format!("{},{}", busy.pid(), idle.pid()))
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -333,7 +398,7 @@ fn sampling_measures_a_busy_child() {
     let cpu_of = |pid: i32| -> f64 {
         text.lines()
             .find(|l| l.split_whitespace().next() == Some(&pid.to_string()))
-            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|l| l.split_whitespace().nth(2))
             .unwrap()
             .parse()
             .unwrap()
@@ -361,14 +426,29 @@ fn a_link_named_ps_behaves_as_proctl_ps() {
     );
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        "PID COMMAND\n400 java\n"
+        "  PID COMMAND\n  400 java\n"
     );
     let out = StdCommand::new(&link)
         .env("PROCTL_PROC_ROOT", crate::util::fixture_root())
         .arg("aux")
         .output()
         .unwrap();
-    assert!(String::from_utf8(out.stdout).unwrap().starts_with("USER "));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .starts_with("USER       PID ")
+    );
+    // Bare `ps` under that name is procps's PID TTY TIME CMD, not proctl's view.
+    let out = StdCommand::new(&link)
+        .env("PROCTL_PROC_ROOT", crate::util::fixture_root())
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .starts_with("  PID TTY          TIME CMD\n"),
+        "bare ps"
+    );
 }
 
 #[test]
@@ -379,6 +459,6 @@ fn threads_are_listed_with_their_own_ids() {
         .unwrap();
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        "PID LWP COMMAND\n400 400 java\n400 401 GC Thread#0\n"
+        "  PID   LWP COMMAND\n  400   400 java\n  400   401 GC Thread#0\n"
     );
 }

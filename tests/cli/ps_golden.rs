@@ -100,7 +100,10 @@ fn json_custom_columns() {
 
 #[test]
 fn ndjson() {
-    golden("ps.ndjson", &["--format", "ndjson", "-o", "pid,comm,user"]);
+    golden(
+        "ps.ndjson",
+        &["--format", "ndjson", "-e", "-o", "pid,comm,user"],
+    );
 }
 
 #[test]
@@ -149,15 +152,32 @@ fn selection_by_user_and_state() {
 fn pattern_regex_and_full() {
     golden(
         "ps_pattern.txt",
-        &["-o", "pid,comm", "--regex", "^(bash|sleep)$"],
+        &[
+            "-e",
+            "-o",
+            "pid,comm",
+            "--regex",
+            "--match",
+            "^(bash|sleep)$",
+        ],
     );
-    golden("ps_pattern_full.txt", &["-o", "pid,args", "-f", "jar"]);
+    golden(
+        "ps_pattern_full.txt",
+        &["-e", "-o", "pid,args", "--full", "--match", "jar"],
+    );
 }
 
 #[test]
 fn plain_format_without_header() {
     golden(
         "ps_plain.txt",
-        &["--format", "plain", "--no-header", "-o", "pid,user,args"],
+        &[
+            "--format",
+            "plain",
+            "--no-header",
+            "-e",
+            "-o",
+            "pid,user,args",
+        ],
     );
 }

@@ -1,0 +1,856 @@
+//! The text of each procps format key for one process, as procps-ng 4.0.2
+//! prints it (ps(1) "STANDARD FORMAT SPECIFIERS"), and the raw values
+//! `--sort` orders by.
+
+use std::path::Path;
+
+use crate::columns::keys::{KeySpec, Pr};
+use crate::model::tty::tty_name;
+use crate::model::users::NameCache;
+use crate::model::{ProcessInfo, SystemFacts};
+use crate::procps::Request;
+
+/// What the cells need besides the process.
+#[derive(Debug, Clone, Copy)]
+pub struct CellCtx<'a> {
+    pub system: &'a SystemFacts,
+    pub names: &'a NameCache,
+    pub root: &'a Path,
+    pub req: &'a Request,
+    /// Signal masks get 16 digits when the line has room.
+    pub wide_signals: bool,
+    /// procps's lines_to_next_header (the test keys cycle with it).
+    pub line_count: i64,
+}
+
+/// A raw value to sort by.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SortValue {
+    Num(f64),
+    Text(Vec<u8>),
+    None,
+}
+
+impl Eq for SortValue {}
+
+impl PartialOrd for SortValue {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SortValue {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        match (self, other) {
+            (SortValue::Num(a), SortValue::Num(b)) => a.total_cmp(b),
+            (SortValue::Text(a), SortValue::Text(b)) => a.cmp(b),
+            // Keys procps cannot sort by (its no-op sort) leave the order alone.
+            _ => std::cmp::Ordering::Equal,
+        }
+    }
+}
+
+/// Whether the locale's character set is UTF-8 (procps escapes by the
+/// locale's rules); looked up once.
+fn utf8_locale() -> bool {
+    static UTF8: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *UTF8.get_or_init(|| {
+        ["LC_ALL", "LC_CTYPE", "LANG"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+            .is_some_and(|v| {
+                let v = v.to_ascii_lowercase();
+                v.contains("utf-8") || v.contains("utf8")
+            })
+    })
+}
+
+/// procps's escape_str: at most `room` cells; in a UTF-8 locale printable
+/// characters stay and anything else is `?`; otherwise control bytes are
+/// `.` and bytes above 0x7e are `?`. Returns the bytes and their cells.
+pub fn escape(src: &[u8], room: usize, out: &mut Vec<u8>) -> usize {
+    let mut cells = 0;
+    if utf8_locale() {
+        let mut rest = src;
+        while !rest.is_empty() && cells < room {
+            match std::str::from_utf8(rest) {
+                Ok(s) => {
+                    for ch in s.chars() {
+                        if cells >= room {
+                            break;
+                        }
+                        let w = unicode_width::UnicodeWidthChar::width(ch);
+                        if (ch as u32) < 0x80 {
+                            out.push(if (' '..='~').contains(&ch) {
+                                ch as u8
+                            } else {
+                                b'?'
+                            });
+                            cells += 1;
+                        } else if ch.is_control() || w.is_none() {
+                            out.push(b'?');
+                            cells += 1;
+                        } else {
+                            let w = w.unwrap_or(0);
+                            if w > room - cells {
+                                return cells;
+                            }
+                            let mut buf = [0u8; 4];
+                            out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                            cells += w;
+                        }
+                    }
+                    return cells;
+                }
+                Err(e) => {
+                    let good = e.valid_up_to();
+                    let (ok, _) = rest.split_at(good);
+                    let before = cells;
+                    let _ = before;
+                    cells += escape_valid(ok, room - cells, out);
+                    if cells >= room {
+                        return cells;
+                    }
+                    out.push(b'?');
+                    cells += 1;
+                    rest = &rest[good + 1..];
+                }
+            }
+        }
+        return cells;
+    }
+    for &b in src.iter().take(room) {
+        out.push(match b {
+            0x20..=0x7e => b,
+            0x80..=0xff => b'?',
+            _ => b'.',
+        });
+        cells += 1;
+    }
+    cells
+}
+
+fn escape_valid(s: &[u8], room: usize, out: &mut Vec<u8>) -> usize {
+    let text = std::str::from_utf8(s).unwrap_or("");
+    let mut cells = 0;
+    for ch in text.chars() {
+        if cells >= room {
+            break;
+        }
+        if (ch as u32) < 0x80 {
+            out.push(if (' '..='~').contains(&ch) {
+                ch as u8
+            } else {
+                b'?'
+            });
+            cells += 1;
+        } else {
+            match unicode_width::UnicodeWidthChar::width(ch) {
+                Some(w) if !ch.is_control() => {
+                    if w > room - cells {
+                        break;
+                    }
+                    let mut buf = [0u8; 4];
+                    out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                    cells += w;
+                }
+                _ => {
+                    out.push(b'?');
+                    cells += 1;
+                }
+            }
+        }
+    }
+    cells
+}
+
+fn ticks_total(p: &ProcessInfo, ctx: &CellCtx) -> u64 {
+    let mut t = p.cpu_ticks();
+    if ctx.req.cumulative {
+        t = t.saturating_add(p.cutime).saturating_add(p.cstime);
+    }
+    t
+}
+
+/// Seconds alive, truncated as procps's TIME_ELAPSED.
+fn elapsed(p: &ProcessInfo, sys: &SystemFacts) -> u64 {
+    sys.elapsed_secs(p.start_ticks) as u64
+}
+
+/// %CPU in tenths, as pr_pcpu computes it.
+fn pcpu_tenths(p: &ProcessInfo, ctx: &CellCtx) -> u64 {
+    let sys = ctx.system;
+    let jiffies = sys.boot_ticks.saturating_sub(p.start_ticks);
+    if jiffies == 0 {
+        return 0;
+    }
+    ticks_total(p, ctx).saturating_mul(1000) / jiffies
+}
+
+fn rss_kib(p: &ProcessInfo, sys: &SystemFacts) -> u64 {
+    p.status
+        .as_ref()
+        .and_then(|s| s.vm_rss_kib)
+        .unwrap_or(p.rss_pages.saturating_mul(sys.page_kib))
+}
+
+fn vsz_kib(p: &ProcessInfo) -> u64 {
+    match p.status.as_ref() {
+        Some(s) if s.vm_size_kib > 0 || p.vsize_bytes == 0 => s.vm_size_kib,
+        _ => p.vsize_bytes / 1024,
+    }
+}
+
+fn ctime(epoch: i64, sys: &SystemFacts) -> String {
+    jiff::Timestamp::from_second(epoch)
+        .map(|t| {
+            sys.tz
+                .to_datetime(t)
+                .strftime("%a %b %e %H:%M:%S %Y")
+                .to_string()
+        })
+        .unwrap_or_else(|_| "?".repeat(24))
+}
+
+fn strftime(epoch: i64, sys: &SystemFacts, fmt: &str) -> String {
+    jiff::Timestamp::from_second(epoch)
+        .map(|t| sys.tz.to_datetime(t).strftime(fmt).to_string())
+        .unwrap_or_default()
+}
+
+fn read_file(ctx: &CellCtx, p: &ProcessInfo, name: &str) -> Option<Vec<u8>> {
+    std::fs::read(ctx.root.join(p.pid.to_string()).join(name)).ok()
+}
+
+fn ns_inode(ctx: &CellCtx, p: &ProcessInfo, ns: &str) -> String {
+    std::fs::read_link(ctx.root.join(p.pid.to_string()).join("ns").join(ns))
+        .ok()
+        .and_then(|l| {
+            let s = l.to_string_lossy().into_owned();
+            let open = s.find('[')?;
+            Some(s[open + 1..s.len() - 1].to_string())
+        })
+        .unwrap_or_else(|| "-".into())
+}
+
+/// Signal mask text as procps prints it in 9 (or 16) columns.
+fn sig_text(mask: &str, wide: bool) -> String {
+    let len = mask.len();
+    if wide {
+        if len > 8 {
+            return mask.to_string();
+        }
+        return format!("00000000{mask}");
+    }
+    if len - mask.trim_start_matches('0').len() < len && len > 8 {
+        // fall through to the cases below
+    }
+    let significant = len - mask.bytes().take_while(|&b| b == b'0').count();
+    if significant > 8 {
+        return format!("<{}", &mask[len - 8..]);
+    }
+    if len < 8 {
+        return format!("{}{}", &"00000000"[len..], mask);
+    }
+    mask[len - 8..].to_string()
+}
+
+/// A name, cut to the column with `+` as procps does (or the number with
+/// BSD `n`, or when a multibyte name does not fit).
+fn name_cell(name: Option<String>, id: u32, room: usize, numeric: bool) -> (Vec<u8>, usize) {
+    if !numeric && let Some(name) = name {
+        let mut buf = Vec::new();
+        let cells = escape(name.as_bytes(), usize::MAX, &mut buf);
+        if cells <= room {
+            return (buf, cells);
+        }
+        if room >= 1 && buf.get(room - 1).is_some_and(|&b| b < 127) {
+            buf.truncate(room - 1);
+            buf.push(b'+');
+            return (buf, room);
+        }
+    }
+    let t = id.to_string();
+    let n = t.len();
+    (t.into_bytes(), n)
+}
+
+/// The systemd unit, slice or user unit of a cgroup path (the last path
+/// element with that suffix, as libsystemd's cg_path_get_* find them).
+fn sd_part(cgroup: &[u8], want: &str) -> String {
+    let path = String::from_utf8_lossy(cgroup);
+    let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let found = match want {
+        "slice" => parts.iter().rev().find(|s| s.ends_with(".slice")).copied(),
+        "uunit" => {
+            let user = parts.iter().position(|s| s.starts_with("user@"));
+            user.and_then(|u| {
+                parts[u + 1..]
+                    .iter()
+                    .find(|s| {
+                        !s.ends_with(".slice") && (s.ends_with(".service") || s.ends_with(".scope"))
+                    })
+                    .copied()
+            })
+        }
+        _ => parts
+            .iter()
+            .find(|s| !s.ends_with(".slice") && (s.ends_with(".service") || s.ends_with(".scope")))
+            .copied(),
+    };
+    found.map_or_else(|| "-".to_string(), str::to_string)
+}
+
+/// The text of a key for a process and its width in cells. `room` is
+/// what the column may fill (procps's max_rightward); `art` is the forest
+/// prefix for command columns.
+pub fn cell(
+    spec: &KeySpec,
+    width: usize,
+    p: &ProcessInfo,
+    ctx: &CellCtx,
+    room: usize,
+    art: &[u8],
+) -> (Vec<u8>, usize) {
+    let _ = width;
+    let sys = ctx.system;
+    let st = p.status.as_ref();
+    let num = |s: String| {
+        let n = s.len();
+        (s.into_bytes(), n)
+    };
+    let text = |mut out: Vec<u8>, src: &[u8]| {
+        let mut cells = out.len();
+        cells += escape(src, room.saturating_sub(cells), &mut out);
+        (out, cells)
+    };
+    let with_env = |mut out: Vec<u8>, mut cells: usize| {
+        if ctx.req.bsd_e && room > cells + 1 {
+            let env = read_file(ctx, p, "environ").unwrap_or_default();
+            let env: Vec<u8> = env
+                .strip_suffix(b"\0")
+                .unwrap_or(&env)
+                .iter()
+                .map(|&b| if b == 0 { b' ' } else { b })
+                .collect();
+            if !env.is_empty() {
+                out.push(b' ');
+                cells += 1;
+                cells += escape(&env, room - cells, &mut out);
+            }
+        }
+        (out, cells)
+    };
+    let uid = |i: usize| st.map_or(0, |s| s.uids[i]);
+    let gid = |i: usize| st.map_or(0, |s| s.gids[i]);
+    let user = |id: u32| name_cell(ctx.names.user(id), id, room, ctx.req.numeric);
+    let group = |id: u32| name_cell(ctx.names.group(id), id, room, ctx.req.numeric);
+    let policy = p.policy.map_or(-1, |x| x as i64);
+    let start = sys.start_epoch(p.start_ticks);
+    match spec.pr {
+        Pr::Nop => num("-".into()),
+        Pr::Args => {
+            let src = if ctx.req.bsd_c {
+                p.name.clone()
+            } else {
+                p.command_line()
+            };
+            let (out, cells) = text(art.to_vec(), &src);
+            let (mut out, mut cells) = (out, cells);
+            if !ctx.req.bsd_c && p.is_zombie() {
+                // procps 4.0.2 marks a zombie's command line.
+                let mark = b" <defunct>";
+                let take = mark.len().min(room.saturating_sub(cells));
+                out.extend_from_slice(&mark[..take]);
+                cells += take;
+            }
+            with_env(out, cells)
+        }
+        Pr::Comm => {
+            let src = if ctx.req.unix_f && !ctx.req.bsd_c {
+                p.command_line()
+            } else {
+                p.name.clone()
+            };
+            let (out, cells) = text(art.to_vec(), &src);
+            with_env(out, cells)
+        }
+        Pr::Fname => {
+            let mut n = p.name.clone();
+            n.truncate(8);
+            text(Vec::new(), &n)
+        }
+        Pr::Cgroup => text(Vec::new(), p.cgroup.as_deref().unwrap_or(b"-")),
+        Pr::Cgname => text(Vec::new(), p.cgroup.as_deref().unwrap_or(b"-")),
+        Pr::Exe => text(Vec::new(), p.exe.as_deref().unwrap_or(b"-")),
+        Pr::Etime => {
+            let t = elapsed(p, sys);
+            let (ss, mm, hh, dd) = (t % 60, t / 60 % 60, t / 3600 % 24, t / 86400);
+            let mut s = String::new();
+            if dd > 0 {
+                s.push_str(&format!("{dd}-"));
+            }
+            if dd > 0 || hh > 0 {
+                s.push_str(&format!("{hh:02}:"));
+            }
+            s.push_str(&format!("{mm:02}:{ss:02}"));
+            num(s)
+        }
+        Pr::Etimes => num(elapsed(p, sys).to_string()),
+        Pr::C => num(format!("{:2}", (pcpu_tenths(p, ctx) / 10).min(99))),
+        Pr::Pcpu => {
+            let t = pcpu_tenths(p, ctx);
+            num(if t > 999 {
+                (t / 10).to_string()
+            } else {
+                format!("{}.{}", t / 10, t % 10)
+            })
+        }
+        Pr::Cp => num(format!("{:3}", pcpu_tenths(p, ctx).min(999))),
+        Pr::Pgid => num(p.pgrp.to_string()),
+        Pr::Ppid => num(p.ppid.to_string()),
+        Pr::Time => {
+            let t = p.cpu_ticks() / sys.hz;
+            let (ss, mm, hh, dd) = (t % 60, t / 60 % 60, t / 3600 % 24, t / 86400);
+            num(if dd > 0 {
+                format!("{dd}-{hh:02}:{mm:02}:{ss:02}")
+            } else {
+                format!("{hh:02}:{mm:02}:{ss:02}")
+            })
+        }
+        Pr::Times => num((p.cpu_ticks() / sys.hz).to_string()),
+        Pr::Vsz => num(vsz_kib(p).to_string()),
+        Pr::Priority => num(p.priority.to_string()),
+        Pr::Opri => num((60 + p.priority).to_string()),
+        Pr::PriFoo => num((p.priority - 20).to_string()),
+        Pr::PriBar => num((p.priority + 1).to_string()),
+        Pr::PriBaz => num((p.priority + 100).to_string()),
+        Pr::Pri => num((39 - p.priority).to_string()),
+        Pr::PriApi => num((-1 - p.priority).to_string()),
+        Pr::Nice => num(if policy != 0 && policy != 3 && policy != -1 {
+            "-".into()
+        } else {
+            p.nice.to_string()
+        }),
+        Pr::Oom => num(read_file(ctx, p, "oom_score")
+            .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+            .unwrap_or_else(|| "0".into())),
+        Pr::OomAdj => num(read_file(ctx, p, "oom_adj")
+            .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+            .unwrap_or_else(|| "0".into())),
+        Pr::Class => num(match policy {
+            -1 => "-",
+            0 => "TS",
+            1 => "FF",
+            2 => "RR",
+            3 => "B",
+            4 => "ISO",
+            5 => "IDL",
+            6 => "DLN",
+            7 => "#7",
+            8 => "#8",
+            9 => "#9",
+            _ => "?",
+        }
+        .into()),
+        Pr::Rtprio => num(if policy == 0 || policy == -1 {
+            "-".into()
+        } else {
+            p.rt_priority.to_string()
+        }),
+        Pr::Sched => num(if policy == -1 {
+            "-".into()
+        } else {
+            policy.to_string()
+        }),
+        Pr::Wchan => {
+            let w = match p.wchan.as_deref() {
+                None | Some("" | "0") => "-",
+                Some(w) => w,
+            };
+            let mut b = w.as_bytes().to_vec();
+            b.truncate(room);
+            let n = b.len();
+            (b, n)
+        }
+        Pr::Tty4 | Pr::Tty8 => num(tty_name(p.tty_nr).unwrap_or_else(|| "?".into())),
+        Pr::Stat => {
+            let mut s = String::new();
+            s.push(p.state);
+            if p.nice < 0 {
+                s.push('<');
+            }
+            if p.nice > 0 {
+                s.push('N');
+            }
+            if st.is_some_and(|s| s.vm_lock_kib > 0) {
+                s.push('L');
+            }
+            if p.session == p.pid {
+                s.push('s');
+            }
+            if p.num_threads > 1 {
+                s.push('l');
+            }
+            if p.pgrp == p.tpgid {
+                s.push('+');
+            }
+            num(s)
+        }
+        Pr::S => num(p.state.to_string()),
+        Pr::Flag => num(format!("{:o}", (p.flags >> 6) & 7)),
+        Pr::Stackp => num(format!("{:016x}", p.start_stack)),
+        Pr::Esp => num(format!("{:016x}", p.kstk_esp)),
+        Pr::Eip => num(format!("{:016x}", p.kstk_eip)),
+        Pr::Bsdtime => {
+            let u = ticks_total(p, ctx) / sys.hz;
+            num(format!("{:3}:{:02}", u / 60, u % 60))
+        }
+        Pr::Bsdstart => {
+            let ago = (sys.now - start).max(0);
+            let c = ctime(start, sys);
+            let s = if ago > 3600 * 24 {
+                &c[4..10]
+            } else {
+                &c[10..16]
+            };
+            num(s.to_string())
+        }
+        Pr::Sz => num((vsz_kib(p) / sys.page_kib.max(1)).to_string()),
+        Pr::Dsiz | Pr::Drs => num(if p.vsize_bytes > 0 {
+            ((p.vsize_bytes
+                .wrapping_sub(p.end_code)
+                .wrapping_add(p.start_code))
+                >> 10)
+                .to_string()
+        } else {
+            "0".into()
+        }),
+        Pr::Tsiz | Pr::Trs => num(if p.vsize_bytes > 0 {
+            (p.end_code.wrapping_sub(p.start_code) >> 10).to_string()
+        } else {
+            "0".into()
+        }),
+        Pr::Swapable => num(st.map_or(0, |s| s.vm_data_kib + s.vm_stk_kib).to_string()),
+        Pr::Size => num(p.vsize_bytes.to_string()),
+        Pr::Minflt => num(if ctx.req.cumulative {
+            p.cminflt
+        } else {
+            p.minflt
+        }
+        .to_string()),
+        Pr::Majflt => num(if ctx.req.cumulative {
+            p.cmajflt
+        } else {
+            p.majflt
+        }
+        .to_string()),
+        Pr::Psr => num(p.processor.unwrap_or(0).to_string()),
+        Pr::Rss => num(rss_kib(p, sys).to_string()),
+        Pr::Pmem => {
+            let t = rss_kib(p, sys)
+                .saturating_mul(1000)
+                .checked_div(sys.mem_total_kib)
+                .unwrap_or(0)
+                .min(999);
+            num(format!("{:2}.{}", t / 10, t % 10))
+        }
+        Pr::Lstart => num(ctime(start, sys)),
+        Pr::Stime => {
+            let now_y = strftime(sys.now, sys, "%Y %j");
+            let then = strftime(start, sys, "%Y %j");
+            let fmt = if now_y[..4] != then[..4] {
+                "%Y"
+            } else if now_y != then {
+                "%b%d"
+            } else {
+                "%H:%M"
+            };
+            num(strftime(start, sys, fmt))
+        }
+        Pr::Start => {
+            let c = ctime(start, sys).into_bytes();
+            let mut c = c;
+            if c.get(8) == Some(&b' ') {
+                c[8] = b'0';
+            }
+            if c.get(11) == Some(&b' ') {
+                c[11] = b'0';
+            }
+            let c = String::from_utf8_lossy(&c).into_owned();
+            num(if start + 86400 > sys.now {
+                c[11..19].to_string()
+            } else {
+                format!("  {}", &c[4..10])
+            })
+        }
+        Pr::Tsig => num(sig_text(st.map_or("0", |s| &s.sig_pnd), ctx.wide_signals)),
+        Pr::Sig => num(sig_text(
+            st.map_or("0", |s| {
+                if p.tid != p.pid {
+                    &s.sig_pnd
+                } else {
+                    &s.shd_pnd
+                }
+            }),
+            ctx.wide_signals,
+        )),
+        Pr::Sigmask => num(sig_text(st.map_or("0", |s| &s.sig_blk), ctx.wide_signals)),
+        Pr::Sigignore => num(sig_text(st.map_or("0", |s| &s.sig_ign), ctx.wide_signals)),
+        Pr::Sigcatch => num(sig_text(st.map_or("0", |s| &s.sig_cgt), ctx.wide_signals)),
+        Pr::Egid => num(gid(1).to_string()),
+        Pr::Rgid => num(gid(0).to_string()),
+        Pr::Sgid => num(gid(2).to_string()),
+        Pr::Fgid => num(gid(3).to_string()),
+        Pr::Euid => num(p.euid.unwrap_or(0).to_string()),
+        Pr::Ruid => num(uid(0).to_string()),
+        Pr::Suid => num(uid(2).to_string()),
+        Pr::Fuid => num(uid(3).to_string()),
+        Pr::Luid => num(read_file(ctx, p, "loginuid")
+            .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+            .filter(|s| s != "4294967295")
+            .unwrap_or_else(|| "-".into())),
+        Pr::Ruser => user(uid(0)),
+        Pr::Euser => user(p.euid.unwrap_or(0)),
+        Pr::Fuser => user(uid(3)),
+        Pr::Suser => user(uid(2)),
+        Pr::Egroup => group(gid(1)),
+        Pr::Rgroup => group(gid(0)),
+        Pr::Fgroup => group(gid(3)),
+        Pr::Sgroup => group(gid(2)),
+        Pr::Rbytes => num(p.io.map_or(0, |io| io.read_bytes).to_string()),
+        Pr::Wbytes => num(p.io.map_or(0, |io| io.write_bytes).to_string()),
+        Pr::Rchars | Pr::Rops | Pr::Wcbytes | Pr::Wchars | Pr::Wops => {
+            let field = match spec.pr {
+                Pr::Rchars => "rchar",
+                Pr::Rops => "syscr",
+                Pr::Wcbytes => "cancelled_write_bytes",
+                Pr::Wchars => "wchar",
+                _ => "syscw",
+            };
+            let io = read_file(ctx, p, "io").unwrap_or_default();
+            let text = String::from_utf8_lossy(&io);
+            let v = text
+                .lines()
+                .find_map(|l| {
+                    l.strip_prefix(field)?
+                        .strip_prefix(": ")
+                        .map(str::to_string)
+                })
+                .unwrap_or_else(|| "0".into());
+            num(v)
+        }
+        Pr::Procs => num(p.pid.to_string()),
+        Pr::Tasks => num(p.tid.to_string()),
+        Pr::Nlwp => num(p.num_threads.to_string()),
+        Pr::Sess => num(p.session.to_string()),
+        Pr::Supgid => {
+            let g = st.map_or(String::new(), |s| {
+                s.groups
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            });
+            let g = if g.is_empty() { "-".to_string() } else { g };
+            text(Vec::new(), g.as_bytes())
+        }
+        Pr::Supgrp => {
+            let g = st.map_or(String::new(), |s| {
+                s.groups
+                    .iter()
+                    .map(|&g| ctx.names.group(g).unwrap_or_else(|| g.to_string()))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            });
+            let g = if g.is_empty() { "-".to_string() } else { g };
+            text(Vec::new(), g.as_bytes())
+        }
+        Pr::Tpgid => num(p.tpgid.to_string()),
+        Pr::SgiP => num(if p.state == 'R' {
+            p.processor.unwrap_or(0).to_string()
+        } else {
+            "*".into()
+        }),
+        Pr::Utilization | Pr::UtilizationC => {
+            let secs = sys.elapsed_secs(p.start_ticks);
+            let mut t = p.cpu_ticks();
+            if spec.pr == Pr::UtilizationC {
+                t += p.cutime + p.cstime;
+            }
+            let mut cu = if secs > 0.0 {
+                t as f64 / sys.hz as f64 * 100.0 / secs
+            } else {
+                0.0
+            };
+            if cu > 99.0 {
+                cu = 99.999;
+            }
+            num(format!("{cu:.3}"))
+        }
+        Pr::SdUnit => num(sd_part(p.cgroup.as_deref().unwrap_or(b""), "unit")),
+        Pr::SdSlice => num(sd_part(p.cgroup.as_deref().unwrap_or(b""), "slice")),
+        Pr::SdUunit => num(sd_part(p.cgroup.as_deref().unwrap_or(b""), "uunit")),
+        Pr::SdSession | Pr::SdOuid | Pr::SdMachine | Pr::SdSeat | Pr::Lxcname => num("-".into()),
+        Pr::Cgroupns => num(ns_inode(ctx, p, "cgroup")),
+        Pr::Ipcns => num(ns_inode(ctx, p, "ipc")),
+        Pr::Mntns => num(ns_inode(ctx, p, "mnt")),
+        Pr::Netns => num(ns_inode(ctx, p, "net")),
+        Pr::Pidns => num(ns_inode(ctx, p, "pid")),
+        Pr::Timens => num(ns_inode(ctx, p, "time")),
+        Pr::Userns => num(ns_inode(ctx, p, "user")),
+        Pr::Utsns => num(ns_inode(ctx, p, "uts")),
+        Pr::Context => {
+            let raw = read_file(ctx, p, "attr/current").unwrap_or_default();
+            let printable: Vec<u8> = raw
+                .iter()
+                .copied()
+                .take_while(|b| (0x20..0x7f).contains(b))
+                .collect();
+            if printable.is_empty() {
+                num("-".into())
+            } else {
+                let n = printable.len();
+                (printable, n)
+            }
+        }
+        Pr::Lim => num("xx".into()),
+        Pr::Pss | Pr::Uss => {
+            let rollup = read_file(ctx, p, "smaps_rollup").unwrap_or_default();
+            let text = String::from_utf8_lossy(&rollup);
+            let field = |name: &str| -> u64 {
+                text.lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+                    .unwrap_or(0)
+            };
+            num(if spec.pr == Pr::Pss {
+                field("Pss:")
+            } else {
+                field("Private_Clean:") + field("Private_Dirty:")
+            }
+            .to_string())
+        }
+        Pr::Numa => num("-1".into()),
+        Pr::Fds => num(p.fds.map_or("-".into(), |n| n.to_string())),
+        Pr::Vctx => num(st
+            .and_then(|s| s.voluntary_ctxt)
+            .map_or("-".into(), |n| n.to_string())),
+        Pr::Nvctx => num(st
+            .and_then(|s| s.nonvoluntary_ctxt)
+            .map_or("-".into(), |n| n.to_string())),
+        Pr::Ctxsw => num(st
+            .and_then(|s| Some(s.voluntary_ctxt? + s.nonvoluntary_ctxt?))
+            .map_or("-".into(), |n| n.to_string())),
+        Pr::RssHuman => num(crate::columns::format_human_kib(rss_kib(p, sys))),
+        Pr::StartTicks => num(p.start_ticks.to_string()),
+        Pr::Ports => match &p.ports {
+            Some(ports) if !ports.is_empty() => text(Vec::new(), ports.join(",").as_bytes()),
+            _ => num("-".into()),
+        },
+        Pr::TLeft | Pr::TLeft2 | Pr::TRight | Pr::TRight2 | Pr::TUnlimited | Pr::TUnlimited2 => {
+            let vals: &[&str] = match spec.pr {
+                Pr::TLeft => &["tty7", "pts/9999", "iseries/vtty42", "ttySMX0", "3270/tty4"],
+                Pr::TLeft2 => &["tty7", "pts/9999", "ttySMX0", "3270/tty4"],
+                Pr::TRight => &["999-23:59:59", "99-23:59:59", "9-23:59:59", "59:59"],
+                Pr::TRight2 => &["999-23:59:59", "99-23:59:59", "9-23:59:59"],
+                Pr::TUnlimited => &["[123456789-12345] <defunct>", "ps", "123456789-123456"],
+                _ => &[
+                    "unlimited",
+                    "[123456789-12345] <defunct>",
+                    "ps",
+                    "123456789-123456",
+                ],
+            };
+            let i = (ctx.line_count as u32 as usize) % vals.len();
+            let mut t = vals[i].as_bytes().to_vec();
+            if matches!(spec.pr, Pr::TUnlimited | Pr::TUnlimited2) {
+                t.truncate(room);
+            }
+            let n = t.len();
+            (t, n)
+        }
+        Pr::Agid | Pr::Agnice => {
+            let raw = read_file(ctx, p, "autogroup").unwrap_or_default();
+            let t = String::from_utf8_lossy(&raw);
+            // "/autogroup-25 nice 0"
+            let id = t
+                .split_whitespace()
+                .next()
+                .and_then(|s| s.strip_prefix("/autogroup-"))
+                .unwrap_or("-1")
+                .to_string();
+            let nice = t.split_whitespace().nth(2).unwrap_or("0").to_string();
+            num(if spec.pr == Pr::Agid { id } else { nice })
+        }
+    }
+}
+
+/// The raw value procps sorts a key by.
+pub fn sort_value(pr: Pr, p: &ProcessInfo, ctx: &CellCtx) -> SortValue {
+    let sys = ctx.system;
+    let st = p.status.as_ref();
+    let n = |v: f64| SortValue::Num(v);
+    let uid = |i: usize| st.map_or(0, |s| s.uids[i]) as f64;
+    let gid = |i: usize| st.map_or(0, |s| s.gids[i]) as f64;
+    let name = |v: Option<String>| SortValue::Text(v.unwrap_or_default().into_bytes());
+    match pr {
+        Pr::Pcpu | Pr::C | Pr::Cp | Pr::Utilization => {
+            let secs = sys.elapsed_secs(p.start_ticks);
+            n(if secs > 0.0 {
+                p.cpu_ticks() as f64 / sys.hz as f64 * 100.0 / secs
+            } else {
+                0.0
+            })
+        }
+        Pr::Pmem | Pr::Rss => n(rss_kib(p, sys) as f64),
+        Pr::Vsz | Pr::Sz => n(vsz_kib(p) as f64),
+        Pr::Size | Pr::Drs | Pr::Dsiz | Pr::Trs | Pr::Tsiz => n(p.vsize_bytes as f64),
+        Pr::Procs => n(p.pid.into()),
+        Pr::Tasks => n(p.tid.into()),
+        Pr::Ppid => n(p.ppid.into()),
+        Pr::Pgid => n(p.pgrp.into()),
+        Pr::Sess => n(p.session.into()),
+        Pr::Tpgid => n(p.tpgid.into()),
+        Pr::Tty4 | Pr::Tty8 => n(p.tty_nr.into()),
+        Pr::Euid => n(p.euid.unwrap_or(0).into()),
+        Pr::Ruid => n(uid(0)),
+        Pr::Suid => n(uid(2)),
+        Pr::Fuid => n(uid(3)),
+        Pr::Egid => n(gid(1)),
+        Pr::Rgid => n(gid(0)),
+        Pr::Sgid => n(gid(2)),
+        Pr::Fgid => n(gid(3)),
+        Pr::Euser => name(ctx.names.user(p.euid.unwrap_or(0))),
+        Pr::Ruser => name(ctx.names.user(st.map_or(0, |s| s.uids[0]))),
+        Pr::Egroup => name(ctx.names.group(st.map_or(0, |s| s.gids[1]))),
+        Pr::Rgroup => name(ctx.names.group(st.map_or(0, |s| s.gids[0]))),
+        Pr::Comm | Pr::Fname => SortValue::Text(p.name.clone()),
+        Pr::Args => SortValue::Text(p.command_line()),
+        Pr::Time | Pr::Times | Pr::Bsdtime => n(p.cpu_ticks() as f64),
+        Pr::Etime | Pr::Etimes | Pr::Start | Pr::Stime | Pr::Lstart | Pr::Bsdstart => {
+            n(p.start_ticks as f64)
+        }
+        Pr::Nice => n(p.nice as f64),
+        Pr::Priority | Pr::Opri | Pr::Pri | Pr::PriApi | Pr::PriBar | Pr::PriBaz | Pr::PriFoo => {
+            n(p.priority as f64)
+        }
+        Pr::Nlwp => n(p.num_threads as f64),
+        Pr::Psr => n(p.processor.unwrap_or(0).into()),
+        Pr::Flag => n(p.flags.into()),
+        Pr::Stat | Pr::S => SortValue::Text(vec![p.state as u8]),
+        Pr::Minflt => n(p.minflt as f64),
+        Pr::Majflt => n(p.majflt as f64),
+        Pr::Wchan => SortValue::Text(p.wchan.clone().unwrap_or_default().into_bytes()),
+        Pr::Class | Pr::Sched => n(p.policy.map_or(-1.0, f64::from)),
+        Pr::Rtprio => n(p.rt_priority.into()),
+        Pr::Fds => n(p.fds.map_or(-1.0, |v| v as f64)),
+        Pr::Vctx => n(st.and_then(|s| s.voluntary_ctxt).map_or(-1.0, |v| v as f64)),
+        Pr::Nvctx => n(st
+            .and_then(|s| s.nonvoluntary_ctxt)
+            .map_or(-1.0, |v| v as f64)),
+        Pr::RssHuman => n(rss_kib(p, sys) as f64),
+        Pr::StartTicks => n(p.start_ticks as f64),
+        _ => SortValue::None,
+    }
+}

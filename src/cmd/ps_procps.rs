@@ -1,0 +1,745 @@
+//! `ps` with procps's grammar: selects, orders and prints processes as
+//! procps-ng 4.0.2 does (ps(1): "PROCESS SELECTION", "OUTPUT MODIFIERS",
+//! "STANDARD FORMAT SPECIFIERS"). Columns have fixed widths; a value wider
+//! than its column pushes the rest of the line right and later columns
+//! take the slack back, and the line is cut at the screen width.
+
+use std::io::Write;
+
+use crate::cmd::ps_cells::{CellCtx, cell, sort_value};
+use crate::columns::keys::{Just, PrintOn};
+use crate::error::{Exit, Result};
+use crate::model::users::NameCache;
+use crate::model::{Needs, ProcSource, ProcessInfo, SystemFacts};
+use crate::procps::{Forest, FormatNode, HeaderType, Request, SelKind, Threads};
+use crate::select::Selection;
+
+/// procps's output buffer: no column is longer, even when piped.
+pub const OUTBUF_SIZE: usize = 2 * 64 * 1024;
+/// At most this much padding before a column.
+const SPACE_AMOUNT: usize = 144;
+
+/// The screen ps writes to: procps's set_screen_size.
+#[derive(Debug, Clone, Copy)]
+pub struct Screen {
+    pub cols: usize,
+    pub rows: usize,
+}
+
+impl Screen {
+    /// The size of the terminal on stdout, stderr, stdin or /dev/tty (else
+    /// 80x24); unlimited columns when stdout is not a terminal; COLUMNS
+    /// and LINES override.
+    pub fn detect() -> Screen {
+        use std::io::IsTerminal;
+        let size = [
+            terminal_size::terminal_size_of(std::io::stdout()),
+            terminal_size::terminal_size_of(std::io::stderr()),
+            terminal_size::terminal_size_of(std::io::stdin()),
+        ]
+        .into_iter()
+        .flatten()
+        .find(|(w, h)| w.0 > 0 && h.0 > 0)
+        .or_else(|| {
+            let tty = std::fs::File::open("/dev/tty").ok()?;
+            terminal_size::terminal_size_of(&tty).filter(|(w, h)| w.0 > 0 && h.0 > 0)
+        });
+        let (mut cols, mut rows) = size.map_or((80, 24), |(w, h)| (w.0 as usize, h.0 as usize));
+        if !std::io::stdout().is_terminal() {
+            cols = OUTBUF_SIZE;
+        }
+        let env = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| parse_c_long(&v))
+                .filter(|&t| t > 0 && (t as usize) < OUTBUF_SIZE)
+                .map(|t| t as usize)
+        };
+        if let Some(c) = env("COLUMNS") {
+            cols = c;
+        }
+        if let Some(r) = env("LINES") {
+            rows = r;
+        }
+        Screen { cols, rows }
+    }
+}
+
+fn parse_c_long(s: &str) -> Option<i64> {
+    if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        return i64::from_str_radix(h, 16).ok();
+    }
+    if s.len() > 1 && s.starts_with('0') {
+        return i64::from_str_radix(&s[1..], 8).ok();
+    }
+    s.parse().ok()
+}
+
+/// Which /proc files the columns, sort keys and selection read.
+pub fn needs(req: &Request) -> Needs {
+    use crate::columns::keys::Pr;
+    let mut n = Needs::STATUS | Needs::CMDLINE;
+    let prs = req
+        .format
+        .iter()
+        .filter_map(|f| f.spec)
+        .chain(req.sort.iter().map(|s| s.spec))
+        .map(|s| s.pr);
+    for pr in prs {
+        match pr {
+            Pr::Wchan => n.wchan = true,
+            Pr::Cgroup | Pr::Cgname | Pr::SdUnit | Pr::SdSlice | Pr::SdUunit => n.cgroup = true,
+            Pr::Exe => n.exe = true,
+            Pr::Rbytes | Pr::Wbytes => n.io = true,
+            Pr::Fds => n.fds = true,
+            _ => {}
+        }
+    }
+    n
+}
+
+/// procps's want_this_proc: the simple-selection table, then the lists
+/// (a union), then `r`, then `-N`.
+pub fn wanted(req: &Request, p: &ProcessInfo, euid: u32, own_tty: i64) -> bool {
+    let mut ok = req.all
+        || ((req.simple_select || req.lists.is_empty()) && table_accept(req, p, euid, own_tty))
+        || listed(req, p);
+    if req.running_only && !(p.state == 'R' || p.state == 'D') {
+        ok = false;
+    }
+    ok != req.negate
+}
+
+fn table_accept(req: &Request, p: &ProcessInfo, euid: u32, own_tty: i64) -> bool {
+    let index = u32::from(p.euid == Some(euid))
+        | u32::from(p.session == p.pid) << 1
+        | u32::from(p.tty_nr == 0) << 2
+        | u32::from(i64::from(p.tty_nr) == own_tty) << 3;
+    req.select_bits & (1 << index) != 0
+}
+
+fn listed(req: &Request, p: &ProcessInfo) -> bool {
+    let st = p.status.as_ref();
+    req.lists.iter().any(|l| {
+        let value: i64 = match l.kind {
+            SelKind::Ruid => st.map_or(-1, |s| i64::from(s.uids[0])),
+            SelKind::Euid => p.euid.map_or(-1, i64::from),
+            SelKind::Rgid => st.map_or(-1, |s| i64::from(s.gids[0])),
+            SelKind::Egid => st.map_or(-1, |s| i64::from(s.gids[1])),
+            SelKind::Pgrp => i64::from(p.pgrp),
+            SelKind::Pid | SelKind::PidQuick => i64::from(p.pid),
+            SelKind::Ppid => i64::from(p.ppid),
+            SelKind::Tty => i64::from(p.tty_nr),
+            SelKind::Sess => i64::from(p.session),
+            SelKind::Comm => {
+                // comm holds 15 bytes: a longer name matches on those.
+                return l.names.iter().any(|n| {
+                    (p.name.len() == 15 && n.len() >= 15 && n[..15] == p.name[..]) || *n == p.name
+                });
+            }
+        };
+        l.ids.iter().any(|&id| id as u32 == value as u32)
+    })
+}
+
+/// Runs the listing; `extra` narrows the selection (proctl's extensions).
+pub fn run(
+    req: &Request,
+    source: &ProcSource,
+    extra: Option<&Selection>,
+    out: &mut dyn Write,
+) -> Result<Exit> {
+    let snapshot = read(req, source)?;
+    let euid = nix::unistd::geteuid().as_raw();
+    let own_tty = own_tty();
+    // proctl lists itself when selected, as procps does. Its main thread
+    // waits for the reader threads while /proc is read, but it is running.
+    let me = std::process::id() as i32;
+    let mut procs: Vec<ProcessInfo> = snapshot
+        .processes
+        .into_iter()
+        .map(|mut p| {
+            if p.pid == me && p.tid == me {
+                p.state = 'R';
+            }
+            p
+        })
+        .filter(|p| wanted(req, p, euid, own_tty))
+        .filter(|p| extra.is_none_or(|s| s.matches(p)))
+        .collect();
+    let names = NameCache::default();
+    let mut screen = Screen::detect();
+    if let Some(c) = req.screen_cols {
+        screen.cols = c.min(OUTBUF_SIZE);
+    }
+    if let Some(r) = req.screen_rows {
+        screen.rows = r;
+    }
+    let mut printer = Printer::new(req, screen, &snapshot.system, &names, source);
+    let ctx = printer.cell_ctx();
+    if req.forest.is_some() || !req.sort.is_empty() {
+        let mut keys: Vec<(crate::procps::SortNode, bool)> =
+            req.sort.iter().map(|s| (*s, s.descending)).collect();
+        if req.forest.is_some() {
+            if keys.is_empty() {
+                keys.push((forest_key("ppid"), false));
+            }
+            keys.push((forest_key("start_time"), false));
+        }
+        let values: Vec<Vec<crate::cmd::ps_cells::SortValue>> = procs
+            .iter()
+            .map(|p| {
+                keys.iter()
+                    .map(|(k, _)| sort_value(k.spec.pr, p, &ctx))
+                    .collect()
+            })
+            .collect();
+        let mut order: Vec<usize> = (0..procs.len()).collect();
+        order.sort_by(|&a, &b| {
+            for (i, (_, desc)) in keys.iter().enumerate() {
+                let o = values[a][i].cmp(&values[b][i]);
+                let o = if *desc { o.reverse() } else { o };
+                if o != std::cmp::Ordering::Equal {
+                    return o;
+                }
+            }
+            std::cmp::Ordering::Equal
+        });
+        let mut slots: Vec<Option<ProcessInfo>> = procs.into_iter().map(Some).collect();
+        procs = order.iter().filter_map(|&i| slots[i].take()).collect();
+        if req.forest.is_some() {
+            printer.forest(&procs, out)?;
+        } else {
+            for p in &procs {
+                printer.row(Some(p), &req.format, out)?;
+            }
+        }
+    } else if req.threads == Threads::Both {
+        procs.sort_by_key(|p| (p.pid, p.start_ticks));
+        let mut last = None;
+        for p in &procs {
+            if last != Some(p.pid) {
+                last = Some(p.pid);
+                let proc_fmt = printer.only(PrintOn::Process);
+                printer.row(Some(p), &proc_fmt, out)?;
+            }
+            let task_fmt = printer.only(PrintOn::Thread);
+            printer.row(Some(p), &task_fmt, out)?;
+        }
+    } else {
+        for p in &procs {
+            printer.row(Some(p), &req.format, out)?;
+        }
+    }
+    Ok(printer.finish(out)?)
+}
+
+/// Reads the processes the request needs (listening ports only for `ports`).
+fn read(req: &Request, source: &ProcSource) -> Result<crate::model::Snapshot> {
+    let threads = !matches!(req.threads, Threads::None);
+    let mut snapshot = source
+        .snapshot(needs(req), threads)
+        .map_err(|e| crate::error::Error::Failed(format!("cannot read /proc: {e}")))?;
+    let wants_ports = req.format.iter().any(|f| {
+        f.spec
+            .is_some_and(|s| s.pr == crate::columns::keys::Pr::Ports)
+    });
+    if wants_ports {
+        crate::cmd::ps::fill_ports(source, &mut snapshot.processes);
+    }
+    Ok(snapshot)
+}
+
+fn forest_key(key: &str) -> crate::procps::SortNode {
+    crate::procps::SortNode {
+        spec: crate::columns::keys::search(key).expect("ppid and start_time are keys"),
+        descending: false,
+    }
+}
+
+/// proctl's own controlling terminal (procps selects on its own).
+pub fn own_tty() -> i64 {
+    std::fs::read("/proc/self/stat")
+        .ok()
+        .and_then(|b| {
+            let close = b.iter().rposition(|&c| c == b')')?;
+            let rest = std::str::from_utf8(b.get(close + 2..)?).ok()?;
+            rest.split(' ').nth(4)?.parse().ok()
+        })
+        .unwrap_or(0)
+}
+
+/// Line-by-line output with procps's column arithmetic.
+struct Printer<'a> {
+    req: &'a Request,
+    system: &'a SystemFacts,
+    names: &'a NameCache,
+    source: &'a ProcSource,
+    active_cols: usize,
+    wide_signals: bool,
+    lines_to_next_header: i64,
+    header_gap: i64,
+    did_stuff: bool,
+    forest_prefix: Vec<u8>,
+    line: Vec<u8>,
+}
+
+impl<'a> Printer<'a> {
+    fn new(
+        req: &'a Request,
+        screen: Screen,
+        system: &'a SystemFacts,
+        names: &'a NameCache,
+        source: &'a ProcSource,
+    ) -> Printer<'a> {
+        // check_header_width: widen the line to a multiple of the screen
+        // width that holds every column.
+        let mut total = 0usize;
+        let mut was_normal = 0usize;
+        let mut sigs = 0usize;
+        for (i, f) in req.format.iter().enumerate() {
+            let last = i + 1 == req.format.len();
+            match f.just() {
+                Just::Aix => {
+                    total += f.width;
+                    was_normal = 0;
+                    continue;
+                }
+                Just::Signal => sigs += 1,
+                Just::Unlimited if last => {
+                    total += 3 + was_normal;
+                    was_normal = 1;
+                    continue;
+                }
+                _ => {}
+            }
+            total += f.width + was_normal;
+            was_normal = 1;
+        }
+        let cols = screen.cols.max(1);
+        let mut i = 0;
+        let active_cols = loop {
+            i += 1;
+            let a = cols.saturating_mul(i);
+            if a >= total || a >= OUTBUF_SIZE / 2 {
+                break a;
+            }
+        };
+        let headed = req
+            .format
+            .iter()
+            .any(|f| !f.name.is_empty() && f.spec.is_some());
+        let (lines_to_next_header, header_gap) = match req.header {
+            HeaderType::Multi => (1, screen.rows as i64 - 1),
+            HeaderType::None => (-1, -1),
+            HeaderType::Single if headed => (1, -1),
+            HeaderType::Single => (-1, -1),
+        };
+        Printer {
+            req,
+            system,
+            names,
+            source,
+            active_cols,
+            wide_signals: total + sigs * 7 <= active_cols,
+            lines_to_next_header,
+            header_gap,
+            did_stuff: false,
+            forest_prefix: Vec::new(),
+            line: Vec::with_capacity(512),
+        }
+    }
+
+    fn cell_ctx(&self) -> CellCtx<'a> {
+        CellCtx {
+            system: self.system,
+            names: self.names,
+            root: self.source.root(),
+            req: self.req,
+            wide_signals: false,
+            line_count: self.lines_to_next_header,
+        }
+    }
+
+    /// The columns a row of this kind prints, the others as `-` (for `m`).
+    fn only(&self, on: PrintOn) -> Vec<FormatNode> {
+        self.req
+            .format
+            .iter()
+            .map(|f| match f.spec {
+                Some(s) if s.print != PrintOn::Every && s.print != on => FormatNode {
+                    spec: Some(crate::columns::keys::nop(s.just)),
+                    ..f.clone()
+                },
+                _ => f.clone(),
+            })
+            .collect()
+    }
+
+    /// At the end: with nothing printed, the header alone and exit 1.
+    fn finish(&mut self, out: &mut dyn Write) -> std::io::Result<Exit> {
+        if self.did_stuff {
+            return Ok(Exit::Success);
+        }
+        self.lines_to_next_header -= 1;
+        if self.lines_to_next_header == 0 {
+            let fmt = self.req.format.clone();
+            self.print(None, &fmt, out)?;
+        }
+        Ok(Exit::Failure)
+    }
+
+    fn row(
+        &mut self,
+        p: Option<&ProcessInfo>,
+        fmt: &[FormatNode],
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        self.lines_to_next_header -= 1;
+        if self.lines_to_next_header == 0 {
+            self.lines_to_next_header = self.header_gap;
+            let head = self.req.format.clone();
+            self.print(None, &head, out)?;
+        }
+        self.print(p, fmt, out)
+    }
+
+    /// procps's show_forest and show_tree over processes sorted by
+    /// (parent, start time): roots are those whose parent is not listed,
+    /// taken from the end; the children of pid 1 stay at its level
+    /// except with `-H`.
+    fn forest(&mut self, procs: &[ProcessInfo], out: &mut dyn Write) -> std::io::Result<()> {
+        let pids: std::collections::HashSet<i32> = procs.iter().map(|p| p.pid).collect();
+        let fmt = self.req.format.clone();
+        for i in (0..procs.len()).rev() {
+            if !pids.contains(&procs[i].ppid) {
+                self.tree(procs, i, 0, false, &fmt, out)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn tree(
+        &mut self,
+        procs: &[ProcessInfo],
+        me: usize,
+        level: usize,
+        have_sibling: bool,
+        fmt: &[FormatNode],
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        if level > 0 {
+            self.set_prefix(level - 1, if have_sibling { b'+' } else { b'L' });
+        }
+        self.set_prefix(level, 0);
+        self.row(Some(&procs[me]), fmt, out)?;
+        let pid = procs[me].pid;
+        let Some(mut i) = procs.iter().position(|p| p.ppid == pid) else {
+            return Ok(());
+        };
+        if level > 0 {
+            self.set_prefix(level - 1, if have_sibling { b'|' } else { b' ' });
+        }
+        self.set_prefix(level, 0);
+        while i < procs.len() {
+            let more = i + 1 < procs.len() && procs[i + 1].ppid == pid;
+            let next_level = if pid == 1 && self.req.forest != Some(Forest::Unix) {
+                level
+            } else {
+                level + 1
+            };
+            self.tree(procs, i, next_level, more, fmt, out)?;
+            i += 1;
+            if !more {
+                break;
+            }
+        }
+        self.set_prefix(level, 0);
+        Ok(())
+    }
+
+    /// procps keeps the prefix in a NUL-terminated array whose bytes after
+    /// the NUL survive; so does this.
+    fn set_prefix(&mut self, at: usize, c: u8) {
+        if self.forest_prefix.len() <= at {
+            self.forest_prefix.resize(at + 1, 0);
+        }
+        self.forest_prefix[at] = c;
+    }
+
+    /// procps's forest art for the current prefix, within `room` cells.
+    fn forest_art(&self, room: usize) -> Vec<u8> {
+        let mut art = Vec::new();
+        if self.req.forest.is_none() {
+            return art;
+        }
+        let step = if self.req.forest == Some(Forest::Unix) {
+            2
+        } else {
+            4
+        };
+        let mut left = room.min(OUTBUF_SIZE - 1);
+        for &c in self.forest_prefix.iter().take_while(|&&c| c != 0) {
+            if left < step {
+                break;
+            }
+            let piece: &[u8] = match (step, c) {
+                (2, _) => b"  ",
+                (_, b' ') => b"    ",
+                (_, b'|') => b" |  ",
+                _ => b" \\_ ",
+            };
+            art.extend_from_slice(piece);
+            left -= step;
+        }
+        art
+    }
+
+    /// One line (a header when `p` is `None`): procps's show_one_proc.
+    fn print(
+        &mut self,
+        p: Option<&ProcessInfo>,
+        fmt: &[FormatNode],
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        self.did_stuff = true;
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        let (mut correct, mut actual, mut dospace) = (0i64, 0i64, 0i64);
+        let active = self.active_cols as i64;
+        let mut ctx = self.cell_ctx();
+        ctx.wide_signals = self.wide_signals;
+        for (i, f) in fmt.iter().enumerate() {
+            let last = i + 1 == fmt.len();
+            let mut legit = 0;
+            let mut tmpspace = 0;
+            let mut max_right = if !last {
+                f.width as i64
+            } else {
+                tmpspace = correct - actual;
+                if tmpspace < 1 {
+                    tmpspace = dospace;
+                    active - actual - tmpspace
+                } else {
+                    active - correct.max(actual)
+                }
+            };
+            max_right = max_right.clamp(0, OUTBUF_SIZE as i64 - 1);
+            let (mut text, amount) = match (p, f.spec) {
+                (Some(p), Some(spec)) => {
+                    let art = if matches!(spec.pr, crate::columns::keys::Pr::Args)
+                        || matches!(spec.pr, crate::columns::keys::Pr::Comm)
+                    {
+                        self.forest_art(max_right as usize)
+                    } else {
+                        Vec::new()
+                    };
+                    cell(spec, f.width, p, &ctx, max_right as usize, &art)
+                }
+                _ => (f.name.as_bytes().to_vec(), f.name.len()),
+            };
+            let amount = amount as i64;
+            let leftpad = match f.just() {
+                Just::Aix | Just::Left => 0,
+                Just::Right => (f.width as i64 - amount).max(0),
+                Just::Signal => {
+                    if self.wide_signals {
+                        legit = 7;
+                        (16 - amount).max(0)
+                    } else {
+                        (9 - amount).max(0)
+                    }
+                }
+                Just::User if self.req.numeric => (f.width as i64 - amount).max(0),
+                Just::User => 0,
+                Just::Wchan | Just::Unlimited => {
+                    if active - actual - tmpspace < 1 {
+                        text.truncate(1);
+                    }
+                    0
+                }
+            };
+            let mut space = correct - actual + leftpad;
+            if space < 1 {
+                space = dospace;
+            }
+            let space = space.min(SPACE_AMOUNT as i64) as usize;
+            line.extend(std::iter::repeat_n(b' ', space));
+            line.extend_from_slice(&text);
+            if last {
+                line.push(b'\n');
+                break;
+            }
+            actual += space as i64 + amount;
+            correct += f.width as i64 + legit;
+            if f.spec.is_some() && fmt[i + 1].spec.is_some() {
+                correct += 1;
+                dospace = 1;
+            } else {
+                dospace = 0;
+            }
+        }
+        let result = out.write_all(&line);
+        self.line = line;
+        result
+    }
+}
+
+/// The selected processes with procps's columns as JSON, NDJSON or CSV:
+/// each key under its own name, numbers as numbers.
+pub fn run_machine(
+    req: &Request,
+    source: &ProcSource,
+    extra: Option<&Selection>,
+    format: crate::cli::OutputFormat,
+    out: &mut dyn Write,
+) -> Result<Exit> {
+    use crate::cli::OutputFormat;
+    let snapshot = read(req, source)?;
+    let euid = nix::unistd::geteuid().as_raw();
+    let own_tty = own_tty();
+    let names = NameCache::default();
+    let ctx = CellCtx {
+        system: &snapshot.system,
+        names: &names,
+        root: source.root(),
+        req,
+        wide_signals: true,
+        line_count: 0,
+    };
+    let typed = crate::columns::ColumnCtx {
+        system: &snapshot.system,
+        names: &names,
+        name_width: None,
+        wchan_width: None,
+    };
+    let columns: Vec<&FormatNode> = req.format.iter().filter(|f| f.spec.is_some()).collect();
+    // Each key once: a repeated key gets a numbered name.
+    let mut keys: Vec<String> = Vec::new();
+    for f in &columns {
+        let base = f.spec.map(|s| s.json_name()).unwrap_or_default();
+        let mut name = base.clone();
+        let mut n = 2;
+        while keys.contains(&name) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        keys.push(name);
+    }
+    let mut procs: Vec<&ProcessInfo> = snapshot
+        .processes
+        .iter()
+        .filter(|p| wanted(req, p, euid, own_tty))
+        .filter(|p| extra.is_none_or(|s| s.matches(p)))
+        .collect();
+    if !req.sort.is_empty() {
+        procs.sort_by(|a, b| {
+            for k in &req.sort {
+                let o = sort_value(k.spec.pr, a, &ctx).cmp(&sort_value(k.spec.pr, b, &ctx));
+                let o = if k.descending { o.reverse() } else { o };
+                if o != std::cmp::Ordering::Equal {
+                    return o;
+                }
+            }
+            std::cmp::Ordering::Equal
+        });
+    }
+    let rows = procs.iter().map(|p| {
+        columns
+            .iter()
+            .map(|f| {
+                let spec = f.spec.expect("filtered to keys");
+                if let Some(id) = typed_column(spec.pr) {
+                    let value = crate::columns::value_of(id, p, &typed);
+                    return crate::render::json::to_json(&value, &snapshot.system.tz);
+                }
+                let (text, _) = cell(spec, f.width, p, &ctx, OUTBUF_SIZE - 1, &[]);
+                let text = String::from_utf8_lossy(&text).trim().to_string();
+                if text == "-" {
+                    serde_json::Value::Null
+                } else if let Ok(n) = text.parse::<i64>() {
+                    serde_json::Value::from(n)
+                } else if let Ok(f) = text.parse::<f64>() {
+                    serde_json::Value::from(f)
+                } else {
+                    serde_json::Value::from(text)
+                }
+            })
+            .collect::<Vec<_>>()
+    });
+    let names: Vec<&str> = keys.iter().map(String::as_str).collect();
+    match format {
+        OutputFormat::Csv => {
+            if req.header != HeaderType::None {
+                crate::render::csv::write_record(out, names.iter().copied())?;
+            }
+            for row in rows {
+                let fields: Vec<String> = row.iter().map(crate::render::csv::field_text).collect();
+                crate::render::csv::write_record(out, fields.iter().map(String::as_str))?;
+            }
+        }
+        _ => crate::render::json::write_rows(out, &names, rows, format == OutputFormat::Ndjson)?,
+    }
+    Ok(if procs.is_empty() {
+        Exit::Failure
+    } else {
+        Exit::Success
+    })
+}
+
+/// The typed column a key shares with proctl's own view, for JSON and CSV:
+/// ids and sizes as numbers, times as seconds or ISO 8601, arguments as a
+/// list.
+fn typed_column(pr: crate::columns::keys::Pr) -> Option<crate::columns::ColumnId> {
+    use crate::columns::ColumnId as C;
+    use crate::columns::keys::Pr;
+    Some(match pr {
+        Pr::Procs => C::Pid,
+        Pr::Tasks => C::Lwp,
+        Pr::Ppid => C::Ppid,
+        Pr::Pgid => C::Pgid,
+        Pr::Sess => C::Sid,
+        Pr::Tpgid => C::Tpgid,
+        Pr::Tty4 | Pr::Tty8 => C::Tty,
+        Pr::Euser => C::User,
+        Pr::Ruser => C::Ruser,
+        Pr::Euid => C::Uid,
+        Pr::Ruid => C::Ruid,
+        Pr::Egroup => C::Group,
+        Pr::Rgroup => C::Rgroup,
+        Pr::Egid => C::Gid,
+        Pr::Rgid => C::Rgid,
+        Pr::Comm => C::Comm,
+        Pr::Args => C::Args,
+        Pr::Stat => C::Stat,
+        Pr::S => C::State,
+        Pr::Pcpu => C::Pcpu,
+        Pr::Pmem => C::Pmem,
+        Pr::Vsz => C::Vsz,
+        Pr::Rss => C::Rss,
+        Pr::Sz => C::Sz,
+        Pr::Nlwp => C::Nlwp,
+        Pr::Nice => C::Nice,
+        Pr::Pri => C::Pri,
+        Pr::Opri => C::Opri,
+        Pr::Psr => C::Psr,
+        Pr::Wchan => C::Wchan,
+        Pr::Start | Pr::Stime | Pr::Bsdstart | Pr::Lstart => C::Start,
+        Pr::Etime | Pr::Etimes => C::Etimes,
+        Pr::Time | Pr::Times | Pr::Bsdtime => C::Time,
+        Pr::C => C::C,
+        Pr::Flag => C::Flags,
+        Pr::Exe => C::Exe,
+        Pr::Cgroup => C::Cgroup,
+        Pr::Fds => C::Fds,
+        Pr::Vctx => C::Vctx,
+        Pr::Nvctx => C::Nvctx,
+        Pr::Ctxsw => C::Ctxsw,
+        Pr::RssHuman => C::RssHuman,
+        Pr::StartTicks => C::StartTicks,
+        Pr::Ports => C::Ports,
+        Pr::Rbytes => C::Rbytes,
+        Pr::Wbytes => C::Wbytes,
+        _ => return None,
+    })
+}
