@@ -112,6 +112,7 @@ impl PsPlan {
         if request.action != Action::List {
             return Ok(PsPlan::Say(request.action));
         }
+        quick_pid_conflicts(&request)?;
         let ext = &request.ext;
         let format = ext.output.as_deref().map(output_format);
         if !ext.any() || (request.procps_args > 0 && only_output(ext)) {
@@ -166,6 +167,33 @@ impl PsPlan {
     }
 }
 
+/// procps's checks on `-q` (display.c's arg_check_conflicts), made after
+/// the command line parsed: it reads the listed pids directly, so it
+/// combines with no other selection, forest, sort or `-N`.
+fn quick_pid_conflicts(r: &Request) -> Result<()> {
+    let quick = r
+        .lists
+        .iter()
+        .filter(|l| l.kind == procps::SelKind::PidQuick)
+        .count();
+    let message = if quick > 1 {
+        "q/-q/--quick-pid can only be used once."
+    } else if quick == 0 {
+        return Ok(());
+    } else if r.lists.len() > quick {
+        "q/-q/--quick-pid cannot be combined with other selection options."
+    } else if r.forest.is_some() {
+        "q/-q/--quick-pid cannot be used together with forest type listings."
+    } else if !r.sort.is_empty() {
+        "q/-q,--quick-pid cannot be used together with sort options."
+    } else if r.negate {
+        "q/-q/--quick-pid cannot be used together with negation switches."
+    } else {
+        return Ok(());
+    };
+    Err(Error::Failed(message.to_string()))
+}
+
 /// Whether the only extension is the output format.
 fn only_output(ext: &procps::Extensions) -> bool {
     procps::Extensions {
@@ -218,7 +246,14 @@ pub fn run_plan(plan: &PsPlan, source: &ProcSource, out: &mut dyn Write) -> Resu
                     )?;
                 }
                 Action::ListKeys => out.write_all(crate::columns::keys::list_text().as_bytes())?,
-                Action::Help(_) | Action::Info | Action::List => {
+                Action::Info => {
+                    // procps's --info describes its build on stderr.
+                    eprintln!(
+                        "proctl {}: procps-ng 4.0.2 ps grammar, personality unknown",
+                        env!("CARGO_PKG_VERSION")
+                    );
+                }
+                Action::Help(_) | Action::List => {
                     let mut cmd = crate::cli::command();
                     let help = cmd
                         .find_subcommand_mut("ps")

@@ -65,6 +65,110 @@ fn utf8_locale() -> bool {
     })
 }
 
+/// The command line as procps's library reads it: NULs and newlines as
+/// blanks, trailing NULs and one trailing blank dropped; `None` when the
+/// file is empty (kernel threads, zombies), `?` when it holds only NULs.
+pub fn procps_cmdline(p: &ProcessInfo) -> Option<Vec<u8>> {
+    let raw = p.cmdline.as_deref().filter(|r| !r.is_empty())?;
+    let mut dst = raw.to_vec();
+    let n = dst.len();
+    let mut i = n;
+    while i > 0 && dst[i - 1] == 0 {
+        i -= 1;
+    }
+    for b in &mut dst[..i] {
+        if *b == b'\n' || *b == 0 {
+            *b = b' ';
+        }
+    }
+    if dst[n - 1] == b' ' {
+        dst[n - 1] = 0;
+    }
+    let end = dst.iter().position(|&b| b == 0).unwrap_or(n);
+    dst.truncate(end);
+    if dst.is_empty() {
+        return Some(b"?".to_vec());
+    }
+    Some(lib_escape(&dst))
+}
+
+/// The escaping procps's library applies to names and command lines: in
+/// a UTF-8 locale control characters become `?`, and from the first
+/// malformed sequence on, control bytes become `.` and others above 0x7e
+/// `?`; in other locales that second rule applies throughout.
+pub fn lib_escape(src: &[u8]) -> Vec<u8> {
+    let mut out = src.to_vec();
+    let esc_all = |s: &mut [u8]| {
+        for b in s {
+            *b = match *b {
+                0x20..=0x7e => *b,
+                0x80..=0xff => b'?',
+                _ => b'.',
+            };
+        }
+    };
+    if !utf8_locale() {
+        esc_all(&mut out);
+        return out;
+    }
+    let mut i = 0;
+    while i < out.len() {
+        let n = match out[i] {
+            0x00..=0x7f => 1,
+            0xc2..=0xdf => 2,
+            0xe0..=0xef => 3,
+            0xf0..=0xf4 => 4,
+            _ => 0,
+        };
+        if n == 0 || i + n > out.len() {
+            esc_all(&mut out[i..]);
+            return out;
+        }
+        if out[i] < 0x20 || out[i] == 0x7f {
+            out[i] = b'?';
+        }
+        i += n;
+    }
+    out
+}
+
+/// `[name]`, with ` <defunct>` for a zombie: what procps shows for an
+/// empty command line.
+fn bracketed(p: &ProcessInfo) -> Vec<u8> {
+    let mut out = b"[".to_vec();
+    out.extend_from_slice(&lib_escape(&p.name));
+    out.push(b']');
+    if p.is_zombie() {
+        out.extend_from_slice(b" <defunct>");
+    }
+    out
+}
+
+/// /proc/PID/cgroup as procps shows it: the lines that are not a root
+/// (`/`) joined by commas, or `-`.
+fn cgroup_text(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for line in raw.split(|&b| b == b'\n' || b == 0) {
+        if line.is_empty() || line.ends_with(b"/") {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(b',');
+        }
+        out.extend_from_slice(&lib_escape(line));
+    }
+    if out.is_empty() {
+        out.push(b'-');
+    }
+    out
+}
+
+/// The command line procps shows for `args`: the library's text, or the
+/// bracketed name.
+pub fn args_text(p: &ProcessInfo) -> Vec<u8> {
+    procps_cmdline(p).unwrap_or_else(|| bracketed(p))
+}
+
 /// procps's escape_str: at most `room` cells; in a UTF-8 locale printable
 /// characters stay and anything else is `?`; otherwise control bytes are
 /// `.` and bytes above 0x7e are `?`. Returns the bytes and their cells.
@@ -105,8 +209,6 @@ pub fn escape(src: &[u8], room: usize, out: &mut Vec<u8>) -> usize {
                 Err(e) => {
                     let good = e.valid_up_to();
                     let (ok, _) = rest.split_at(good);
-                    let before = cells;
-                    let _ = before;
                     cells += escape_valid(ok, room - cells, out);
                     if cells >= room {
                         return cells;
@@ -242,9 +344,6 @@ fn sig_text(mask: &str, wide: bool) -> String {
         }
         return format!("00000000{mask}");
     }
-    if len - mask.trim_start_matches('0').len() < len && len > 8 {
-        // fall through to the cases below
-    }
     let significant = len - mask.bytes().take_while(|&b| b == b'0').count();
     if significant > 8 {
         return format!("<{}", &mask[len - 8..]);
@@ -275,30 +374,60 @@ fn name_cell(name: Option<String>, id: u32, room: usize, numeric: bool) -> (Vec<
     (t.into_bytes(), n)
 }
 
-/// The systemd unit, slice or user unit of a cgroup path (the last path
-/// element with that suffix, as libsystemd's cg_path_get_* find them).
-fn sd_part(cgroup: &[u8], want: &str) -> String {
-    let path = String::from_utf8_lossy(cgroup);
+/// The systemd slice, unit or user unit of a process, from the systemd
+/// line of /proc/PID/cgroup (the unified `0::` line, else `name=systemd`),
+/// as libsystemd's sd_pid_get_slice/unit/user_unit find them: the last of
+/// the leading `.slice` components (`-.slice` when none), the first unit
+/// after them, the first unit after a `user@….service`.
+fn sd_part(raw: &[u8], want: &str) -> String {
+    let text = String::from_utf8_lossy(raw);
+    let path = text
+        .lines()
+        .find_map(|l| l.strip_prefix("0::"))
+        .or_else(|| {
+            text.lines()
+                .find_map(|l| l.split_once(":name=systemd:").map(|(_, p)| p))
+        });
+    let Some(path) = path else {
+        return "-".to_string();
+    };
     let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let is_unit = |s: &str| {
+        !s.ends_with(".slice")
+            && [
+                ".service",
+                ".scope",
+                ".socket",
+                ".mount",
+                ".swap",
+                ".target",
+                ".timer",
+                ".path",
+                ".device",
+                ".automount",
+            ]
+            .iter()
+            .any(|suffix| s.ends_with(suffix))
+    };
+    let slices = parts.iter().take_while(|s| s.ends_with(".slice")).count();
     let found = match want {
-        "slice" => parts.iter().rev().find(|s| s.ends_with(".slice")).copied(),
-        "uunit" => {
-            let user = parts.iter().position(|s| s.starts_with("user@"));
-            user.and_then(|u| {
+        "slice" => {
+            return parts[..slices]
+                .last()
+                .map_or_else(|| "-.slice".to_string(), |s| s.to_string());
+        }
+        "uunit" => parts
+            .iter()
+            .position(|s| s.starts_with("user@") && s.ends_with(".service"))
+            .and_then(|u| {
                 parts[u + 1..]
                     .iter()
-                    .find(|s| {
-                        !s.ends_with(".slice") && (s.ends_with(".service") || s.ends_with(".scope"))
-                    })
-                    .copied()
-            })
-        }
-        _ => parts
-            .iter()
-            .find(|s| !s.ends_with(".slice") && (s.ends_with(".service") || s.ends_with(".scope")))
-            .copied(),
+                    .find(|s| !s.ends_with(".slice"))
+                    .filter(|s| is_unit(s))
+            }),
+        _ => parts.get(slices).filter(|s| is_unit(s)),
     };
-    found.map_or_else(|| "-".to_string(), str::to_string)
+    found.map_or_else(|| "-".to_string(), |s| s.to_string())
 }
 
 /// The text of a key for a process and its width in cells. `room` is
@@ -306,13 +435,11 @@ fn sd_part(cgroup: &[u8], want: &str) -> String {
 /// prefix for command columns.
 pub fn cell(
     spec: &KeySpec,
-    width: usize,
     p: &ProcessInfo,
     ctx: &CellCtx,
     room: usize,
     art: &[u8],
 ) -> (Vec<u8>, usize) {
-    let _ = width;
     let sys = ctx.system;
     let st = p.status.as_ref();
     let num = |s: String| {
@@ -326,14 +453,12 @@ pub fn cell(
     };
     let with_env = |mut out: Vec<u8>, mut cells: usize| {
         if ctx.req.bsd_e && room > cells + 1 {
-            let env = read_file(ctx, p, "environ").unwrap_or_default();
-            let env: Vec<u8> = env
-                .strip_suffix(b"\0")
-                .unwrap_or(&env)
-                .iter()
-                .map(|&b| if b == 0 { b' ' } else { b })
-                .collect();
-            if !env.is_empty() {
+            let environ = ProcessInfo {
+                cmdline: read_file(ctx, p, "environ"),
+                ..ProcessInfo::default()
+            };
+            let env = procps_cmdline(&environ).unwrap_or_else(|| b"-".to_vec());
+            if env != b"-" {
                 out.push(b' ');
                 cells += 1;
                 cells += escape(&env, room - cells, &mut out);
@@ -376,12 +501,22 @@ pub fn cell(
             with_env(out, cells)
         }
         Pr::Fname => {
-            let mut n = p.name.clone();
+            let mut n = lib_escape(&p.name);
             n.truncate(8);
             text(Vec::new(), &n)
         }
-        Pr::Cgroup => text(Vec::new(), p.cgroup.as_deref().unwrap_or(b"-")),
-        Pr::Cgname => text(Vec::new(), p.cgroup.as_deref().unwrap_or(b"-")),
+        Pr::Cgroup | Pr::Cgname => {
+            let all = cgroup_text(&read_file(ctx, p, "cgroup").unwrap_or_default());
+            let shown = if spec.pr == Pr::Cgname {
+                match all.windows(6).position(|w| w == b":name=") {
+                    Some(i) if i + 6 < all.len() => all[i + 6..].to_vec(),
+                    _ => all,
+                }
+            } else {
+                all
+            };
+            text(Vec::new(), &shown)
+        }
         Pr::Exe => text(Vec::new(), p.exe.as_deref().unwrap_or(b"-")),
         Pr::Etime => {
             let t = elapsed(p, sys);
@@ -473,7 +608,18 @@ pub fn cell(
             let n = b.len();
             (b, n)
         }
-        Pr::Tty4 | Pr::Tty8 => num(tty_name(p.tty_nr).unwrap_or_else(|| "?".into())),
+        Pr::Tty8 => num(tty_name(p.tty_nr).unwrap_or_else(|| "?".into())),
+        // The short form drops "tty" and "pts/" (pts/3 is 3, tty1 is 1).
+        Pr::Tty4 => {
+            let name = tty_name(p.tty_nr).unwrap_or_else(|| "?".into());
+            let short = name
+                .strip_prefix("tty")
+                .filter(|r| !r.is_empty())
+                .or_else(|| name.strip_prefix("pts/").filter(|r| !r.is_empty()))
+                .unwrap_or(&name)
+                .to_string();
+            num(short)
+        }
         Pr::Stat => {
             let mut s = String::new();
             s.push(p.state);
@@ -688,9 +834,15 @@ pub fn cell(
             }
             num(format!("{cu:.3}"))
         }
-        Pr::SdUnit => num(sd_part(p.cgroup.as_deref().unwrap_or(b""), "unit")),
-        Pr::SdSlice => num(sd_part(p.cgroup.as_deref().unwrap_or(b""), "slice")),
-        Pr::SdUunit => num(sd_part(p.cgroup.as_deref().unwrap_or(b""), "uunit")),
+        Pr::SdUnit | Pr::SdSlice | Pr::SdUunit => {
+            let raw = read_file(ctx, p, "cgroup").unwrap_or_default();
+            let want = match spec.pr {
+                Pr::SdUnit => "unit",
+                Pr::SdSlice => "slice",
+                _ => "uunit",
+            };
+            num(sd_part(&raw, want))
+        }
         Pr::SdSession | Pr::SdOuid | Pr::SdMachine | Pr::SdSeat | Pr::Lxcname => num("-".into()),
         Pr::Cgroupns => num(ns_inode(ctx, p, "cgroup")),
         Pr::Ipcns => num(ns_inode(ctx, p, "ipc")),
@@ -852,5 +1004,47 @@ pub fn sort_value(pr: Pr, p: &ProcessInfo, ctx: &CellCtx) -> SortValue {
         Pr::RssHuman => n(rss_kib(p, sys) as f64),
         Pr::StartTicks => n(p.start_ticks as f64),
         _ => SortValue::None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn systemd_parts_of_a_cgroup_path() {
+        let user = b"0::/user.slice/user-1000.slice/user@1000.service/app.slice/dbus.service\n";
+        assert_eq!(sd_part(user, "slice"), "user-1000.slice");
+        assert_eq!(sd_part(user, "unit"), "user@1000.service");
+        assert_eq!(sd_part(user, "uunit"), "dbus.service");
+        let system = b"0::/system.slice/ssh.service\n";
+        assert_eq!(sd_part(system, "unit"), "ssh.service");
+        assert_eq!(sd_part(system, "uunit"), "-");
+        assert_eq!(sd_part(b"0::/\n", "slice"), "-.slice");
+        assert_eq!(sd_part(b"0::/\n", "unit"), "-");
+        assert_eq!(sd_part(b"4:memory:/x\n", "slice"), "-");
+    }
+
+    #[test]
+    fn command_lines_as_procps_reads_them() {
+        let p = |raw: &[u8]| ProcessInfo {
+            name: b"x".to_vec(),
+            cmdline: Some(raw.to_vec()),
+            ..ProcessInfo::default()
+        };
+        assert_eq!(args_text(&p(b"a\0b\nc\0\0")), b"a b c");
+        assert_eq!(args_text(&p(b"title ")), b"title");
+        assert_eq!(args_text(&p(b"\0")), b"?");
+        assert_eq!(args_text(&p(b"")), b"[x]");
+        assert_eq!(cgroup_text(b"1:cpu:/\n0::/a/b\n"), b"0::/a/b");
+        assert_eq!(cgroup_text(b"0::/\n"), b"-");
+    }
+
+    #[test]
+    fn signal_masks_in_nine_or_sixteen_columns() {
+        assert_eq!(sig_text("0000000000000000", false), "00000000");
+        assert_eq!(sig_text("0000000180004002", false), "<80004002");
+        assert_eq!(sig_text("0000000180004002", true), "0000000180004002");
+        assert_eq!(sig_text("", false), "00000000");
     }
 }

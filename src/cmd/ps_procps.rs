@@ -167,10 +167,27 @@ pub fn run(
         .filter(|p| wanted(req, p, euid, own_tty))
         .filter(|p| extra.is_none_or(|s| s.matches(p)))
         .collect();
+    // -q reads the listed pids, in the order given.
+    if let Some(quick) = req.lists.iter().find(|l| l.kind == SelKind::PidQuick) {
+        procs.sort_by_key(|p| {
+            quick
+                .ids
+                .iter()
+                .position(|&id| id == i64::from(p.pid))
+                .unwrap_or(usize::MAX)
+        });
+    }
     let names = NameCache::default();
     let mut screen = Screen::detect();
     if let Some(c) = req.screen_cols {
         screen.cols = c.min(OUTBUF_SIZE);
+    }
+    // w: at least 132 columns; ww: unlimited.
+    if req.w_count > 0 && screen.cols < 132 {
+        screen.cols = 132;
+    }
+    if req.w_count > 1 {
+        screen.cols = OUTBUF_SIZE;
     }
     if let Some(r) = req.screen_rows {
         screen.rows = r;
@@ -534,7 +551,7 @@ impl<'a> Printer<'a> {
                     } else {
                         Vec::new()
                     };
-                    cell(spec, f.width, p, &ctx, max_right as usize, &art)
+                    cell(spec, p, &ctx, max_right as usize, &art)
                 }
                 _ => (f.name.as_bytes().to_vec(), f.name.len()),
             };
@@ -552,6 +569,7 @@ impl<'a> Printer<'a> {
                 }
                 Just::User if self.req.numeric => (f.width as i64 - amount).max(0),
                 Just::User => 0,
+                Just::Wchan if self.req.numeric => (f.width as i64 - amount).max(0),
                 Just::Wchan | Just::Unlimited => {
                     if active - actual - tmpspace < 1 {
                         text.truncate(1);
@@ -653,7 +671,7 @@ pub fn run_machine(
                     let value = crate::columns::value_of(id, p, &typed);
                     return crate::render::json::to_json(&value, &snapshot.system.tz);
                 }
-                let (text, _) = cell(spec, f.width, p, &ctx, OUTBUF_SIZE - 1, &[]);
+                let (text, _) = cell(spec, p, &ctx, OUTBUF_SIZE - 1, &[]);
                 let text = String::from_utf8_lossy(&text).trim().to_string();
                 if text == "-" {
                     serde_json::Value::Null

@@ -125,13 +125,7 @@ fn run_pass(
     let (format, sort) = layout::process(&p.st, threads.1)?;
     let (select_bits, all) = p.select_bits()?;
     let mut st = p.st;
-    let (w_count, mut screen_cols) = (st.w_count, st.screen_cols);
-    if w_count > 0 {
-        screen_cols = Some(screen_cols.map_or(132, |c| c.max(132)));
-    }
-    if w_count > 1 {
-        screen_cols = Some(usize::MAX);
-    }
+    let (w_count, screen_cols) = (st.w_count, st.screen_cols);
     st.all |= all;
     Ok(Request {
         format,

@@ -11,6 +11,8 @@ mod procps_peer;
 mod ps_behaviour;
 mod ps_differential;
 mod ps_golden;
+mod ps_namespace;
+mod ps_terminal;
 mod pstree;
 mod set;
 mod show;

@@ -1,0 +1,360 @@
+//! Differential tests against procps-ng `ps`, byte for byte, inside a
+//! private pid namespace (`unshare --pid --fork --mount-proc`) that holds
+//! a fixed set of processes: threads, a zombie, a stopped process, another
+//! user's process, a niced one, a name over 15 characters with spaces, and
+//! a process on a terminal (script(1)). Every command line runs through
+//! procps, through the `ps` link to proctl and through `proctl ps`; only the
+//! tool's own rows are dropped before comparing, with the exit statuses.
+
+use std::path::Path;
+use std::process::Command as StdCommand;
+
+use crate::util::{binary, is_root, which};
+
+/// Command lines procps accepts (and some it rejects), one a line, as a
+/// shell would split them.
+const CASES: &str = r#"
+
+-e
+-A
+-a
+-d
+-N
+-ef
+-eF
+-el
+-elf
+-ely
+-eLf
+-eL
+-eT
+-ej
+-ejH
+-ejf
+-ec
+-ecl
+-eM
+-ef --forest
+-eH
+-eHf
+-e --forest -o pid,ppid,args
+-p 1
+-p 1 2
+-p '1 2'
+-p 1,2,3
+-p 1 -C sleep
+-C sleep
+-C sleep -N
+--deselect -C sleep
+-u root
+-u 65534
+-U nobody
+-U 0 -o pid,ruser,comm
+-g 0
+-G 65534
+-s 1
+--sid 1
+--ppid 1
+--pid 1
+--user root
+--group 0
+--Group 0
+--User 0
+-q 1
+--quick-pid 1
+-t -
+-e -o pid,tty,comm
+a
+x
+ax
+aux
+auxf
+auxc
+auxe
+auxww
+auxS
+axj
+axjf
+axl
+axs
+axv
+axu
+axX
+axm -N -C ps,proctl
+-m -N -C ps,proctl
+-em -N -C ps,proctl
+axH
+ax r
+g
+T
+t
+1
+1 2
+p 1
+U root
+U nobody
+q 1
+-aux
+-ax
+-x
+ax o pid,comm
+axo pid,args
+axo pid,args --sort=-pid
+-eo pid,user:12,comm:5,args
+-eo pid=,comm
+-eo pid=,comm=
+-o pid= -p 1
+-o comm= -p 1
+-o pid,comm=Name -p 1
+-o %p%c%a -p 1
+-o '%p %c %a' -e
+-o '%p %u %U %g %G %n %r %y %z %x %t %C %P' -e
+-eO ppid
+ax O p
+ax O-p
+ax Op,wchan
+k -pcpu ax
+k -pid ax
+k comm,-pid ax
+--sort=-%mem ax
+--sort=vsz,-pid -e
+--sort user,pid -e -o pid,user,comm
+-e --sort=-rss -o pid,rss,comm
+--sort start_time -e -o pid,comm
+ax --sort=ppid,-pid o pid,ppid,comm
+axh
+-e --no-headers
+-e --no-heading
+-e --headers
+-e --cols 50
+-e --columns 60 -o pid,args
+--width 70 aux
+-e --rows 10 --headers
+axw
+axww
+-e -w
+-L -p 1
+-T -p 1
+-e -o pid,lwp,nlwp,comm -L
+axn
+axl n
+-ef --cumulative
+ax -o pid,stat,state,s,nice,ni,pri,opri,intpri,priority,pri_api,pri_bar,pri_baz,pri_foo
+ax -o pid,class,cls,policy,sched,rtprio
+ax -o pid,uid,euid,ruid,suid,svuid,fuid,fsuid,gid,egid,rgid,sgid,svgid,fgid,fsgid
+ax -o pid,user,euser,ruser,suser,svuser,fuser,fsuser,uname
+ax -o pid,group,egroup,rgroup,sgroup,svgroup,fgroup,fsgroup
+ax -o pid,ppid,pgid,pgrp,sid,sess,session,tpgid,tgid,tid,spid,lwp,nlwp,thcount
+ax -o pid,tty,tt,tname,tty4,tty8,longtname
+ax -o pid,vsz,vsize,rss,rssize,rsz,sz,size,%mem,pmem,drs,trs,dsiz,tsiz,m_size,m_drs,m_trs
+ax -o pid,f,flag,flags,stat,state,wchan,nwchan,wname
+ax -o pid,sig,pending,sigmask,blocked,sigignore,ignored,sigcatch,caught,sig_block,sig_catch,sig_ignore,sig_pend,tsig
+-C sleep,script -o pid,min_flt,minflt,maj_flt,majflt,pagein
+ax -o pid,start,stime,bsdstart,lstart,start_time
+ax -o pid,time,cputime,atime,bsdtime,cputimes,times
+ax -o pid,comm,ucmd,ucomm,fname,args,cmd,command
+ax -o pid,supgid,supgrp
+ax -o pid,psr,cpuid,lastcpu,sgi_p
+ax -o pid,ipcns,mntns,netns,pidns,userns,utsns,cgroupns,timens
+ax -o pid,oom,oomadj,luid
+ax -o pid,label,context,zone
+ax -o pid,cgroup,cgname
+ax -o pid,unit,slice,uunit,session,seat,machine,ouid,lxc
+ax -o pid,uss,pss,numa,ag_id,ag_nice,utilization,cuu,cuc,cp,util
+ax -o pid,addr,addr_1,acflag,alarm,argc,cpu,cwd,environ,jid,jobc,sl,re,tmout
+-C sleep,script -o pid,rbytes,wbytes,rchars,wchars,rops,wops,wcbytes
+ax -o pid,stackp,start_stack,eip,esp
+-e -o pid,ni,comm --sort=ni
+-p 1 -o pid,user,tty,comm,args --forest
+-e -o _left,_right,_unlimited
+L
+--info
+-p ''
+-u ''
+-C ''
+--ppid ''
+-p 0
+-p abc
+-u no-such-user-zz
+-o nosuchkey
+-o pid,,comm
+-o pid:0
+foo
+-aZx
+--nosuch
+-L -H
+-q 1 -p 2
+-eo pid -O ppid
+-y
+-f -o pid
+k nosuch
+"#;
+
+/// The fixtures and the runs, as pid 1 of the namespace.
+const SCRIPT: &str = r#"
+set -u
+T=$1; HELPER=$2; PROCTL=$3
+cd "$T"
+sleep 1000 </dev/null >/dev/null 2>&1 &
+nice -n 5 sleep 1001 </dev/null >/dev/null 2>&1 &
+setpriv --reuid=65534 --regid=65534 --clear-groups sleep 1002 </dev/null >/dev/null 2>&1 &
+sleep 1003 </dev/null >/dev/null 2>&1 &
+STOPPED=$!
+kill -STOP $STOPPED
+bash -c 'sleep 0 & exec sleep 1004' </dev/null >/dev/null 2>&1 &
+"$T/a very long process name" 1005 </dev/null >/dev/null 2>&1 &
+script -qfc "sleep 1006" /dev/null </dev/null >/dev/null 2>&1 &
+PROCTL_THREAD_HOLDER=1 "$HELPER" --exact ps_namespace::thread_holder --ignored --test-threads=1 </dev/null >/dev/null 2>&1 &
+# Wait (with a deadline) until every fixture is in place.
+for i in $(seq 1 3000); do
+  z=$(grep -l '^State:.Z' /proc/[0-9]*/status 2>/dev/null | wc -l)
+  t=$(grep -c '^State:.T' /proc/$STOPPED/status 2>/dev/null)
+  tty=$(pgrep -f '^sleep 1006$' | wc -l)
+  th=$(grep -h '^Threads:' /proc/[0-9]*/status 2>/dev/null | awk '$2 >= 4' | wc -l)
+  [ "$z" -ge 1 ] && [ "${t:-0}" -ge 1 ] && [ "$tty" -ge 1 ] && [ "$th" -ge 1 ] && break
+  sleep 0.01
+done
+run() { # name tool args...
+  local out=$1; shift
+  bash -c 'echo $$ >&3; exec "$@"' _ "$@" >"$out" 2>/dev/null 3>"$out.pid"
+  echo $? >"$out.rc"
+}
+n=0
+while IFS= read -r line; do
+  n=$((n + 1))
+  eval "set -- $line"
+  for k in 1 2 3; do
+    run "$n.$k.ps1" /usr/bin/ps "$@"
+    run "$n.$k.link" "$T/bin/ps" "$@"
+    if [ $# -gt 0 ]; then run "$n.$k.proctl" "$PROCTL" ps "$@"; else cp "$n.$k.link" "$n.$k.proctl"; cp "$n.$k.link.pid" "$n.$k.proctl.pid"; cp "$n.$k.link.rc" "$n.$k.proctl.rc"; fi
+    run "$n.$k.ps2" /usr/bin/ps "$@"
+  done
+done <cases
+touch done
+"#;
+
+/// Not a test: the multithreaded fixture (run by the namespace script).
+#[test]
+#[ignore]
+fn thread_holder() {
+    if std::env::var_os("PROCTL_THREAD_HOLDER").is_none() {
+        return;
+    }
+    let threads: Vec<_> = (0..3)
+        .map(|_| std::thread::spawn(std::thread::park))
+        .collect();
+    for t in threads {
+        let _ = t.join();
+    }
+}
+
+/// One run's output without the rows of the tool itself.
+fn without_own_rows(dir: &Path, name: &str) -> (String, String) {
+    let out = std::fs::read(dir.join(name)).unwrap_or_default();
+    let pid = std::fs::read_to_string(dir.join(format!("{name}.pid"))).unwrap_or_default();
+    let pid = pid.trim();
+    let rc = std::fs::read_to_string(dir.join(format!("{name}.rc"))).unwrap_or_default();
+    let text = String::from_utf8_lossy(&out);
+    let kept: String = text
+        .split_inclusive('\n')
+        .filter(|l| pid.is_empty() || !l.split_whitespace().any(|t| t == pid))
+        .collect();
+    (kept, rc.trim().to_string())
+}
+
+/// The first few lines where two outputs differ, for the failure message.
+fn first_lines_differing(a: &str, b: &str) -> String {
+    let (la, lb): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+    let mut out = String::new();
+    let mut shown = 0;
+    for i in 0..la.len().max(lb.len()) {
+        let (x, y) = (la.get(i).copied(), lb.get(i).copied());
+        if x != y && shown < 3 {
+            out.push_str(&format!(
+                "  - {}\n  + {}\n",
+                x.unwrap_or("<none>"),
+                y.unwrap_or("<none>")
+            ));
+            shown += 1;
+        }
+    }
+    out
+}
+
+fn tools_present() -> bool {
+    is_root()
+        && ["unshare", "setpriv", "script", "nice", "ps"]
+            .iter()
+            .all(|t| {
+                std::env::var_os("PATH")
+                    .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(t).is_file()))
+            })
+}
+
+#[test]
+fn every_family_layout_and_key_matches_procps_in_a_pid_namespace() {
+    if !tools_present() {
+        eprintln!("needs root, unshare, setpriv, script and procps ps: skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path();
+    std::fs::create_dir(t.join("bin")).unwrap();
+    std::os::unix::fs::symlink(binary(), t.join("bin/ps")).unwrap();
+    std::fs::copy(which("sleep"), t.join("a very long process name")).unwrap();
+    let cases: Vec<&str> = CASES.lines().skip(1).collect();
+    std::fs::write(t.join("cases"), cases.join("\n") + "\n").unwrap();
+    let helper = std::env::current_exe().unwrap();
+    std::fs::write(t.join("run.sh"), SCRIPT).unwrap();
+    let status = StdCommand::new(which("unshare"))
+        .args(["--pid", "--fork", "--mount-proc", "bash"])
+        .arg(t.join("run.sh"))
+        .arg(t)
+        .arg(&helper)
+        .arg(binary())
+        .env_remove("COLUMNS")
+        .env_remove("LINES")
+        .env_remove("PS_FORMAT")
+        .env_remove("PS_PERSONALITY")
+        .env("LC_ALL", "C.UTF-8")
+        .status()
+        .unwrap();
+    assert!(
+        status.success() && t.join("done").exists(),
+        "namespace run failed"
+    );
+    let mut failures = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let n = i + 1;
+        let mut first_diff = None;
+        let ok = (1..=3).any(|k| {
+            let theirs1 = without_own_rows(t, &format!("{n}.{k}.ps1"));
+            let theirs2 = without_own_rows(t, &format!("{n}.{k}.ps2"));
+            let link = without_own_rows(t, &format!("{n}.{k}.link"));
+            let ours = without_own_rows(t, &format!("{n}.{k}.proctl"));
+            let same = (link == theirs1 || link == theirs2) && ours == link;
+            if !same && first_diff.is_none() {
+                first_diff = Some((theirs1, link, ours));
+            }
+            same
+        });
+        if !ok {
+            let (theirs, link, ours) = first_diff.unwrap_or_default();
+            failures.push(format!(
+                "ps {case}: status {} / link {} / proctl {}\n{}{}",
+                theirs.1,
+                link.1,
+                ours.1,
+                first_lines_differing(&theirs.0, &link.0),
+                first_lines_differing(&link.0, &ours.0)
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} command lines differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
