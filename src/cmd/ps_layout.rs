@@ -31,7 +31,9 @@ impl CompatFlags {
         let letters = args.bsd.as_deref().unwrap_or("");
         CompatFlags {
             every: args.every,
-            full: args.full,
+            // The modern view's --full is about patterns; procps's -f is
+            // handled by the procps front end.
+            full: false,
             extra_full: args.extra_full,
             long: args.long,
             bsd_a: letters.contains('a'),

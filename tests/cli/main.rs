@@ -12,6 +12,7 @@ mod ps_behaviour;
 mod ps_differential;
 mod ps_golden;
 mod ps_namespace;
+mod ps_regressions;
 mod ps_terminal;
 mod pstree;
 mod set;

@@ -1,0 +1,145 @@
+//! Regression tests for the defects of issue #11, each named after it, on
+//! the fixture /proc tree (fixed processes, fixed clock).
+
+use crate::util::fixture;
+
+fn ps(args: &[&str]) -> (String, Option<i32>) {
+    let out = fixture().arg("ps").args(args).output().unwrap();
+    (String::from_utf8(out.stdout).unwrap(), out.status.code())
+}
+
+#[test]
+fn empty_header_prints_no_header_line() {
+    assert_eq!(
+        ps(&["-o", "pid=", "-p", "400"]),
+        ("  400\n".into(), Some(0))
+    );
+    assert_eq!(
+        ps(&["-o", "comm=", "-p", "400"]),
+        ("java\n".into(), Some(0))
+    );
+}
+
+#[test]
+fn an_empty_header_does_not_swallow_the_next_key() {
+    assert_eq!(
+        ps(&["-o", "pid=,comm", "-p", "400"]),
+        ("      COMMAND\n  400 java\n".into(), Some(0))
+    );
+}
+
+#[test]
+fn selection_is_a_union() {
+    let (text, code) = ps(&["-o", "pid", "-p", "400", "-C", "bash"]);
+    assert_eq!(text, "  PID\n  200\n  400\n");
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn bare_numbers_and_repeated_p_select_pids() {
+    assert_eq!(ps(&["-o", "pid", "400"]).0, "  PID\n  400\n");
+    assert_eq!(
+        ps(&["-o", "pid", "-p", "400", "200"]).0,
+        "  PID\n  200\n  400\n"
+    );
+    assert_eq!(
+        ps(&["-o", "pid", "-p", "400 200"]).0,
+        "  PID\n  200\n  400\n"
+    );
+    assert_eq!(ps(&["o", "pid", "p", "400"]).0, "  PID\n  400\n");
+}
+
+#[test]
+fn bsd_letters_are_layouts_not_patterns() {
+    let first = |args: &[&str]| ps(args).0.lines().next().unwrap_or("").to_string();
+    assert!(first(&["l", "-p", "400"]).starts_with("F   UID   PID  PPID PRI  NI"));
+    assert!(
+        first(&["s", "-p", "400"]).starts_with("  UID   PID          PENDING          BLOCKED")
+    );
+    assert!(first(&["v", "-p", "400"]).starts_with("  PID TTY      STAT   TIME  MAJFL"));
+    assert!(first(&["j", "-p", "400"]).starts_with(" PPID   PID  PGID   SID TTY"));
+    assert!(first(&["axjf"]).starts_with(" PPID   PID  PGID   SID TTY"));
+    assert!(first(&["auxc"]).starts_with("USER       PID %CPU %MEM"));
+}
+
+#[test]
+fn auxc_shows_the_true_command_name() {
+    let (text, _) = ps(&["auxc"]);
+    let java = text.lines().find(|l| l.contains(" 400 ")).unwrap();
+    assert!(java.ends_with(" java"), "{java}");
+}
+
+#[test]
+fn procps_selection_without_layout_is_pid_tty_time_cmd() {
+    assert_eq!(
+        ps(&["-p", "400"]).0,
+        "  PID TTY          TIME CMD\n  400 ?        02:06:00 java\n"
+    );
+    assert_eq!(
+        ps(&["--ppid", "200"]).0,
+        "  PID TTY          TIME CMD\n  300 pts/0    00:00:00 sleep\n  301 pts/0    00:00:00 defunct-kid\n"
+    );
+}
+
+#[test]
+fn sorting_is_on_raw_values_and_stable() {
+    // All these have %MEM 0.0; RSS orders them, then /proc order.
+    let (text, _) = ps(&["-e", "-o", "pid,rss,%mem", "--sort=-%mem"]);
+    let rss: Vec<u64> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().nth(1).unwrap().parse().unwrap())
+        .collect();
+    let mut sorted = rss.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(rss, sorted, "{text}");
+    // Ties keep pid order.
+    let (text, _) = ps(&["-e", "-o", "pid,ni", "k", "ni"]);
+    let zero: Vec<&str> = text
+        .lines()
+        .filter(|l| l.ends_with("  0"))
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    let mut by_pid = zero.clone();
+    by_pid.sort_by_key(|p| p.parse::<i32>().unwrap());
+    assert_eq!(zero, by_pid);
+}
+
+#[test]
+fn forest_shows_pid_1_children_as_roots() {
+    let (text, _) = ps(&["axf", "-o", "pid,args"]);
+    let sshd = text.lines().find(|l| l.contains("sshd")).unwrap();
+    assert_eq!(
+        sshd,
+        "  100 sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups"
+    );
+    let bash = text.lines().find(|l| l.contains("-bash")).unwrap();
+    assert_eq!(bash, "  200  \\_ -bash");
+}
+
+#[test]
+fn headers_and_widths_options() {
+    assert_eq!(ps(&["-o", "pid", "-p", "400", "--no-headers"]).0, "  400\n");
+    assert_eq!(ps(&["h", "-o", "pid", "-p", "400"]).0, "  400\n");
+    assert_eq!(
+        ps(&["-o", "pid,args", "-p", "400", "--cols", "20"]).0,
+        "  PID COMMAND\n  400 java -Xmx2g -j\n"
+    );
+    // KEY:WIDTH: a header is never cut; a value is, unless it is last.
+    assert_eq!(
+        ps(&["-o", "pid:8,comm:3", "-p", "400"]).0,
+        "     PID COMMAND\n     400 java\n"
+    );
+    assert_eq!(
+        ps(&["-o", "comm:3,pid", "-p", "400"]).0,
+        "COMMAND PID\njav   400\n"
+    );
+}
+
+#[test]
+fn deselect_negates_the_selection() {
+    let (text, _) = ps(&["-N", "-e"]);
+    assert_eq!(text, "  PID TTY          TIME CMD\n");
+    let (text, _) = ps(&["-o", "pid", "--deselect", "-u", "root,www-data,nobody,4242"]);
+    assert_eq!(text, "  PID\n");
+}
