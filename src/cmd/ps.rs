@@ -5,14 +5,14 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use crate::cli::{OutputFormat, PsArgs};
-use crate::cmd::ps_layout::{CompatFlags, compat_columns, machine_columns, modern_columns};
+use crate::cmd::ps_layout::{machine_columns, modern_columns};
 use crate::columns::{self, Column, ColumnCtx, ColumnId};
 use crate::duration::parse_duration;
 use crate::error::{Error, Exit, Result};
 use crate::model::net::{Proto, parse_port, pids_on_port, read_sockets, socket_owners};
 use crate::model::tree::Tree;
-use crate::model::users::{NameCache, resolve_user};
-use crate::model::{Needs, ProcSource, ProcessInfo, Snapshot, tty};
+use crate::model::users::NameCache;
+use crate::model::{Needs, ProcSource, ProcessInfo, Snapshot};
 use crate::procps::{self, Action, Request};
 use crate::render::csv;
 use crate::render::json;
@@ -20,7 +20,7 @@ use crate::render::table::{TableOptions, write_table};
 use crate::render::text::{Cell, TextGrid, TextOptions, write_text};
 use crate::render::theme::CellKind;
 use crate::render::{Theme, escape_bytes};
-use crate::select::{Pattern, Scope, Selection, SortKey, parse_pid, parse_sort};
+use crate::select::{Pattern, Scope, Selection, SortKey};
 use crate::terminal::Terminal;
 
 /// The options of proctl's own (modern) view: what `proctl ps` with no
@@ -28,30 +28,17 @@ use crate::terminal::Terminal;
 #[derive(Debug, Default)]
 pub struct ModernArgs {
     pub pattern: Option<String>,
-    pub every: bool,
+    /// The pattern matches the whole command line.
     pub full: bool,
-    pub extra_full: bool,
-    pub long: bool,
-    pub columns: Vec<String>,
-    pub list_columns: bool,
-    pub pid: Vec<String>,
-    pub user: Vec<String>,
-    pub ppid: Vec<String>,
-    pub command: Vec<String>,
-    pub tty: Vec<String>,
-    pub state: Vec<String>,
     pub regex: bool,
     pub exact: bool,
     pub kernel: bool,
-    pub threads: bool,
-    pub sort: Vec<String>,
-    pub forest: bool,
-    pub format: Option<OutputFormat>,
-    pub no_header: bool,
+    pub state: Vec<String>,
     pub sample: Option<String>,
     pub port: Option<String>,
-    pub wide: u8,
-    pub bsd: Option<String>,
+    pub list_columns: bool,
+    pub format: Option<OutputFormat>,
+    pub no_header: bool,
 }
 
 /// What a `ps` command line asks for.
@@ -135,7 +122,6 @@ impl PsPlan {
                 list_columns: ext.list_columns,
                 format,
                 no_header: request.header == procps::HeaderType::None,
-                ..ModernArgs::default()
             };
             return Ok(PsPlan::Modern(PsConfig::from_args(&modern, term, theme)?));
         }
@@ -294,59 +280,31 @@ pub struct PsConfig {
 impl PsConfig {
     /// Validates the arguments and decides the view. Nothing is read yet.
     pub fn from_args(args: &ModernArgs, term: &Terminal, theme: Theme) -> Result<PsConfig> {
-        let compat = CompatFlags::from_args(args);
-        let threads = args.threads;
         let machine = matches!(
             args.format,
             Some(OutputFormat::Json | OutputFormat::Ndjson | OutputFormat::Csv)
         );
-        let columns = if !args.columns.is_empty() {
-            let mut all = Vec::new();
-            for list in &args.columns {
-                all.extend(columns::parse_list(list)?);
-            }
-            all
-        } else if compat.any() {
-            compat_columns(&compat, threads)
-        } else if machine {
-            machine_columns(threads)
+        let columns = if machine {
+            machine_columns(false)
         } else {
-            modern_columns(threads)
+            modern_columns(false)
         };
-        let mut sort = Vec::new();
-        for s in &args.sort {
-            sort.extend(parse_sort(s)?);
-        }
-        let selection = build_selection(args, &compat)?;
+        let selection = build_selection(args)?;
         let sample = args.sample.as_deref().map(parse_duration).transpose()?;
-        let format = args.format.unwrap_or(if compat.any() {
-            OutputFormat::Plain
-        } else {
-            OutputFormat::Table
-        });
-        let wide = args.wide.max(compat.bsd_w);
-        let max_width = match (compat.any(), wide, term.width) {
-            (true, 0, Some(w)) if term.is_tty => Some(w),
-            (true, 1, Some(w)) if term.is_tty => Some(w.max(132)),
-            _ => None,
-        };
+        let format = args.format.unwrap_or(OutputFormat::Table);
         Ok(PsConfig {
-            name_width: compat.any().then_some(8),
-            wchan_width: compat.long.then_some(6),
+            name_width: None,
+            wchan_width: None,
             columns,
             selection,
-            sort,
-            forest: args.forest || compat.bsd_f,
-            threads,
+            sort: Vec::new(),
+            forest: false,
+            threads: false,
             format,
-            header: !(args.no_header || compat.bsd_h),
+            header: !args.no_header,
             sample,
-            max_width,
-            table_width: if term.is_tty && wide == 0 {
-                term.width
-            } else {
-                None
-            },
+            max_width: None,
+            table_width: if term.is_tty { term.width } else { None },
             theme: if format == OutputFormat::Plain {
                 Theme::plain()
             } else {
@@ -372,45 +330,13 @@ fn split_list(values: &[String]) -> impl Iterator<Item = &str> {
         .filter(|s| !s.is_empty())
 }
 
-fn parse_pids(values: &[String], what: &str) -> Result<Vec<i32>> {
-    split_list(values).map(|s| parse_pid(s, what)).collect()
-}
-
-fn build_selection(args: &ModernArgs, compat: &CompatFlags) -> Result<Selection> {
-    let me = nix::unistd::geteuid().as_raw();
-    let scope = if compat.every || (compat.bsd_a && compat.bsd_x) || args.kernel {
+fn build_selection(args: &ModernArgs) -> Result<Selection> {
+    let scope = if args.kernel {
         Scope::All
-    } else if compat.bsd_a {
-        Scope::WithTty
-    } else if compat.bsd_x {
-        Scope::OwnUser { euid: me }
-    } else if compat.any() {
-        Scope::OwnTerminal {
-            euid: me,
-            tty_nr: own_tty(),
-        }
     } else {
         Scope::NoKernel
     };
     let mut sel = Selection::scope(scope);
-    sel.pids = parse_pids(&args.pid, "pid")?;
-    sel.ppids = parse_pids(&args.ppid, "parent pid")?;
-    sel.uids = split_list(&args.user)
-        .map(|u| resolve_user(u).ok_or_else(|| Error::usage(format!("unknown user '{u}'"))))
-        .collect::<Result<_>>()?;
-    sel.names = split_list(&args.command)
-        .map(|n| n.as_bytes().to_vec())
-        .collect();
-    sel.ttys = split_list(&args.tty)
-        .map(|t| match t {
-            "-" | "?" => Ok(0),
-            _ => tty::tty_number(t).ok_or_else(|| {
-                Error::usage(format!(
-                    "invalid terminal '{t}': use pts/N, ttyN, ttySN, console or -"
-                ))
-            }),
-        })
-        .collect::<Result<_>>()?;
     sel.states = parse_states(&args.state)?;
     if let Some(text) = &args.pattern {
         sel.pattern = Some(Pattern::new(text, args.regex, args.exact, args.full)?);
@@ -418,28 +344,12 @@ fn build_selection(args: &ModernArgs, compat: &CompatFlags) -> Result<Selection>
         return Err(Error::usage("--regex and --exact need a PATTERN"));
     }
     if sel.is_explicit() {
-        sel.scope = match sel.scope {
-            Scope::NoKernel => Scope::All,
-            Scope::OwnTerminal { .. } => Scope::All,
-            other => other,
-        };
+        sel.scope = Scope::All;
         if sel.pattern.is_some() {
             sel.exclude = vec![std::process::id() as i32];
         }
     }
     Ok(sel)
-}
-
-/// The controlling terminal of proctl itself, as procps uses for its default selection.
-fn own_tty() -> i32 {
-    std::fs::read("/proc/self/stat")
-        .ok()
-        .and_then(|b| {
-            let close = b.iter().rposition(|&c| c == b')')?;
-            let rest = std::str::from_utf8(&b[close + 2..]).ok()?;
-            rest.split(' ').nth(4)?.parse().ok()
-        })
-        .unwrap_or(0)
 }
 
 /// Runs `proctl ps`.

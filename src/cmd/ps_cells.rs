@@ -476,26 +476,18 @@ pub fn cell(
         Pr::Nop => num("-".into()),
         Pr::Args => {
             let src = if ctx.req.bsd_c {
-                p.name.clone()
+                lib_escape(&p.name)
             } else {
-                p.command_line()
+                args_text(p)
             };
             let (out, cells) = text(art.to_vec(), &src);
-            let (mut out, mut cells) = (out, cells);
-            if !ctx.req.bsd_c && p.is_zombie() {
-                // procps 4.0.2 marks a zombie's command line.
-                let mark = b" <defunct>";
-                let take = mark.len().min(room.saturating_sub(cells));
-                out.extend_from_slice(&mark[..take]);
-                cells += take;
-            }
             with_env(out, cells)
         }
         Pr::Comm => {
             let src = if ctx.req.unix_f && !ctx.req.bsd_c {
-                p.command_line()
+                args_text(p)
             } else {
-                p.name.clone()
+                lib_escape(&p.name)
             };
             let (out, cells) = text(art.to_vec(), &src);
             with_env(out, cells)
@@ -978,7 +970,7 @@ pub fn sort_value(pr: Pr, p: &ProcessInfo, ctx: &CellCtx) -> SortValue {
         Pr::Egroup => name(ctx.names.group(st.map_or(0, |s| s.gids[1]))),
         Pr::Rgroup => name(ctx.names.group(st.map_or(0, |s| s.gids[0]))),
         Pr::Comm | Pr::Fname => SortValue::Text(p.name.clone()),
-        Pr::Args => SortValue::Text(p.command_line()),
+        Pr::Args => SortValue::Text(args_text(p)),
         Pr::Time | Pr::Times | Pr::Bsdtime => n(p.cpu_ticks() as f64),
         Pr::Etime | Pr::Etimes | Pr::Start | Pr::Stime | Pr::Lstart | Pr::Bsdstart => {
             n(p.start_ticks as f64)

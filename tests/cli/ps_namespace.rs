@@ -1,8 +1,9 @@
 //! Differential tests against procps-ng `ps`, byte for byte, inside a
 //! private pid namespace (`unshare --pid --fork --mount-proc`) that holds
 //! a fixed set of processes: threads, a zombie, a stopped process, another
-//! user's process, a niced one, a name over 15 characters with spaces, and
-//! a process on a terminal (script(1)). Every command line runs through
+//! user's process, a niced one, a name over 15 characters with spaces, a
+//! command line with a newline, control characters and a byte that is not
+//! UTF-8, and a process on a terminal (script(1)). Every command line runs through
 //! procps, through the `ps` link to proctl and through `proctl ps`; only the
 //! tool's own rows are dropped before comparing, with the exit statuses.
 
@@ -204,6 +205,7 @@ kill -STOP $STOPPED
 bash -c 'sleep 0 & exec sleep 1004' </dev/null >/dev/null 2>&1 &
 "$T/a very long process name" 1005 </dev/null >/dev/null 2>&1 &
 script -qfc "sleep 1006" /dev/null </dev/null >/dev/null 2>&1 &
+bash -c 'exec -a "$(printf "nl\nname\033[31mx\tt\xff")" sleep 1007' </dev/null >/dev/null 2>&1 &
 PROCTL_THREAD_HOLDER=1 "$HELPER" --exact ps_namespace::thread_holder --ignored --test-threads=1 </dev/null >/dev/null 2>&1 &
 # Wait (with a deadline) until every fixture is in place.
 for i in $(seq 1 3000); do
