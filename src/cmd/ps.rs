@@ -52,6 +52,8 @@ pub enum PsPlan {
         request: Box<Request>,
         extra: Option<Selection>,
         format: Option<OutputFormat>,
+        /// For `--format table`: the theme and the width to fit.
+        table: (Theme, Option<usize>),
     },
     /// `-V`, `L`, `--help`, `--info`.
     Say(Action),
@@ -107,6 +109,7 @@ impl PsPlan {
                 request: Box::new(request),
                 extra: None,
                 format,
+                table: (theme, term.is_tty.then_some(term.width).flatten()),
             });
         }
         if request.procps_args == 0 {
@@ -149,6 +152,7 @@ impl PsPlan {
             request: Box::new(request),
             extra: Some(extra),
             format,
+            table: (theme, term.is_tty.then_some(term.width).flatten()),
         })
     }
 }
@@ -216,9 +220,17 @@ pub fn run_plan(plan: &PsPlan, source: &ProcSource, out: &mut dyn Write) -> Resu
             request,
             extra,
             format,
+            table,
         } => match format {
             Some(f @ (OutputFormat::Json | OutputFormat::Ndjson | OutputFormat::Csv)) => {
                 crate::cmd::ps_procps::run_machine(request, source, extra.as_ref(), *f, out)
+            }
+            // proctl's own text formats, asked for by name: its escaping.
+            Some(OutputFormat::Table) => {
+                crate::cmd::ps_procps::run_text(request, source, extra.as_ref(), Some(*table), out)
+            }
+            Some(OutputFormat::Plain) => {
+                crate::cmd::ps_procps::run_text(request, source, extra.as_ref(), None, out)
             }
             _ => crate::cmd::ps_procps::run(request, source, extra.as_ref(), out),
         },

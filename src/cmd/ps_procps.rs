@@ -761,3 +761,115 @@ fn typed_column(pr: crate::columns::keys::Pr) -> Option<crate::columns::ColumnId
         _ => return None,
     })
 }
+
+/// A procps selection and column list in proctl's own text formats
+/// (`--format table|plain`): proctl's escaping and alignment, colors in
+/// `table` on a terminal.
+pub fn run_text(
+    req: &Request,
+    source: &ProcSource,
+    extra: Option<&Selection>,
+    table: Option<(crate::render::Theme, Option<usize>)>,
+    out: &mut dyn Write,
+) -> Result<Exit> {
+    use crate::columns::Align;
+    use crate::render::text::{Cell, TextGrid, TextOptions, write_text};
+    use crate::render::theme::CellKind;
+    let snapshot = read(req, source)?;
+    let euid = nix::unistd::geteuid().as_raw();
+    let own_tty = own_tty();
+    let names = NameCache::default();
+    let ctx = CellCtx {
+        system: &snapshot.system,
+        names: &names,
+        root: source.root(),
+        req,
+        wide_signals: true,
+        line_count: 0,
+    };
+    let typed = crate::columns::ColumnCtx {
+        system: &snapshot.system,
+        names: &names,
+        name_width: None,
+        wchan_width: None,
+    };
+    let columns: Vec<&FormatNode> = req.format.iter().filter(|f| f.spec.is_some()).collect();
+    let mut procs: Vec<&ProcessInfo> = snapshot
+        .processes
+        .iter()
+        .filter(|p| wanted(req, p, euid, own_tty))
+        .filter(|p| extra.is_none_or(|s| s.matches(p)))
+        .collect();
+    if !req.sort.is_empty() {
+        procs.sort_by(|a, b| {
+            for k in &req.sort {
+                let o = sort_value(k.spec.pr, a, &ctx).cmp(&sort_value(k.spec.pr, b, &ctx));
+                let o = if k.descending { o.reverse() } else { o };
+                if o != std::cmp::Ordering::Equal {
+                    return o;
+                }
+            }
+            std::cmp::Ordering::Equal
+        });
+    }
+    let rows = procs
+        .iter()
+        .map(|p| {
+            columns
+                .iter()
+                .map(|f| {
+                    let spec = f.spec.expect("filtered to keys");
+                    let raw = match typed_column(spec.pr) {
+                        Some(id) => crate::columns::display_of(id, p, &typed),
+                        None => cell(spec, p, &ctx, OUTBUF_SIZE - 1, &[]).0,
+                    };
+                    let text = crate::render::escape_bytes(&raw).into_owned();
+                    Cell::new(text, CellKind::Plain)
+                })
+                .collect()
+        })
+        .collect();
+    let grid = TextGrid {
+        headers: columns.iter().map(|f| f.name.clone()).collect(),
+        aligns: columns
+            .iter()
+            .map(|f| match f.just() {
+                Just::Right | Just::Signal => Align::Right,
+                _ => Align::Left,
+            })
+            .collect(),
+        rows,
+    };
+    let header = req.header != HeaderType::None && columns.iter().any(|f| !f.name.is_empty());
+    match table {
+        Some((theme, width)) => {
+            let opts = crate::render::table::TableOptions {
+                header,
+                width,
+                elastic_column: columns.iter().rposition(|f| {
+                    f.spec.is_some_and(|s| {
+                        matches!(
+                            s.pr,
+                            crate::columns::keys::Pr::Args | crate::columns::keys::Pr::Comm
+                        )
+                    })
+                }),
+                theme,
+            };
+            crate::render::table::write_table(out, &grid, opts)?;
+        }
+        None => {
+            let opts = TextOptions {
+                header,
+                max_width: None,
+                theme: crate::render::Theme::plain(),
+            };
+            write_text(out, &grid, opts)?;
+        }
+    }
+    Ok(if procs.is_empty() {
+        Exit::Failure
+    } else {
+        Exit::Success
+    })
+}
