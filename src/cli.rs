@@ -134,13 +134,14 @@ it was not found; 2 on bad usage."
     )]
     Spawn(Deferred<Box<SpawnArgs>>),
     /// Show what a process holds: identity, command, scheduling, CPU,
-    /// memory, I/O, open files, sockets, environment, limits, signals.
+    /// memory (PSS, USS), security, I/O, open files, sockets, environment,
+    /// limits, cgroups, namespaces, signals; or who holds a path (--holding).
     #[command(
         visible_alias = "inspect",
         after_help = "Exit status: 0 success, 1 when nothing matches, 2 on bad usage."
     )]
     Show(Deferred<ShowArgs>),
-    /// List listening sockets (or all with --all) and the processes holding them.
+    /// List listening sockets (or all with --all), TCP and UDP or unix (--unix), and the processes holding them.
     #[command(after_help = "Exit status: 0 success, 1 when --port finds nothing, 2 on bad usage.")]
     Ports(Deferred<PortsArgs>),
     /// Change how running processes share the machine: nice, CPU affinity,
@@ -232,6 +233,14 @@ pub struct SelectorArgs {
     /// Select the processes holding a socket on this local port: PORT, PORT/tcp or PORT/udp.
     #[arg(long = "port", value_name = "PORT")]
     pub port: Option<String>,
+
+    /// Select the processes holding PATH: open, or as working directory, root, executable or mapping; a mount point: anything on it (fuser's meaning; repeatable).
+    #[arg(long = "holding", value_name = "PATH")]
+    pub holding: Vec<PathBuf>,
+
+    /// --holding PATH means the whole filesystem PATH is on (fuser -m).
+    #[arg(long = "mount", requires = "holding")]
+    pub mount: bool,
 
     /// Select processes older than DURATION.
     #[arg(long = "older-than", value_name = "DURATION", add = ArgValueCompleter::new(complete::durations))]
@@ -540,8 +549,24 @@ pub struct SpawnArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// A pid, or a pattern matched against process names (every match is shown).
-    #[arg(value_name = "PID|PATTERN", add = ArgValueCompleter::new(complete::pids))]
-    pub target: String,
+    #[arg(
+        value_name = "PID|PATTERN",
+        required_unless_present = "holding",
+        add = ArgValueCompleter::new(complete::pids)
+    )]
+    pub target: Option<String>,
+
+    /// Show the processes holding PATH open, as working directory, root, executable or mapping; a mount point: anything on it (fuser's meaning; repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub holding: Vec<PathBuf>,
+
+    /// --holding PATH means the whole filesystem PATH is on (fuser -m).
+    #[arg(long, requires = "holding")]
+    pub mount: bool,
+
+    /// List the mapped files with permissions and sizes.
+    #[arg(long)]
+    pub maps: bool,
 
     /// PATTERN matches the whole command line.
     #[arg(short = 'f', long)]
@@ -582,6 +607,10 @@ pub struct PortsArgs {
     /// UDP sockets only.
     #[arg(short = 'u', long)]
     pub udp: bool,
+
+    /// Unix domain sockets instead (path or @abstract name, type, state, queues, peer), as ss -x.
+    #[arg(short = 'x', long, conflicts_with_all = ["tcp", "udp", "port"])]
+    pub unix: bool,
 
     /// Only sockets on this local port.
     #[arg(long, value_name = "PORT")]

@@ -118,7 +118,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit, Error> {
             exit?
         }
         Command::Show(cli::Deferred(args)) => {
-            let config = cmd::show::ShowConfig::from_args(&args, theme)?;
+            let config = cmd::show::ShowConfig::from_args(&args, &source, theme)?;
             cmd::show::run(&config, &source, &mut out)?
         }
         Command::Ports(cli::Deferred(args)) => {

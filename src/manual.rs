@@ -130,6 +130,10 @@ const PAGES: &[Extras] = &[
                 "every nginx, with its open files",
             ),
             ("proctl show 1234 --format json", "one JSON object"),
+            (
+                "proctl show --holding /mnt/usb",
+                "every process keeping /mnt/usb busy, and how (fuser -m)",
+            ),
         ],
         exit_status: "0 success; 1 when nothing matches; 2 on bad usage.",
         see_also: "proc(5), lsof(8), fuser(1), proctl(1), proctl-ports(1)",
@@ -142,6 +146,7 @@ const PAGES: &[Extras] = &[
                 "listening TCP and UDP sockets and their processes",
             ),
             ("proctl ports --port 8080", "who listens on 8080"),
+            ("proctl ports --unix", "listening unix sockets, as ss -xlp"),
         ],
         exit_status: "0 success; 1 when --port finds nothing; 2 on bad usage.",
         see_also: "ss(8), fuser(1), proctl(1), proctl-show(1)",

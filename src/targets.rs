@@ -10,6 +10,7 @@ use std::time::Duration;
 use crate::cli::SelectorArgs;
 use crate::duration::parse_duration;
 use crate::error::{Error, Result};
+use crate::model::holding::{HoldTarget, holders, parse_targets};
 use crate::model::net::{Proto, parse_port, pids_on_port};
 use crate::model::tty::tty_number;
 use crate::model::users::{resolve_group, resolve_user};
@@ -36,6 +37,8 @@ pub struct Criteria {
     /// Pids named on the command line or in a pidfile.
     pub pids: Vec<i32>,
     pub port: Option<(u16, Option<Proto>)>,
+    /// `--holding` paths: processes holding any of them (fuser's meaning).
+    pub holding: Vec<HoldTarget>,
     pub older_than: Option<Duration>,
     pub younger_than: Option<Duration>,
     pub inverse: bool,
@@ -151,6 +154,9 @@ impl Criteria {
             c.pids.push(read_pidfile(path)?);
         }
         c.port = args.port.as_deref().map(parse_port).transpose()?;
+        // The paths are this machine's, so its own mount table decides
+        // which are mount points.
+        c.holding = parse_targets(Path::new("/proc"), &args.holding, args.mount)?;
         c.older_than = args.older_than.as_deref().map(parse_duration).transpose()?;
         c.younger_than = args
             .younger_than
@@ -171,6 +177,7 @@ impl Criteria {
             || !c.states.is_empty()
             || !c.pids.is_empty()
             || c.port.is_some()
+            || !c.holding.is_empty()
             || c.older_than.is_some()
             || c.younger_than.is_some();
         if !any && (c.inverse || c.newest || c.oldest) {
@@ -206,6 +213,10 @@ impl Criteria {
         let port_pids = self
             .port
             .map(|(port, proto)| pids_on_port(source, port, proto));
+        let holding_pids = (!self.holding.is_empty()).then(|| {
+            let pids: Vec<i32> = snapshot.processes.iter().map(|p| p.pid).collect();
+            holders(source.root(), &pids, &self.holding).by_pid
+        });
         let ticks = |age: Duration| (age.as_secs_f64() * snapshot.system.hz as f64) as u64;
         let now = snapshot.system.boot_ticks;
         let matches = |p: &ProcessInfo| -> bool {
@@ -220,6 +231,7 @@ impl Criteria {
                 && (self.states.is_empty() || self.states.contains(&p.state))
                 && (self.pids.is_empty() || self.pids.contains(&p.pid))
                 && port_pids.as_ref().is_none_or(|pids| pids.contains(&p.pid))
+                && holding_pids.as_ref().is_none_or(|h| h.contains_key(&p.pid))
                 && self.older_than.is_none_or(|a| age > ticks(a))
                 && self.younger_than.is_none_or(|a| age < ticks(a))
                 && self

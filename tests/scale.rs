@@ -70,7 +70,13 @@ fn twenty_thousand_processes() {
             "{args:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(out.stderr.is_empty(), "{args:?}");
+        // `ports` names, in one line, the sockets whose owners it could not
+        // read, even as root (a process may hold capabilities root lacks).
+        let err = String::from_utf8_lossy(&out.stderr);
+        let owner_note = args[0] == "ports"
+            && err.lines().count() == 1
+            && err.contains(" sockets show no owner: ");
+        assert!(out.stderr.is_empty() || owner_note, "{args:?}: {err}");
     }
     let out = Command::new(&bin)
         .args(["ps", "--no-header", "-o", "pid", "--ppid", &root])

@@ -1,4 +1,5 @@
-//! `proctl ports`: who listens on which port.
+//! `proctl ports`: who listens on which port, or on which unix socket
+//! (`--unix`), with queues and the descriptors that hold each socket.
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -7,6 +8,8 @@ use crate::cli::{OutputFormat, PortsArgs};
 use crate::columns::Align;
 use crate::error::{Exit, Result};
 use crate::model::net::{Owners, Proto, Socket, parse_port, read_sockets, socket_owners};
+use crate::model::sock_diag::inet_queues;
+use crate::model::unix::{UnixSocket, read_unix_sockets};
 use crate::model::users::NameCache;
 use crate::model::{Needs, ProcSource};
 use crate::render::csv;
@@ -24,6 +27,7 @@ pub struct PortsConfig {
     pub all: bool,
     pub tcp: bool,
     pub udp: bool,
+    pub unix: bool,
     pub port: Option<(u16, Option<Proto>)>,
     pub format: OutputFormat,
     pub header: bool,
@@ -48,6 +52,7 @@ impl PortsConfig {
             all: args.all,
             tcp,
             udp,
+            unix: args.unix,
             port,
             format,
             header: !args.no_header,
@@ -61,15 +66,41 @@ impl PortsConfig {
     }
 }
 
-/// One listed socket with its owners.
+/// The owners of a socket: (pid, fd, process name).
+type OwnerList = Vec<(i32, i32, Vec<u8>)>;
+
+/// One listed socket with its owners: (pid, fd, name).
 struct Row {
     socket: Socket,
-    owners: Vec<(i32, Vec<u8>)>,
+    owners: OwnerList,
     user: String,
+}
+
+/// The owners of a socket inode with their names, by pid then fd.
+fn owners_of(
+    source: &ProcSource,
+    owners: &Owners,
+    inode: u64,
+    names: &mut std::collections::HashMap<i32, Option<Vec<u8>>>,
+) -> OwnerList {
+    let mut list: Vec<(i32, i32)> = owners.fds.get(&inode).cloned().unwrap_or_default();
+    list.sort_unstable();
+    list.into_iter()
+        .filter_map(|(pid, fd)| {
+            let name = names
+                .entry(pid)
+                .or_insert_with(|| source.read_process(pid, Needs::STAT).map(|p| p.name))
+                .clone()?;
+            Some((pid, fd, name))
+        })
+        .collect()
 }
 
 /// Runs `proctl ports`.
 pub fn run(config: &PortsConfig, source: &ProcSource, out: &mut dyn Write) -> Result<Exit> {
+    if config.unix {
+        return run_unix(config, source, out);
+    }
     let mut sockets: Vec<Socket> = read_sockets(source.root(), config.tcp, config.udp)
         .into_iter()
         .filter(|s| config.all || s.is_listening())
@@ -94,26 +125,30 @@ pub fn run(config: &PortsConfig, source: &ProcSource, out: &mut dyn Write) -> Re
     if sockets.is_empty() && config.port.is_some() {
         return Ok(Exit::Failure);
     }
+    // /proc/net shows a listener's send queue as 0; inet_diag has the
+    // backlog there, as ss prints it.
+    if source.root() == std::path::Path::new("/proc")
+        && let Some(queues) = inet_queues()
+    {
+        for s in &mut sockets {
+            if let Some(&(rq, wq)) = queues.get(&s.inode) {
+                (s.recv_queue, s.send_queue) = (rq, wq);
+            }
+        }
+    }
     let wanted: HashSet<u64> = sockets
         .iter()
         .map(|s| s.inode)
         .filter(|i| *i != 0)
         .collect();
     let owners = socket_owners(source, &wanted);
-    let names = NameCache::default();
+    let users = NameCache::default();
+    let mut names = std::collections::HashMap::new();
     let rows: Vec<Row> = sockets
         .into_iter()
         .map(|socket| {
-            let pids = owners
-                .by_inode
-                .get(&socket.inode)
-                .cloned()
-                .unwrap_or_default();
-            let owners = pids
-                .into_iter()
-                .filter_map(|pid| source.read_process(pid, Needs::STAT).map(|p| (pid, p.name)))
-                .collect();
-            let user = names
+            let owners = owners_of(source, &owners, socket.inode, &mut names);
+            let user = users
                 .user(socket.uid)
                 .unwrap_or_else(|| socket.uid.to_string());
             Row {
@@ -123,7 +158,7 @@ pub fn run(config: &PortsConfig, source: &ProcSource, out: &mut dyn Write) -> Re
             }
         })
         .collect();
-    note_unknown_owners(&rows, &owners);
+    note_unknown_owners(rows.iter().filter(|r| r.owners.is_empty()).count(), &owners);
     match config.format {
         OutputFormat::Json | OutputFormat::Ndjson => {
             let names = [
@@ -133,6 +168,8 @@ pub fn run(config: &PortsConfig, source: &ProcSource, out: &mut dyn Write) -> Re
                 "state",
                 "remote_address",
                 "remote_port",
+                "recv_queue",
+                "send_queue",
                 "uid",
                 "user",
                 "inode",
@@ -146,14 +183,12 @@ pub fn run(config: &PortsConfig, source: &ProcSource, out: &mut dyn Write) -> Re
                     r.socket.state.into(),
                     r.socket.remote.ip().to_string().into(),
                     r.socket.remote.port().into(),
+                    r.socket.recv_queue.into(),
+                    r.socket.send_queue.into(),
                     r.socket.uid.into(),
                     r.user.clone().into(),
                     r.socket.inode.into(),
-                    r.owners
-                        .iter()
-                        .map(|(pid, name)| serde_json::json!({"pid": pid, "name": json_text(name)}))
-                        .collect::<Vec<_>>()
-                        .into(),
+                    processes_json(&r.owners),
                 ]
             });
             json::write_rows(out, &names, values, config.format == OutputFormat::Ndjson)?;
@@ -163,7 +198,17 @@ pub fn run(config: &PortsConfig, source: &ProcSource, out: &mut dyn Write) -> Re
                 csv::write_record(
                     out,
                     [
-                        "proto", "address", "port", "state", "remote", "pids", "user", "command",
+                        "proto",
+                        "address",
+                        "port",
+                        "state",
+                        "remote",
+                        "recv_queue",
+                        "send_queue",
+                        "pids",
+                        "fds",
+                        "user",
+                        "command",
                     ]
                     .into_iter(),
                 )?;
@@ -176,7 +221,8 @@ pub fn run(config: &PortsConfig, source: &ProcSource, out: &mut dyn Write) -> Re
         OutputFormat::Table | OutputFormat::Plain => {
             let grid = TextGrid {
                 headers: [
-                    "PROTO", "ADDRESS", "PORT", "STATE", "REMOTE", "PID", "USER", "COMMAND",
+                    "PROTO", "ADDRESS", "PORT", "STATE", "REMOTE", "RECV-Q", "SEND-Q", "PID", "FD",
+                    "USER", "COMMAND",
                 ]
                 .iter()
                 .map(|h| h.to_string())
@@ -188,6 +234,9 @@ pub fn run(config: &PortsConfig, source: &ProcSource, out: &mut dyn Write) -> Re
                     Align::Left,
                     Align::Left,
                     Align::Right,
+                    Align::Right,
+                    Align::Right,
+                    Align::Right,
                     Align::Left,
                     Align::Left,
                 ],
@@ -198,50 +247,70 @@ pub fn run(config: &PortsConfig, source: &ProcSource, out: &mut dyn Write) -> Re
             } else {
                 drop_columns(grid, &[3, 4])
             };
-            if config.format == OutputFormat::Table {
-                let elastic = Some(grid.headers.len() - 1);
-                write_table(
-                    out,
-                    &grid,
-                    TableOptions {
-                        header: config.header,
-                        width: config.width,
-                        elastic_column: elastic,
-                        theme: config.theme,
-                    },
-                )?;
-            } else {
-                write_text(
-                    out,
-                    &grid,
-                    TextOptions {
-                        header: config.header,
-                        max_width: None,
-                        theme: config.theme,
-                    },
-                )?;
-            }
+            write_grid(out, config, grid)?;
         }
     }
     Ok(Exit::Success)
 }
 
-fn text_cells(r: &Row) -> Vec<Cell> {
-    let plain = |s: String| Cell::new(s, CellKind::Plain);
-    let pids: Vec<String> = r.owners.iter().map(|(p, _)| p.to_string()).collect();
-    let mut names: Vec<String> = r
-        .owners
+fn write_grid(out: &mut dyn Write, config: &PortsConfig, grid: TextGrid) -> Result<()> {
+    if config.format == OutputFormat::Table {
+        let elastic = Some(grid.headers.len() - 1);
+        write_table(
+            out,
+            &grid,
+            TableOptions {
+                header: config.header,
+                width: config.width,
+                elastic_column: elastic,
+                theme: config.theme,
+            },
+        )?;
+    } else {
+        write_text(
+            out,
+            &grid,
+            TextOptions {
+                header: config.header,
+                max_width: None,
+                theme: config.theme,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+fn processes_json(owners: &[(i32, i32, Vec<u8>)]) -> serde_json::Value {
+    owners
         .iter()
-        .map(|(_, n)| escape_bytes(n).into_owned())
+        .map(|(pid, fd, name)| serde_json::json!({"pid": pid, "fd": fd, "name": json_text(name)}))
+        .collect::<Vec<_>>()
+        .into()
+}
+
+fn dash(v: Vec<String>, sep: &str) -> String {
+    if v.is_empty() {
+        "-".to_string()
+    } else {
+        v.join(sep)
+    }
+}
+
+/// The PID, FD and COMMAND texts of a socket's owners.
+fn owner_texts(owners: &[(i32, i32, Vec<u8>)]) -> (String, String, String) {
+    let pids: Vec<String> = owners.iter().map(|(p, _, _)| p.to_string()).collect();
+    let fds: Vec<String> = owners.iter().map(|(_, fd, _)| fd.to_string()).collect();
+    let mut names: Vec<String> = owners
+        .iter()
+        .map(|(_, _, n)| escape_bytes(n).into_owned())
         .collect();
     names.dedup();
-    let dash = |v: Vec<String>, sep: &str| {
-        if v.is_empty() {
-            "-".to_string()
-        } else {
-            v.join(sep)
-        }
-    };
+    (dash(pids, ","), dash(fds, ","), dash(names, ","))
+}
+
+fn text_cells(r: &Row) -> Vec<Cell> {
+    let plain = |s: String| Cell::new(s, CellKind::Plain);
+    let (pids, fds, names) = owner_texts(&r.owners);
     let remote = if r.socket.remote.port() == 0 && r.socket.remote.ip().is_unspecified() {
         "*".to_string()
     } else {
@@ -253,9 +322,12 @@ fn text_cells(r: &Row) -> Vec<Cell> {
         plain(r.socket.local.port().to_string()),
         plain(r.socket.state.to_string()),
         plain(remote),
-        plain(dash(pids, ",")),
+        plain(r.socket.recv_queue.to_string()),
+        plain(r.socket.send_queue.to_string()),
+        plain(pids),
+        plain(fds),
         Cell::new(r.user.clone(), CellKind::User),
-        plain(dash(names, ",")),
+        plain(names),
     ]
 }
 
@@ -289,13 +361,160 @@ fn drop_columns(mut grid: TextGrid, drop: &[usize]) -> TextGrid {
     grid
 }
 
-/// One line on stderr when owners stayed unknown for lack of privileges.
-fn note_unknown_owners(rows: &[Row], owners: &Owners) {
-    let unknown = rows.iter().filter(|r| r.owners.is_empty()).count();
+/// One line on stderr when owners stayed unknown because some processes'
+/// descriptors could not be read, whoever runs proctl (root too can be
+/// refused: a process with capabilities root lacks, in a container).
+fn note_unknown_owners(unknown: usize, owners: &Owners) {
     if unknown > 0 && !owners.unreadable.is_empty() {
+        let hint = if nix::unistd::geteuid().is_root() {
+            ""
+        } else {
+            " (run as root to see them)"
+        };
         eprintln!(
-            "proctl: {unknown} sockets show no owner: the descriptors of {} processes cannot be read without privileges (run as root to see them)",
+            "proctl: {unknown} sockets show no owner: the descriptors of {} processes cannot be read without privileges{hint}",
             owners.unreadable.len()
         );
     }
+}
+
+/// `ports --unix`: unix sockets (listening ones, or all with --all), as
+/// `ss -x` lists them: type, state, queues, name, inode, peer, owners.
+fn run_unix(config: &PortsConfig, source: &ProcSource, out: &mut dyn Write) -> Result<Exit> {
+    let live = source.root() == std::path::Path::new("/proc");
+    let mut sockets: Vec<UnixSocket> = read_unix_sockets(source.root(), live)
+        .into_iter()
+        .filter(|s| config.all || s.is_listening())
+        .collect();
+    sockets.sort_by(|a, b| (a.kind, &a.name, a.inode).cmp(&(b.kind, &b.name, b.inode)));
+    let wanted: HashSet<u64> = sockets.iter().map(|s| s.inode).collect();
+    let owners = socket_owners(source, &wanted);
+    let mut names = std::collections::HashMap::new();
+    let rows: Vec<(UnixSocket, OwnerList)> = sockets
+        .into_iter()
+        .map(|s| {
+            let o = owners_of(source, &owners, s.inode, &mut names);
+            (s, o)
+        })
+        .collect();
+    note_unknown_owners(rows.iter().filter(|r| r.1.is_empty()).count(), &owners);
+    let name = |s: &UnixSocket| {
+        s.name
+            .as_deref()
+            .map_or_else(|| "*".to_string(), |n| escape_bytes(n).into_owned())
+    };
+    let queue = |q: Option<u32>| q.map_or_else(|| "-".to_string(), |n| n.to_string());
+    match config.format {
+        OutputFormat::Json | OutputFormat::Ndjson => {
+            let keys = [
+                "proto",
+                "type",
+                "state",
+                "path",
+                "inode",
+                "peer_inode",
+                "recv_queue",
+                "send_queue",
+                "processes",
+            ];
+            let values = rows.iter().map(|(s, o)| {
+                vec![
+                    "unix".into(),
+                    s.kind.into(),
+                    s.state.into(),
+                    s.name.as_deref().map(|n| json_text(n).into_owned()).into(),
+                    s.inode.into(),
+                    s.peer.into(),
+                    s.queues.map(|q| q.0).into(),
+                    s.queues.map(|q| q.1).into(),
+                    processes_json(o),
+                ]
+            });
+            json::write_rows(out, &keys, values, config.format == OutputFormat::Ndjson)?;
+        }
+        OutputFormat::Csv => {
+            if config.header {
+                csv::write_record(
+                    out,
+                    [
+                        "proto",
+                        "type",
+                        "state",
+                        "path",
+                        "inode",
+                        "peer_inode",
+                        "recv_queue",
+                        "send_queue",
+                        "pids",
+                        "fds",
+                        "command",
+                    ]
+                    .into_iter(),
+                )?;
+            }
+            for (s, o) in &rows {
+                let (pids, fds, names) = owner_texts(o);
+                let cells = [
+                    "unix".to_string(),
+                    s.kind.to_string(),
+                    s.state.to_string(),
+                    s.name
+                        .as_deref()
+                        .map_or_else(String::new, |n| json_text(n).into_owned()),
+                    s.inode.to_string(),
+                    s.peer.map_or_else(String::new, |p| p.to_string()),
+                    s.queues.map_or_else(String::new, |q| q.0.to_string()),
+                    s.queues.map_or_else(String::new, |q| q.1.to_string()),
+                    pids,
+                    fds,
+                    names,
+                ];
+                csv::write_record(out, cells.iter().map(String::as_str))?;
+            }
+        }
+        OutputFormat::Table | OutputFormat::Plain => {
+            let plain = |s: String| Cell::new(s, CellKind::Plain);
+            let grid = TextGrid {
+                headers: [
+                    "TYPE", "STATE", "RECV-Q", "SEND-Q", "PATH", "INODE", "PEER", "PID", "FD",
+                    "COMMAND",
+                ]
+                .iter()
+                .map(|h| h.to_string())
+                .collect(),
+                aligns: vec![
+                    Align::Left,
+                    Align::Left,
+                    Align::Right,
+                    Align::Right,
+                    Align::Left,
+                    Align::Right,
+                    Align::Right,
+                    Align::Right,
+                    Align::Right,
+                    Align::Left,
+                ],
+                rows: rows
+                    .iter()
+                    .map(|(s, o)| {
+                        let (pids, fds, names) = owner_texts(o);
+                        vec![
+                            plain(s.kind.to_string()),
+                            plain(s.state.to_string()),
+                            plain(queue(s.queues.map(|q| q.0))),
+                            plain(queue(s.queues.map(|q| q.1))),
+                            plain(name(s)),
+                            plain(s.inode.to_string()),
+                            plain(s.peer.map_or_else(|| "-".to_string(), |p| p.to_string())),
+                            plain(pids),
+                            plain(fds),
+                            plain(names),
+                        ]
+                    })
+                    .collect(),
+            };
+            write_grid(out, config, grid)?;
+        }
+    }
+    Ok(Exit::Success)
 }

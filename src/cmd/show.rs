@@ -1,11 +1,12 @@
-//! `proctl show` (alias `inspect`): everything about one process, or each
-//! process matching a pattern.
+//! `proctl show` (alias `inspect`): everything about one process, each
+//! process matching a pattern, or each process holding a path (--holding).
 
 use std::io::Write;
 
 use crate::cli::{ShowArgs, TreeFormat};
 use crate::error::{Error, Exit, Result};
-use crate::model::detail::read_detail;
+use crate::model::detail::{DetailOptions, read_detail};
+use crate::model::holding::{HoldTarget, describe, holders, parse_targets};
 use crate::model::{Needs, ProcSource};
 use crate::render::Theme;
 use crate::render::show::{ShowOptions, to_json, write_text};
@@ -16,27 +17,35 @@ use crate::select::{Pattern, parse_pid};
 pub struct ShowConfig {
     pub pid: Option<i32>,
     pub pattern: Option<Pattern>,
+    pub holding: Vec<HoldTarget>,
     pub options: ShowOptions,
     pub format: TreeFormat,
 }
 
 impl ShowConfig {
-    /// Validates the arguments.
-    pub fn from_args(args: &ShowArgs, theme: Theme) -> Result<ShowConfig> {
-        let target = args.target.trim();
-        let (pid, pattern) = if !target.is_empty() && target.bytes().all(|b| b.is_ascii_digit()) {
-            (Some(parse_pid(target, "pid")?), None)
-        } else if target.is_empty() {
-            return Err(Error::usage("give a PID or a PATTERN"));
-        } else {
-            (None, Some(Pattern::new(target, false, false, args.full)?))
+    /// Validates the arguments (each --holding path must exist).
+    pub fn from_args(args: &ShowArgs, source: &ProcSource, theme: Theme) -> Result<ShowConfig> {
+        let target = args.target.as_deref().map(str::trim);
+        let (pid, pattern) = match target {
+            Some(t) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => {
+                (Some(parse_pid(t, "pid")?), None)
+            }
+            Some("") => return Err(Error::usage("give a PID or a PATTERN")),
+            Some(t) => (None, Some(Pattern::new(t, false, false, args.full)?)),
+            None if args.holding.is_empty() => {
+                return Err(Error::usage("give a PID, a PATTERN or --holding PATH"));
+            }
+            None => (None, None),
         };
+        let holding = parse_targets(source.root(), &args.holding, args.mount)?;
         Ok(ShowConfig {
             pid,
             pattern,
+            holding,
             options: ShowOptions {
                 threads: args.threads,
                 files: args.files,
+                maps: args.maps,
                 env: args.env,
                 show_secrets: args.show_secrets,
                 theme,
@@ -48,7 +57,8 @@ impl ShowConfig {
 
 /// Runs `proctl show`.
 pub fn run(config: &ShowConfig, source: &ProcSource, out: &mut dyn Write) -> Result<Exit> {
-    let pids: Vec<i32> = match (config.pid, &config.pattern) {
+    let me = std::process::id() as i32;
+    let mut pids: Vec<i32> = match (config.pid, &config.pattern) {
         (Some(pid), _) => vec![pid],
         (None, Some(pattern)) => {
             let needs = if pattern.full {
@@ -56,7 +66,6 @@ pub fn run(config: &ShowConfig, source: &ProcSource, out: &mut dyn Write) -> Res
             } else {
                 Needs::STAT
             };
-            let me = std::process::id() as i32;
             source
                 .snapshot(needs, false)
                 .map_err(|e| {
@@ -68,26 +77,61 @@ pub fn run(config: &ShowConfig, source: &ProcSource, out: &mut dyn Write) -> Res
                 .map(|p| p.pid)
                 .collect()
         }
-        (None, None) => Vec::new(),
+        (None, None) => source
+            .pids()
+            .map_err(|e| Error::Failed(format!("cannot read {}: {e}", source.root().display())))?
+            .into_iter()
+            .filter(|&p| p != me)
+            .collect(),
     };
+    let mut holds = std::collections::BTreeMap::new();
+    if !config.holding.is_empty() {
+        let found = holders(source.root(), &pids, &config.holding);
+        pids.retain(|p| found.by_pid.contains_key(p));
+        if !found.unreadable.is_empty() {
+            // As `ports` does: one line, whoever runs proctl.
+            eprintln!(
+                "proctl: the descriptors or mappings of {} processes cannot be read without privileges; they may hold the path too",
+                found.unreadable.len()
+            );
+        }
+        holds = found.by_pid;
+    }
     let system = source.system_facts();
+    let opts = DetailOptions {
+        threads: config.options.threads,
+        resolve_files: config.options.files,
+        maps: config.options.maps,
+    };
     let details: Vec<_> = pids
         .iter()
-        .filter_map(|&pid| read_detail(source, pid, config.options.threads))
+        .filter_map(|&pid| read_detail(source, pid, opts))
         .collect();
     if details.is_empty() {
         return Err(Error::Failed(match config.pid {
-            Some(pid) => format!("no such process: {pid}"),
-            None => "no process matched".to_string(),
+            Some(pid) if config.holding.is_empty() => format!("no such process: {pid}"),
+            _ => "no process matched".to_string(),
         }));
     }
+    let held = |pid: i32| {
+        holds
+            .get(&pid)
+            .map(|h| describe(h, &config.holding))
+            .unwrap_or_default()
+    };
     match config.format {
         TreeFormat::Json => {
             let objects: Vec<_> = details
                 .iter()
-                .map(|d| to_json(d, &system, config.options))
+                .map(|d| {
+                    let mut v = to_json(d, &system, config.options);
+                    if !config.holding.is_empty() {
+                        v["holds"] = held(d.info.pid).into();
+                    }
+                    v
+                })
                 .collect();
-            let value = if config.pid.is_some() {
+            let value = if config.pid.is_some() && config.holding.is_empty() {
                 objects.into_iter().next().unwrap_or_default()
             } else {
                 objects.into()
@@ -99,6 +143,9 @@ pub fn run(config: &ShowConfig, source: &ProcSource, out: &mut dyn Write) -> Res
             for (i, d) in details.iter().enumerate() {
                 if i > 0 {
                     out.write_all(b"\n")?;
+                }
+                if !config.holding.is_empty() {
+                    writeln!(out, "Holding\n  {:<18} {}", "how", held(d.info.pid))?;
                 }
                 write_text(out, d, &system, config.options)?;
             }

@@ -1,14 +1,24 @@
-//! Everything `proctl show` reports about one process, read from /proc.
-//! Each section is `None` when it could not be read (no privileges, or the
-//! process is gone).
+//! Everything `proctl show` reports about one process, read from /proc and
+//! assembled from the section modules (memory, security, sched, cgroup,
+//! namespaces, files, maps, limits). Each section is a [`Section`]: its
+//! value, or the real reason it is missing.
 
 use std::collections::HashMap;
-use std::os::unix::ffi::OsStringExt;
-use std::str::FromStr;
+use std::path::Path;
 
-use procfs::process::{FDTarget, LimitValue, Process};
+use procfs::process::Process;
 
+use super::cgroup::{Cgroups, analyse};
+use super::files::{FdKind, OpenFile, list_files, resolve};
+use super::limits::{LimitInfo, from_procfs};
+use super::maps::{Mapping, parse_maps};
+use super::memory::{Rollup, StatusMemory, read_rollup};
+use super::namespaces::{Namespace, id_chain, read_namespaces};
 use super::net::{Socket, read_sockets};
+use super::sched::{Scheduling, read_scheduling};
+use super::security::{Security, read_security};
+use super::unix::{UnixSocket, read_unix_sockets};
+use super::unreadable::{Section, Unreadable, read_file, read_link};
 use super::{Needs, ProcSource, ProcessInfo};
 
 /// One ancestor in the parent chain.
@@ -16,19 +26,6 @@ use super::{Needs, ProcSource, ProcessInfo};
 pub struct Ancestor {
     pub pid: i32,
     pub name: Vec<u8>,
-}
-
-/// The memory lines of /proc/PID/status, in KiB.
-#[derive(Debug, Clone, Default)]
-pub struct Memory {
-    pub size: Option<u64>,
-    pub rss: Option<u64>,
-    pub anon: Option<u64>,
-    pub file: Option<u64>,
-    pub shmem: Option<u64>,
-    pub swap: Option<u64>,
-    pub peak_size: Option<u64>,
-    pub peak_rss: Option<u64>,
 }
 
 /// Disk I/O counters.
@@ -42,55 +39,12 @@ pub struct DiskIo {
     pub chars_written: u64,
 }
 
-/// The kind of an open file descriptor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FdKind {
-    Regular,
-    Directory,
-    Device,
-    Pipe,
-    Socket,
-    AnonInode,
-    Other,
-}
-
-impl FdKind {
-    /// The word used in reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            FdKind::Regular => "regular files",
-            FdKind::Directory => "directories",
-            FdKind::Device => "devices",
-            FdKind::Pipe => "pipes",
-            FdKind::Socket => "sockets",
-            FdKind::AnonInode => "anonymous inodes",
-            FdKind::Other => "other",
-        }
-    }
-}
-
-/// An open file descriptor.
-#[derive(Debug, Clone)]
-pub struct OpenFile {
-    pub fd: i32,
-    pub kind: FdKind,
-    pub target: Vec<u8>,
-}
-
 /// A thread and its state.
 #[derive(Debug, Clone)]
 pub struct ThreadInfo {
     pub tid: i32,
     pub name: Vec<u8>,
     pub state: char,
-}
-
-/// A resource limit, `None` meaning unlimited.
-#[derive(Debug, Clone)]
-pub struct LimitInfo {
-    pub name: &'static str,
-    pub soft: Option<u64>,
-    pub hard: Option<u64>,
 }
 
 /// The four signal masks of /proc/PID/status.
@@ -102,6 +56,15 @@ pub struct SignalMasks {
     pub caught: u64,
 }
 
+/// What to read beyond the default sections.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DetailOptions {
+    pub threads: bool,
+    /// Resolve sockets and find pipe and unix socket peers (--files).
+    pub resolve_files: bool,
+    pub maps: bool,
+}
+
 /// Everything `show` reports.
 #[derive(Debug, Clone)]
 pub struct ProcessDetail {
@@ -110,23 +73,40 @@ pub struct ProcessDetail {
     /// Real, effective, saved and filesystem uids and gids.
     pub uids: Option<[u32; 4]>,
     pub gids: Option<[u32; 4]>,
-    pub exe: Option<Vec<u8>>,
-    pub cwd: Option<Vec<u8>>,
-    pub root: Option<Vec<u8>>,
-    pub memory: Option<Memory>,
-    pub io: Option<DiskIo>,
-    pub files: Option<Vec<OpenFile>>,
-    pub sockets: Option<Vec<Socket>>,
-    pub environment: Option<Vec<(Vec<u8>, Vec<u8>)>>,
-    pub limits: Option<Vec<LimitInfo>>,
-    pub cgroup: Option<Vec<u8>>,
-    pub namespaces: Option<Vec<(String, u64)>>,
+    pub exe: Section<Vec<u8>>,
+    pub exe_deleted: bool,
+    pub cwd: Section<Vec<u8>>,
+    pub root: Section<Vec<u8>>,
+    pub status_memory: Option<StatusMemory>,
+    pub rollup: Section<Rollup>,
+    pub security: Option<Security>,
+    pub scheduling: Scheduling,
+    pub io: Section<DiskIo>,
+    pub files: Section<Vec<OpenFile>>,
+    pub sockets: Section<Vec<Socket>>,
+    pub unix_sockets: Section<Vec<UnixSocket>>,
+    pub maps: Option<Section<Vec<Mapping>>>,
+    pub environment: Section<Vec<(Vec<u8>, Vec<u8>)>>,
+    pub limits: Section<Vec<LimitInfo>>,
+    pub cgroups: Section<Cgroups>,
+    pub namespaces: Section<Vec<Namespace>>,
+    /// The pid and tgid in each pid namespace, outermost first.
+    pub ns_pids: Vec<i32>,
+    pub ns_tgids: Vec<i32>,
     pub signals: Option<SignalMasks>,
     pub threads: Option<Vec<ThreadInfo>>,
     pub voluntary_ctxt: Option<u64>,
     pub nonvoluntary_ctxt: Option<u64>,
 }
 
+impl ProcessDetail {
+    /// Whether this is a kernel thread.
+    pub fn is_kernel_thread(&self) -> bool {
+        self.info.is_kernel_thread()
+    }
+}
+
+/// status as a map of trimmed values.
 fn status_map(bytes: &[u8]) -> HashMap<String, String> {
     String::from_utf8_lossy(bytes)
         .lines()
@@ -157,91 +137,29 @@ fn mask(map: &HashMap<String, String>, key: &str) -> Option<u64> {
     u64::from_str_radix(map.get(key)?, 16).ok()
 }
 
-fn limit(v: &LimitValue) -> Option<u64> {
-    match v {
-        LimitValue::Unlimited => None,
-        LimitValue::Value(n) => Some(*n),
-    }
-}
-
-fn fd_kind(target: &FDTarget) -> (FdKind, Vec<u8>) {
-    match target {
-        FDTarget::Path(p) => {
-            let bytes = p.as_os_str().as_encoded_bytes().to_vec();
-            let kind = if bytes.starts_with(b"/dev/") {
-                FdKind::Device
-            } else if p.is_dir() {
-                FdKind::Directory
-            } else {
-                FdKind::Regular
-            };
-            (kind, bytes)
-        }
-        FDTarget::Socket(i) => (FdKind::Socket, format!("socket:[{i}]").into_bytes()),
-        FDTarget::Net(i) => (FdKind::Socket, format!("net:[{i}]").into_bytes()),
-        FDTarget::Pipe(i) => (FdKind::Pipe, format!("pipe:[{i}]").into_bytes()),
-        FDTarget::AnonInode(n) => (FdKind::AnonInode, format!("anon_inode:{n}").into_bytes()),
-        FDTarget::MemFD(n) => (FdKind::Regular, format!("/memfd:{n}").into_bytes()),
-        FDTarget::Other(n, i) => (FdKind::Other, format!("{n}:[{i}]").into_bytes()),
-        FDTarget::Unknown(a, b) => (FdKind::Other, format!("{a}:{b}").into_bytes()),
-    }
-}
-
-/// The open descriptors of a process; `None` when they cannot be read
-/// (the directory, or every link in it, is not ours to see).
-fn list_fds(dir: &std::path::Path) -> Option<Vec<OpenFile>> {
-    let mut files = Vec::new();
-    let mut failed = 0;
-    for entry in std::fs::read_dir(dir).ok()?.flatten() {
-        let Some(fd) = entry
-            .file_name()
-            .to_str()
-            .and_then(|n| n.parse::<i32>().ok())
-        else {
-            continue;
-        };
-        match std::fs::read_link(entry.path()) {
-            Ok(link) => {
-                let bytes = link.into_os_string().into_vec();
-                let (kind, target) = if bytes.starts_with(b"/") {
-                    fd_kind(&FDTarget::Path(std::path::PathBuf::from(
-                        std::ffi::OsString::from_vec(bytes.clone()),
-                    )))
-                } else {
-                    match FDTarget::from_str(&String::from_utf8_lossy(&bytes)) {
-                        Ok(t) => fd_kind(&t),
-                        Err(_) => (FdKind::Other, bytes),
-                    }
-                };
-                files.push(OpenFile { fd, kind, target });
-            }
-            Err(_) => failed += 1,
-        }
-    }
-    if files.is_empty() && failed > 0 {
-        return None;
-    }
-    files.sort_by_key(|f| f.fd);
-    Some(files)
+fn socket_inodes(files: &[OpenFile]) -> Vec<u64> {
+    files
+        .iter()
+        .filter(|f| f.kind == FdKind::Socket)
+        .filter_map(|f| super::files::link_inode(&f.target, b"socket"))
+        .collect()
 }
 
 /// Reads one process in full; `None` when it does not exist.
-pub fn read_detail(source: &ProcSource, pid: i32, with_threads: bool) -> Option<ProcessDetail> {
-    // status is read once below, in full; descriptors are listed below too.
+pub fn read_detail(source: &ProcSource, pid: i32, opts: DetailOptions) -> Option<ProcessDetail> {
     let needs = Needs {
         cmdline: true,
-        exe: true,
-        cwd: true,
-        cgroup: true,
         ..Needs::STAT
     };
     let info = source.read_process(pid, needs)?;
-    let proc = Process::new_with_root(source.root().join(pid.to_string())).ok()?;
-    let status = proc.open_relative("status").ok().and_then(|mut f| {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut f, &mut buf).ok()?;
-        Some(status_map(&buf))
-    });
+    let dir = source.root().join(pid.to_string());
+    let live = source.root() == Path::new("/proc");
+    let proc = Process::new_with_root(dir.clone()).ok()?;
+    let stat = std::fs::read(dir.join("stat")).unwrap_or_default();
+    let status = std::fs::read(dir.join("status"))
+        .ok()
+        .map(|b| status_map(&b));
+    let field = |key: &str| status.as_ref().and_then(|m| m.get(key).cloned());
     let mut ancestors = Vec::new();
     let mut next = info.ppid;
     while next > 0 && ancestors.len() < 4096 {
@@ -254,7 +172,7 @@ pub fn read_detail(source: &ProcSource, pid: i32, with_threads: bool) -> Option<
         });
         next = p.ppid;
     }
-    let memory = status.as_ref().map(|m| Memory {
+    let status_memory = status.as_ref().map(|m| StatusMemory {
         size: kib(m, "VmSize"),
         rss: kib(m, "VmRSS"),
         anon: kib(m, "RssAnon"),
@@ -264,28 +182,30 @@ pub fn read_detail(source: &ProcSource, pid: i32, with_threads: bool) -> Option<
         peak_size: kib(m, "VmPeak"),
         peak_rss: kib(m, "VmHWM"),
     });
-    let io = proc.io().ok().map(|io| DiskIo {
-        read_bytes: io.read_bytes,
-        write_bytes: io.write_bytes,
-        read_calls: io.syscr,
-        write_calls: io.syscw,
-        chars_read: io.rchar,
-        chars_written: io.wchar,
+    let io = read_file(&dir, "io", &info).map(|bytes| {
+        let m = status_map(&bytes);
+        let n = |k: &str| m.get(k).and_then(|v| v.parse().ok()).unwrap_or(0);
+        DiskIo {
+            read_bytes: n("read_bytes"),
+            write_bytes: n("write_bytes"),
+            read_calls: n("syscr"),
+            write_calls: n("syscw"),
+            chars_read: n("rchar"),
+            chars_written: n("wchar"),
+        }
     });
-    let files = list_fds(&source.root().join(pid.to_string()).join("fd"));
-    let sockets = files.as_ref().map(|files| {
-        let inodes: Vec<u64> = files
-            .iter()
-            .filter(|f| f.kind == FdKind::Socket)
-            .filter_map(|f| {
-                std::str::from_utf8(&f.target)
-                    .ok()?
-                    .strip_prefix("socket:[")?
-                    .strip_suffix(']')?
-                    .parse()
-                    .ok()
-            })
-            .collect();
+    let mut files = list_files(source.root(), pid, &info);
+    let unix_all = match &files {
+        Ok(f) if !socket_inodes(f).is_empty() => read_unix_sockets(source.root(), live),
+        _ => Vec::new(),
+    };
+    if opts.resolve_files
+        && let Ok(files) = files.as_mut()
+    {
+        resolve(files, source, pid, &unix_all);
+    }
+    let sockets = files.clone().map(|files| {
+        let inodes = socket_inodes(&files);
         if inodes.is_empty() {
             return Vec::new();
         }
@@ -294,54 +214,35 @@ pub fn read_detail(source: &ProcSource, pid: i32, with_threads: bool) -> Option<
             .filter(|s| inodes.contains(&s.inode))
             .collect()
     });
-    let environment = proc.open_relative("environ").ok().and_then(|mut f| {
-        let mut buf = Vec::new();
-        std::io::Read::read_to_end(&mut f, &mut buf).ok()?;
-        Some(
-            buf.split(|&b| b == 0)
-                .filter(|kv| !kv.is_empty())
-                .map(|kv| match kv.iter().position(|&b| b == b'=') {
-                    Some(i) => (kv[..i].to_vec(), kv[i + 1..].to_vec()),
-                    None => (kv.to_vec(), Vec::new()),
-                })
-                .collect(),
-        )
+    let unix_sockets = files.clone().map(|files| {
+        let inodes = socket_inodes(&files);
+        unix_all
+            .into_iter()
+            .filter(|s| inodes.contains(&s.inode))
+            .collect()
     });
-    let limits = proc.limits().ok().map(|l| {
-        [
-            ("cpu", &l.max_cpu_time),
-            ("fsize", &l.max_file_size),
-            ("data", &l.max_data_size),
-            ("stack", &l.max_stack_size),
-            ("core", &l.max_core_file_size),
-            ("rss", &l.max_resident_set),
-            ("nproc", &l.max_processes),
-            ("nofile", &l.max_open_files),
-            ("memlock", &l.max_locked_memory),
-            ("as", &l.max_address_space),
-            ("locks", &l.max_file_locks),
-            ("sigpending", &l.max_pending_signals),
-            ("msgqueue", &l.max_msgqueue_size),
-            ("nice", &l.max_nice_priority),
-            ("rtprio", &l.max_realtime_priority),
-            ("rttime", &l.max_realtime_timeout),
-        ]
-        .into_iter()
-        .map(|(name, lim)| LimitInfo {
-            name,
-            soft: limit(&lim.soft_limit),
-            hard: limit(&lim.hard_limit),
-        })
-        .collect()
+    let environment = read_file(&dir, "environ", &info).and_then(|buf| {
+        if buf.is_empty()
+            && let Some(reason) = Unreadable::not_applicable(&info)
+        {
+            return Err(reason);
+        }
+        Ok(buf
+            .split(|&b| b == 0)
+            .filter(|kv| !kv.is_empty())
+            .map(|kv| match kv.iter().position(|&b| b == b'=') {
+                Some(i) => (kv[..i].to_vec(), kv[i + 1..].to_vec()),
+                None => (kv.to_vec(), Vec::new()),
+            })
+            .collect())
     });
-    let namespaces = proc.namespaces().ok().map(|ns| {
-        let mut list: Vec<(String, u64)> =
-            ns.0.into_values()
-                .map(|n| (n.ns_type.to_string_lossy().into_owned(), n.identifier))
-                .collect();
-        list.sort();
-        list
-    });
+    let limits = match proc.limits() {
+        Ok(l) => Ok(from_procfs(&l)),
+        Err(_) => Err(match std::fs::File::open(dir.join("limits")) {
+            Err(e) => Unreadable::from_io(&e, &info),
+            Ok(_) => Unreadable::Other("malformed limits".into()),
+        }),
+    };
     let signals = status.as_ref().and_then(|m| {
         Some(SignalMasks {
             pending: mask(m, "SigPnd")? | mask(m, "ShdPnd")?,
@@ -350,7 +251,7 @@ pub fn read_detail(source: &ProcSource, pid: i32, with_threads: bool) -> Option<
             caught: mask(m, "SigCgt")?,
         })
     });
-    let threads = with_threads.then(|| {
+    let threads = opts.threads.then(|| {
         source
             .read_threads(pid, Needs::STAT)
             .into_iter()
@@ -361,29 +262,51 @@ pub fn read_detail(source: &ProcSource, pid: i32, with_threads: bool) -> Option<
             })
             .collect()
     });
+    let exe = read_link(&dir, "exe", &info);
+    let exe_deleted = exe.as_ref().is_ok_and(|e| e.ends_with(b" (deleted)"));
+    let maps = opts.maps.then(|| {
+        read_file(&dir, "maps", &info).and_then(|b| {
+            if b.is_empty()
+                && let Some(reason) = Unreadable::not_applicable(&info)
+            {
+                return Err(reason);
+            }
+            Ok(parse_maps(&b))
+        })
+    });
     Some(ProcessDetail {
         ancestors,
         uids: status.as_ref().and_then(|m| ids(m, "Uid")),
         gids: status.as_ref().and_then(|m| ids(m, "Gid")),
-        exe: info.exe.clone(),
-        cwd: info.cwd.clone(),
-        root: proc.root().ok().map(|p| p.into_os_string().into_vec()),
-        memory,
+        exe: exe.map(|e| {
+            e.strip_suffix(b" (deleted)")
+                .map(<[u8]>::to_vec)
+                .unwrap_or(e)
+        }),
+        exe_deleted,
+        cwd: read_link(&dir, "cwd", &info),
+        root: read_link(&dir, "root", &info),
+        status_memory,
+        rollup: read_rollup(&dir, &info),
+        security: status
+            .as_ref()
+            .map(|_| read_security(&dir, &field, source.root(), &info)),
+        scheduling: read_scheduling(&dir, &stat, &field, pid, info.nice, live),
         io,
         files,
         sockets,
+        unix_sockets,
+        maps,
         environment,
         limits,
-        cgroup: info.cgroup.clone(),
-        namespaces,
+        cgroups: read_file(&dir, "cgroup", &info).map(|b| analyse(&b)),
+        namespaces: read_namespaces(source.root(), pid, &info),
+        ns_pids: id_chain(field("NSpid")),
+        ns_tgids: id_chain(field("NStgid")),
         signals,
         threads,
-        voluntary_ctxt: status
-            .as_ref()
-            .and_then(|m| m.get("voluntary_ctxt_switches")?.parse().ok()),
-        nonvoluntary_ctxt: status
-            .as_ref()
-            .and_then(|m| m.get("nonvoluntary_ctxt_switches")?.parse().ok()),
+        voluntary_ctxt: field("voluntary_ctxt_switches").and_then(|v| v.parse().ok()),
+        nonvoluntary_ctxt: field("nonvoluntary_ctxt_switches").and_then(|v| v.parse().ok()),
         info,
     })
 }

@@ -40,6 +40,9 @@ pub struct Socket {
     /// The owner uid the kernel records for the socket.
     pub uid: u32,
     pub inode: u64,
+    /// Receive and send queues in bytes (/proc/net's rx_queue, tx_queue).
+    pub recv_queue: u32,
+    pub send_queue: u32,
 }
 
 impl Socket {
@@ -81,6 +84,8 @@ pub fn read_sockets(root: &Path, tcp: bool, udp: bool) -> Vec<Socket> {
                     state: tcp_state(&e.state),
                     uid: e.uid,
                     inode: e.inode,
+                    recv_queue: e.rx_queue,
+                    send_queue: e.tx_queue,
                 }));
             }
         }
@@ -98,6 +103,8 @@ pub fn read_sockets(root: &Path, tcp: bool, udp: bool) -> Vec<Socket> {
                     },
                     uid: e.uid,
                     inode: e.inode,
+                    recv_queue: e.rx_queue,
+                    send_queue: e.tx_queue,
                 }));
             }
         }
@@ -105,11 +112,16 @@ pub fn read_sockets(root: &Path, tcp: bool, udp: bool) -> Vec<Socket> {
     sockets
 }
 
+/// (fd, socket inode) pairs of one process.
+type FdInodes = Vec<(i32, u64)>;
+
 /// Which processes hold which socket inodes.
 #[derive(Debug, Default)]
 pub struct Owners {
     /// Socket inode to the pids holding it, ascending.
     pub by_inode: HashMap<u64, Vec<i32>>,
+    /// Socket inode to the (pid, fd) pairs holding it.
+    pub fds: HashMap<u64, Vec<(i32, i32)>>,
     /// Processes whose descriptors could not be read (no privileges).
     pub unreadable: Vec<i32>,
 }
@@ -120,16 +132,26 @@ fn socket_inode(link: &[u8]) -> Option<u64> {
     std::str::from_utf8(inner).ok()?.parse().ok()
 }
 
-/// The socket inodes one process holds; `None` when its fds are unreadable.
-pub fn process_sockets(root: &Path, pid: i32) -> Option<Vec<u64>> {
+/// The socket inodes one process holds, as (fd, inode); `None` when its
+/// descriptors are unreadable: the directory, or any link in it (a process
+/// with capabilities the reader lacks lists its fds but hides the links).
+pub fn process_sockets(root: &Path, pid: i32) -> Option<Vec<(i32, u64)>> {
     let dir = root.join(pid.to_string()).join("fd");
     let entries = std::fs::read_dir(&dir).ok()?;
     let mut inodes = Vec::new();
     for entry in entries.flatten() {
-        if let Ok(link) = std::fs::read_link(entry.path())
-            && let Some(inode) = socket_inode(link.as_os_str().as_bytes())
-        {
-            inodes.push(inode);
+        match std::fs::read_link(entry.path()) {
+            Ok(link) => {
+                if let Some(inode) = socket_inode(link.as_os_str().as_bytes())
+                    && let Some(fd) = entry.file_name().to_str().and_then(|n| n.parse().ok())
+                {
+                    inodes.push((fd, inode));
+                }
+            }
+            Err(e) if matches!(e.raw_os_error(), Some(libc::EACCES) | Some(libc::EPERM)) => {
+                return None;
+            }
+            Err(_) => {}
         }
     }
     Some(inodes)
@@ -139,7 +161,7 @@ pub fn process_sockets(root: &Path, pid: i32) -> Option<Vec<u64>> {
 /// descriptors (on all cores).
 pub fn socket_owners(source: &ProcSource, wanted: &HashSet<u64>) -> Owners {
     let pids = source.pids().unwrap_or_default();
-    let found: Vec<(i32, Option<Vec<u64>>)> = pids
+    let found: Vec<(i32, Option<FdInodes>)> = pids
         .par_iter()
         .map(|&pid| (pid, process_sockets(source.root(), pid)))
         .collect();
@@ -153,11 +175,12 @@ pub fn socket_owners(source: &ProcSource, wanted: &HashSet<u64>) -> Owners {
                 }
             }
             Some(inodes) => {
-                for inode in inodes.into_iter().filter(|i| wanted.contains(i)) {
+                for (fd, inode) in inodes.into_iter().filter(|(_, i)| wanted.contains(i)) {
                     let pids = owners.by_inode.entry(inode).or_default();
                     if !pids.contains(&pid) {
                         pids.push(pid);
                     }
+                    owners.fds.entry(inode).or_default().push((pid, fd));
                 }
             }
         }

@@ -4,6 +4,7 @@ mod completion;
 mod fuzz_corpus;
 mod generated;
 mod hardening;
+mod holding;
 mod kill_link;
 mod pgrep;
 mod ports;

@@ -164,8 +164,9 @@ fn port_selectors_in_ps_and_signal() {
         .unwrap();
     let line = String::from_utf8(out.stdout).unwrap();
     let fields: Vec<&str> = line.split_whitespace().collect();
+    // PROTO ADDRESS PORT RECV-Q SEND-Q PID FD USER COMMAND
     assert_eq!(fields[..3], ["tcp", "127.0.0.1", port.as_str()], "{line}");
-    assert!(fields[3].split(',').any(|p| p == me), "{line}");
+    assert!(fields[5].split(',').any(|p| p == me), "{line}");
 }
 
 #[test]
@@ -211,8 +212,201 @@ fn unprivileged_owners_are_unknown_with_a_note() {
         crate::util::as_nobody(&["ports", "--port", &port, "--format", "plain", "--no-header"]);
     assert_eq!(out.status.code(), Some(0));
     let line = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(line.split_whitespace().nth(3), Some("-"), "{line}");
+    assert_eq!(line.split_whitespace().nth(5), Some("-"), "{line}");
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("cannot be read without privileges"), "{err}");
+}
+
+/// type, state, recv-q, send-q, name, inode, (pid, fd) owners.
+type UnixRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Vec<(i64, i64)>,
+);
+
+/// The `users:((...))` part of an ss line as sorted (pid, fd) pairs.
+fn ss_users(line: &str) -> Vec<(i64, i64)> {
+    let re = regex::Regex::new(r"pid=(\d+),fd=(\d+)").unwrap();
+    let mut v: Vec<(i64, i64)> = re
+        .captures_iter(line)
+        .map(|c| (c[1].parse().unwrap(), c[2].parse().unwrap()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn json_users(row: &serde_json::Value) -> Vec<(i64, i64)> {
+    let mut v: Vec<(i64, i64)> = row["processes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["pid"].as_i64().unwrap(), p["fd"].as_i64().unwrap()))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn queues_and_descriptors_match_ss() {
+    use std::io::Write;
+    use std::os::fd::AsRawFd;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut client = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let (server, _) = listener.accept().unwrap();
+    client.write_all(b"hello").unwrap();
+    // The five bytes sit unread in the server's receive queue once they
+    // arrived; ss and proctl read the same counter.
+    let ss_line = || {
+        let out = StdCommand::new(which("ss"))
+            .args(["-tnpH", "state", "established"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .find(|l| {
+                let f: Vec<&str> = l.split_whitespace().collect();
+                f.len() > 3 && f[2].ends_with(&format!(":{port}"))
+            })
+            .map(str::to_string)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let line = loop {
+        if let Some(l) = ss_line().filter(|l| l.split_whitespace().next() == Some("5")) {
+            break l;
+        }
+        assert!(std::time::Instant::now() < deadline, "data never arrived");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    let out = proctl()
+        .args(["ports", "--all", "--tcp", "--format", "json"])
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["port"] == port && r["state"] == "ESTAB")
+        .expect("the accepted connection")
+        .clone();
+    let f: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(row["recv_queue"].to_string(), f[0], "{line}");
+    assert_eq!(row["send_queue"].to_string(), f[1], "{line}");
+    assert_eq!(json_users(&row), ss_users(&line));
+    assert_eq!(
+        json_users(&row),
+        [(std::process::id() as i64, server.as_raw_fd() as i64)]
+    );
+    // A listener's queues: connections waiting, and the backlog.
+    let out = StdCommand::new(which("ss"))
+        .args(["-tlnH", &format!("sport = :{port}")])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let f: Vec<&str> = text.split_whitespace().collect();
+    let listen = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["port"] == port && r["state"] == "LISTEN")
+        .unwrap();
+    assert_eq!(
+        (
+            listen["recv_queue"].to_string(),
+            listen["send_queue"].to_string()
+        ),
+        (f[1].to_string(), f[2].to_string()),
+        "{text}"
+    );
+}
+
+#[test]
+fn unix_sockets_match_ss_xlp() {
+    use std::os::fd::AsRawFd;
+    use std::os::linux::net::SocketAddrExt;
+    use std::os::unix::net::{SocketAddr, UnixListener, UnixStream};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("px.sock");
+    let named = UnixListener::bind(&path).unwrap();
+    let tag = format!("pxports-{}", std::process::id());
+    let abstract_addr = SocketAddr::from_abstract_name(tag.as_bytes()).unwrap();
+    let hidden = UnixListener::bind_addr(&abstract_addr).unwrap();
+    // One connection waits unaccepted: the listener's receive queue is 1.
+    let _waiting = UnixStream::connect(&path).unwrap();
+    let names = [path.to_str().unwrap().to_string(), format!("@{tag}")];
+    let out = StdCommand::new(which("ss"))
+        .args(["-xlpH"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    // Netid State Recv-Q Send-Q Local Inode Peer PeerInode Process
+    let theirs: Vec<UnixRow> = text
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            names.contains(&f.get(4)?.to_string()).then(|| {
+                (
+                    f[0].trim_start_matches("u_").to_string(),
+                    f[1].to_string(),
+                    f[2].to_string(),
+                    f[3].to_string(),
+                    f[4].to_string(),
+                    f[5].to_string(),
+                    ss_users(l),
+                )
+            })
+        })
+        .collect();
+    let out = proctl()
+        .args(["ports", "--unix", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ours: Vec<_> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| names.iter().any(|n| r["path"] == n.as_str()))
+        .map(|r| {
+            (
+                r["type"].as_str().unwrap().to_string(),
+                r["state"].as_str().unwrap().to_string(),
+                r["recv_queue"].to_string(),
+                r["send_queue"].to_string(),
+                r["path"].as_str().unwrap().to_string(),
+                r["inode"].to_string(),
+                json_users(r),
+            )
+        })
+        .collect();
+    let mut theirs = theirs;
+    theirs.sort();
+    let mut ours = ours;
+    ours.sort();
+    assert_eq!(ours, theirs);
+    assert_eq!(ours.len(), 2);
+    let me = std::process::id() as i64;
+    assert!(
+        ours.iter()
+            .any(|o| o.2 == "1" && o.6 == [(me, named.as_raw_fd() as i64)])
+    );
+    assert!(
+        ours.iter()
+            .any(|o| o.6 == [(me, hidden.as_raw_fd() as i64)])
+    );
+    // The text table shows the same rows.
+    let out = proctl()
+        .args(["ports", "--unix", "--format", "plain"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("TYPE STATE"), "{text}");
+    assert!(text.contains(&format!("@{tag}")), "{text}");
 }

@@ -1,0 +1,133 @@
+//! Scheduling of a process: policy and real-time priority, CPU affinity,
+//! I/O class and level (ioprio_get), and the OOM killer's score.
+
+use std::path::Path;
+
+/// The scheduling facts `show` reports.
+#[derive(Debug, Clone, Default)]
+pub struct Scheduling {
+    pub rt_priority: Option<u32>,
+    /// The CPUs the process may run on, as the kernel lists them ("0-3,6").
+    pub affinity: Option<String>,
+    pub io: Option<IoPriority>,
+    pub oom_score: Option<i64>,
+    pub oom_score_adj: Option<i64>,
+}
+
+/// An I/O scheduling class and level (ionice(1)'s terms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IoPriority {
+    pub class: IoClass,
+    /// 0 (highest) to 7; none for the idle class.
+    pub level: Option<u8>,
+}
+
+/// The I/O scheduling classes of ioprio_set(2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IoClass {
+    /// No class set: best-effort at a level derived from nice.
+    None,
+    Realtime,
+    BestEffort,
+    Idle,
+}
+
+impl IoClass {
+    /// ionice(1)'s name of the class.
+    pub fn name(self) -> &'static str {
+        match self {
+            IoClass::None => "none",
+            IoClass::Realtime => "realtime",
+            IoClass::BestEffort => "best-effort",
+            IoClass::Idle => "idle",
+        }
+    }
+}
+
+/// Decodes ioprio_get's value: the class in the bits above 13, the level
+/// below (ioprio_set(2)). A process with no class runs best-effort at
+/// (nice + 20) / 5, which is the level shown for it.
+pub fn decode_ioprio(value: i32, nice: i64) -> IoPriority {
+    let class = match value >> 13 {
+        1 => IoClass::Realtime,
+        2 => IoClass::BestEffort,
+        3 => IoClass::Idle,
+        _ => IoClass::None,
+    };
+    let level = match class {
+        IoClass::Idle => None,
+        IoClass::None => Some(((nice.clamp(-20, 19) + 20) / 5) as u8),
+        _ => Some((value & 0x1fff) as u8),
+    };
+    IoPriority { class, level }
+}
+
+/// The I/O priority of a live process (ioprio_get has no /proc file).
+pub fn io_priority(pid: i32, nice: i64) -> Option<IoPriority> {
+    const IOPRIO_WHO_PROCESS: libc::c_long = 1;
+    // SAFETY: ioprio_get takes two integers and touches no memory.
+    let value = unsafe {
+        libc::syscall(
+            libc::SYS_ioprio_get,
+            IOPRIO_WHO_PROCESS,
+            pid as libc::c_long,
+        )
+    };
+    (value >= 0).then(|| decode_ioprio(value as i32, nice))
+}
+
+fn number(dir: &Path, name: &str) -> Option<i64> {
+    std::fs::read_to_string(dir.join(name))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Reads the scheduling facts; `live` allows the ioprio_get system call
+/// (a fixture tree's pids are not this machine's).
+pub fn read_scheduling(
+    dir: &Path,
+    stat: &[u8],
+    status: &dyn Fn(&str) -> Option<String>,
+    pid: i32,
+    nice: i64,
+    live: bool,
+) -> Scheduling {
+    let rt_priority = procfs::FromRead::from_read(stat)
+        .ok()
+        .and_then(|s: procfs::process::Stat| s.rt_priority);
+    Scheduling {
+        rt_priority,
+        affinity: status("Cpus_allowed_list"),
+        io: if live { io_priority(pid, nice) } else { None },
+        oom_score: number(dir, "oom_score"),
+        oom_score_adj: number(dir, "oom_score_adj"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ioprio_values() {
+        assert_eq!(
+            decode_ioprio(0, 0),
+            IoPriority {
+                class: IoClass::None,
+                level: Some(4)
+            }
+        );
+        assert_eq!(
+            decode_ioprio((2 << 13) | 7, 0),
+            IoPriority {
+                class: IoClass::BestEffort,
+                level: Some(7)
+            }
+        );
+        assert_eq!(decode_ioprio(3 << 13, 0).level, None);
+        assert_eq!(decode_ioprio(1 << 13, 0).class, IoClass::Realtime);
+        assert_eq!(decode_ioprio(0, 19).level, Some(7));
+    }
+}
