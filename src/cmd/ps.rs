@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::cli::{OutputFormat, PsArgs};
 use crate::cmd::ps_layout::{machine_columns, modern_columns};
 use crate::columns::{self, Column, ColumnCtx, ColumnId};
-use crate::duration::parse_duration;
+use crate::duration::parse_nonzero_duration;
 use crate::error::{Error, Exit, Result};
 use crate::model::net::{Proto, parse_port, pids_on_port, read_sockets, socket_owners};
 use crate::model::tree::Tree;
@@ -302,7 +302,11 @@ impl PsConfig {
             modern_columns(false)
         };
         let selection = build_selection(args)?;
-        let sample = args.sample.as_deref().map(parse_duration).transpose()?;
+        let sample = args
+            .sample
+            .as_deref()
+            .map(parse_nonzero_duration)
+            .transpose()?;
         let format = args.format.unwrap_or(OutputFormat::Table);
         Ok(PsConfig {
             name_width: None,
