@@ -24,5 +24,6 @@ mod spawn_contract;
 mod spawn_coreutils;
 mod spawn_terminal;
 mod terminal;
+mod top;
 mod untrusted_text;
 mod util;

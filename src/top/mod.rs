@@ -1,0 +1,15 @@
+//! `proctl top`: a live view of the processes (or frames in batch mode),
+//! split into reading ([`sample`]), the view's state ([`state`], pure and
+//! tested without a terminal), drawing ([`draw`]) and the terminal's
+//! set-up and restore ([`terminal`]).
+
+pub mod batch;
+pub mod columns;
+pub mod help;
+pub mod live;
+pub mod sample;
+pub mod state;
+pub mod summary;
+
+#[cfg(test)]
+mod tests;
