@@ -5,11 +5,14 @@
 
 pub mod batch;
 pub mod columns;
+pub mod draw;
 pub mod help;
+pub mod input;
 pub mod live;
 pub mod sample;
 pub mod state;
 pub mod summary;
+pub mod terminal;
 
 #[cfg(test)]
 mod tests;
