@@ -261,8 +261,9 @@ impl TopState {
 
     /// Recomputes the view: selection, filters, sort and tree.
     pub fn rebuild(&mut self) {
+        let needle = self.filter.to_lowercase();
         let keep: Vec<bool> = (0..self.frame.processes.len())
-            .map(|i| self.shown(i))
+            .map(|i| self.shown(i, &needle))
             .collect();
         self.view = if self.tree {
             self.tree_view(&keep)
@@ -281,8 +282,9 @@ impl TopState {
         self.follow_selection();
     }
 
-    /// Whether task `i` passes the command-line selection and the filter.
-    fn shown(&self, i: usize) -> bool {
+    /// Whether task `i` passes the command-line selection and the filter
+    /// (`needle`: the filter in lower case).
+    fn shown(&self, i: usize, needle: &str) -> bool {
         let row = self.frame.row(i);
         let s = &self.selection;
         (s.pids.is_empty() || s.pids.contains(&row.p.pid))
@@ -290,11 +292,9 @@ impl TopState {
             && s.pattern
                 .as_ref()
                 .is_none_or(|re| re.is_match(&row.p.name) || re.is_match(row.d.command.as_bytes()))
-            && (self.filter.is_empty() || {
-                let needle = self.filter.to_lowercase();
-                row.d.name.to_lowercase().contains(&needle)
-                    || row.d.command.to_lowercase().contains(&needle)
-            })
+            && (needle.is_empty()
+                || row.d.name.to_lowercase().contains(needle)
+                || row.d.command.to_lowercase().contains(needle))
     }
 
     /// The order of two tasks: the sort column, then the pid.

@@ -367,3 +367,79 @@ fn quit_pause_threads_and_help() {
     s.handle_key(Key::Esc);
     assert_eq!(press(&mut s, "q"), Action::Quit);
 }
+
+/// The screen drawn into ratatui's test buffer, as lines of text.
+fn drawn(s: &TopState, width: u16, height: u16) -> Vec<String> {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|screen| super::draw::draw(screen, s, super::draw::Palette { color: false }))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..height)
+        .map(|y| {
+            (0..width)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn drawing_shows_the_summary_the_rows_on_screen_and_the_status_line() {
+    let mut s = state();
+    s.size = (100, 12);
+    let lines = drawn(&s, 100, 12);
+    assert!(
+        lines[0].starts_with("proctl top - 00:00:00 up 0 min,"),
+        "{lines:#?}"
+    );
+    assert!(lines[1].starts_with("Tasks:"), "{lines:#?}");
+    assert!(lines[2].starts_with("CPU ["), "{lines:#?}");
+    assert_eq!(
+        lines[5],
+        "    PID USER     PRI  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND"
+    );
+    // Five rows fit between the titles and the status line.
+    assert!(lines[6].starts_with("     12 root"), "{lines:#?}");
+    assert!(lines[6].ends_with("/usr/bin/vim --flag"), "{lines:#?}");
+    assert!(lines[10].starts_with("     10 root"), "{lines:#?}");
+    assert!(lines[11].starts_with("? help"), "{lines:#?}");
+    // A prompt replaces the hints; the tree adds its branches.
+    press(&mut s, "t/vim");
+    let lines = drawn(&s, 100, 12);
+    assert_eq!(lines[11], "Filter: vim");
+    assert!(
+        lines[9].ends_with("   └─ /usr/bin/vim --flag"),
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn drawing_dialogs_in_front_of_the_table() {
+    let mut s = state();
+    s.size = (100, 40);
+    press(&mut s, "k");
+    let screen = drawn(&s, 100, 40).join("\n");
+    assert!(screen.contains("Signal to PID 12"), "{screen}");
+    assert!(screen.contains("15 TERM   termination request"), "{screen}");
+    s.handle_key(Key::Esc);
+    press(&mut s, "?");
+    let screen = drawn(&s, 100, 40).join("\n");
+    assert!(screen.contains("Keys (any key closes)"), "{screen}");
+    assert!(
+        screen.contains("sort by %CPU, %MEM, TIME+ or PID"),
+        "{screen}"
+    );
+    press(&mut s, "x");
+    s.show_details(
+        " PID 12 (vim) ".into(),
+        vec!["Identity".into(), "  pid 12".into()],
+    );
+    let screen = drawn(&s, 100, 40);
+    assert!(screen[0].contains("PID 12 (vim)"), "{screen:#?}");
+    assert_eq!(screen[1], "│Identity".to_string() + &" ".repeat(90) + "│");
+}
