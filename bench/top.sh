@@ -37,12 +37,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# How many processes exist now (a glob: no pipe to fail when one exits).
+count_procs() {
+  local all=(/proc/[0-9]*)
+  echo "${#all[@]}"
+}
+
 # Starts N idle processes in their own process group; prints the group id.
 # Refuses when that would leave fewer than 2000 free pids (other work on
 # the machine may need them).
 start_idle() {
   local now max
-  now=$(ls -d /proc/[0-9]* 2>/dev/null | wc -l)
+  now=$(count_procs)
   max=$(cat /proc/sys/kernel/pid_max)
   if [ $((max - now - $1)) -lt 2000 ]; then
     echo "bench: not starting $1 processes: $now exist, pid_max is $max" >&2
@@ -100,7 +106,7 @@ measure_batch() {
 echo "machine: $(nproc) cores, $(uname -sr), procps $(dpkg-query -W -f "\${Version}" procps 2>/dev/null || echo "?"), $(htop --version | head -1)"
 echo
 groups+=("$(start_idle "$idle_n")")
-total=$(ls -d /proc/[0-9]* 2>/dev/null | wc -l)
+total=$(count_procs)
 echo "### Idle cost at a 1 s refresh, $total processes ($idle_n extra), over ${secs} s"
 echo
 echo "| view | CPU (one core) | peak memory |"
@@ -112,10 +118,10 @@ echo "| proctl top -b -d 1 | $(measure_batch "$P top -b -d 1") |"
 echo "| top -b -d 1 | $(measure_batch "top -b -d 1") |"
 kill -KILL -- "-${groups[0]}" 2>/dev/null || true
 
-total=$(ls -d /proc/[0-9]* 2>/dev/null | wc -l)
+total=$(count_procs)
 if [ "$total" -lt "$frame_n" ]; then
   groups+=("$(start_idle $((frame_n - total)))")
-  total=$(ls -d /proc/[0-9]* 2>/dev/null | wc -l)
+  total=$(count_procs)
 fi
 ms_of() {
   local start end

@@ -4,8 +4,14 @@
 //! The first frame has no previous one: its %CPU is each process's
 //! lifetime average (what `ps` shows), and its CPU shares are those since
 //! boot. Between frames only what pays is kept: the CPU ticks of each
-//! task (for the interval %CPU), the system's CPU counters, and the user
-//! names already looked up.
+//! task (for the interval %CPU), the system's CPU counters, the user
+//! names already looked up, and command lines.
+//!
+//! Each frame reads a process's `stat` and `statm` (as top does) and the
+//! owner of its directory; its `cmdline` only when the process is new to
+//! the view (a pid, start time and name not seen before: an exec changes
+//! the name) and every [`CMDLINE_REFRESH`] frames, for the titles that
+//! programs set themselves. That halves the files read per frame.
 
 use std::collections::HashMap;
 use std::io;
@@ -73,10 +79,19 @@ impl Frame {
     }
 }
 
+/// Every this many frames, every command line is read again.
+pub const CMDLINE_REFRESH: u64 = 10;
+
+/// A task as the command-line cache knows it: id, start time, name.
+type TaskKey = (i32, u64, Vec<u8>);
+
 /// Reads frames one after another, keeping what the next one needs.
 #[derive(Debug)]
 pub struct Sampler {
     source: ProcSource,
+    /// Command lines of the previous frame's tasks.
+    cmdlines: HashMap<TaskKey, Option<Vec<u8>>>,
+    frames: u64,
     names: NameCache,
     /// CPU ticks of each task at the previous frame, keyed by task id and
     /// start time (a recycled id is a new task).
@@ -90,6 +105,8 @@ impl Sampler {
     pub fn new(source: ProcSource) -> Sampler {
         Sampler {
             source,
+            cmdlines: HashMap::new(),
+            frames: 0,
             names: NameCache::default(),
             previous: HashMap::new(),
             previous_cpu: None,
@@ -109,10 +126,9 @@ impl Sampler {
         // cover the same interval.
         let cpu = summary::read_cpu(&root);
         let at = Instant::now();
-        let snapshot = self
-            .source
-            .snapshot(Needs::STATUS | Needs::CMDLINE, threads)?;
+        let snapshot = self.source.snapshot(Needs::STAT, threads)?;
         let mut processes = snapshot.processes;
+        self.fill_cmdlines(&mut processes);
         let system = snapshot.system;
         let interval = self
             .previous_at
@@ -187,6 +203,39 @@ impl Sampler {
     }
 }
 
+impl Sampler {
+    /// Gives each task its command line: from the cache when it is known,
+    /// else read (in parallel); the cache then holds this frame's tasks.
+    fn fill_cmdlines(&mut self, processes: &mut [ProcessInfo]) {
+        let refresh = self.frames.is_multiple_of(CMDLINE_REFRESH);
+        self.frames += 1;
+        let mut previous = std::mem::take(&mut self.cmdlines);
+        let keys: Vec<TaskKey> = processes
+            .iter()
+            .map(|p| (p.tid, p.start_ticks, p.name.clone()))
+            .collect();
+        let cached: Vec<Option<Option<Vec<u8>>>> = keys
+            .iter()
+            .map(|k| if refresh { None } else { previous.remove(k) })
+            .collect();
+        let source = &self.source;
+        let read: Vec<Option<Vec<u8>>> = processes
+            .par_iter()
+            .zip(cached)
+            .map(|(p, cached)| cached.unwrap_or_else(|| read_cmdline(source, p.pid)))
+            .collect();
+        for ((p, cmdline), key) in processes.iter_mut().zip(read).zip(keys) {
+            self.cmdlines.insert(key, cmdline.clone());
+            p.cmdline = cmdline;
+        }
+    }
+}
+
+/// /proc/PID/cmdline, raw (the process's, for a thread row too).
+fn read_cmdline(source: &ProcSource, pid: i32) -> Option<Vec<u8>> {
+    std::fs::read(source.root().join(pid.to_string()).join("cmdline")).ok()
+}
+
 fn derive(p: &ProcessInfo, shr_kib: Option<u64>, ctx: &ColumnCtx) -> Derived {
     let float = |id| match value_of(id, p, ctx) {
         Value::Float(f) => f,
@@ -245,5 +294,47 @@ mod tests {
         // Nothing ran in a fixture between the reads.
         assert_eq!(second.derived[second.index_of(400).unwrap()].cpu, 0.0);
         assert_eq!(second.summary.tasks.total, first.summary.tasks.total);
+    }
+
+    fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_tree(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn command_lines_are_read_again_after_an_exec_or_a_while() {
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/proc");
+        let dir = tempfile::tempdir().unwrap();
+        for file in ["stat", "meminfo", "uptime"] {
+            std::fs::copy(fixture.join(file), dir.path().join(file)).unwrap();
+        }
+        copy_tree(&fixture.join("400"), &dir.path().join("400"));
+        let mut sampler = Sampler::new(ProcSource::new(Some(dir.path().to_path_buf())));
+        let command = |s: &mut Sampler| s.sample(false).unwrap().derived[0].command.clone();
+        assert_eq!(command(&mut sampler), "java -Xmx2g -jar /opt/app/app.jar");
+        // A new title alone is seen at the next refresh of every command line.
+        std::fs::write(dir.path().join("400/cmdline"), "retitled\0").unwrap();
+        assert_eq!(command(&mut sampler), "java -Xmx2g -jar /opt/app/app.jar");
+        for _ in 2..CMDLINE_REFRESH {
+            command(&mut sampler);
+        }
+        assert_eq!(command(&mut sampler), "retitled");
+        // An exec changes the name: read at once.
+        std::fs::write(dir.path().join("400/cmdline"), "/bin/true\0").unwrap();
+        let stat = std::fs::read_to_string(dir.path().join("400/stat")).unwrap();
+        std::fs::write(
+            dir.path().join("400/stat"),
+            stat.replace("(java)", "(true)"),
+        )
+        .unwrap();
+        assert_eq!(command(&mut sampler), "/bin/true");
     }
 }
