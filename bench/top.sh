@@ -86,8 +86,12 @@ measure_pid() {
     'BEGIN { printf "%.2f%% | %.1f MiB", d / hz / s * 100, p / 1024 }'
 }
 
-# A live view in a 160x50 terminal.
+# A live view in a 160x50 terminal, on a tmux server of its own (a new
+# server under the name just killed can race with the old one's exit).
+live_runs=0
 measure_live() {
+  live_runs=$((live_runs + 1))
+  T=(tmux -L "$SERVER-$live_runs" -f /dev/null)
   "${T[@]}" new-session -d -s bench -x 160 -y 50 "exec $1"
   local pid
   pid=$("${T[@]}" display-message -p -t bench '#{pane_pid}')

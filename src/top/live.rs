@@ -33,6 +33,7 @@ pub fn run(config: &TopConfig, mut sampler: Sampler) -> Result<Exit> {
     let first = sampler
         .sample(config.view.threads)
         .map_err(|e| read_error(&sampler, e))?;
+    let tty = TtyWatch::open()?;
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
     let mut state = TopState::new(first, config.view.clone(), (size.width, size.height));
@@ -58,7 +59,21 @@ pub fn run(config: &TopConfig, mut sampler: Sampler) -> Result<Exit> {
             } else {
                 next_refresh.saturating_duration_since(now).min(TICK)
             };
-            if event::poll(wait)?
+            // The wait is ours, not crossterm's: crossterm's poll spins
+            // without end once the terminal has hung up (its loop only
+            // looks at the clock when nothing is ready), and a signal would
+            // not be noticed meanwhile.
+            match tty.wait(wait) {
+                Ok(Readiness::HungUp) => {
+                    drop(guard);
+                    return Ok(Exit::Child(128 + 1));
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
+            }
+            // Keys, and resizes (crossterm hears SIGWINCH), ready now.
+            if event::poll(Duration::ZERO)?
                 && let Some(key) = key_of(event::read()?)
             {
                 break state.handle_key(key);
@@ -92,6 +107,58 @@ pub fn run(config: &TopConfig, mut sampler: Sampler) -> Result<Exit> {
                 Err(message) => state.message = Some(message),
             },
         }
+    }
+}
+
+/// The terminal the keys come from: stdin when it is one, else /dev/tty
+/// (where crossterm reads them too).
+struct TtyWatch {
+    own: Option<std::fs::File>,
+}
+
+enum Readiness {
+    Ready,
+    Nothing,
+    HungUp,
+}
+
+impl TtyWatch {
+    fn open() -> std::io::Result<TtyWatch> {
+        use std::io::IsTerminal;
+        let own = if std::io::stdin().is_terminal() {
+            None
+        } else {
+            Some(std::fs::File::open("/dev/tty")?)
+        };
+        Ok(TtyWatch { own })
+    }
+
+    /// Waits up to `wait` for input; an interrupting signal is an error of
+    /// kind Interrupted.
+    fn wait(&self, wait: Duration) -> std::io::Result<Readiness> {
+        use rustix::event::{PollFd, PollFlags, Timespec, poll};
+        use std::os::fd::AsFd;
+        let stdin = std::io::stdin();
+        let fd = match &self.own {
+            Some(file) => file.as_fd(),
+            None => stdin.as_fd(),
+        };
+        let mut fds = [PollFd::new(&fd, PollFlags::IN)];
+        let timeout = Timespec {
+            tv_sec: wait.as_secs() as i64,
+            tv_nsec: i64::from(wait.subsec_nanos()),
+        };
+        let ready = poll(&mut fds, Some(&timeout))?;
+        let revents = fds[0].revents();
+        Ok(
+            if revents.intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL) {
+                Readiness::HungUp
+            } else if ready > 0 {
+                Readiness::Ready
+            } else {
+                Readiness::Nothing
+            },
+        )
     }
 }
 

@@ -623,3 +623,28 @@ fn live_view_follows_resizes() {
     });
     tmux.keys(&["q"]);
 }
+
+#[test]
+fn live_view_ends_when_its_terminal_goes_away() {
+    // proctl is the pane's process itself, so it is gone with the pane.
+    let tmux = Tmux::start("hangup", 100, 30, &format!("exec {}", top_line("")));
+    tmux.wait_for("the live view", |s| s.contains("PID USER"));
+    let pid: i32 = tmux.format("#{pane_pid}").parse().unwrap();
+    let stat = format!("/proc/{pid}/stat");
+    assert!(std::fs::read_to_string(&stat).unwrap().contains("(proctl)"));
+    drop(tmux);
+    // Whether SIGHUP is ignored or not, the hung-up terminal ends it (it
+    // must not spin on the dead terminal).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        match std::fs::read_to_string(&stat) {
+            Ok(s) if s.contains("(proctl)") && !s.contains(") Z ") => {}
+            _ => break,
+        }
+        assert!(
+            Instant::now() < deadline,
+            "proctl top outlived its terminal"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
