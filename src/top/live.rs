@@ -9,7 +9,7 @@ use crossterm::event;
 use super::draw::{Palette, draw};
 use super::input::key_of;
 use super::sample::Sampler;
-use super::state::{Action, TopState};
+use super::state::{Action, Key, TopState};
 use super::terminal::{TerminalGuard, ending_signal};
 use crate::cmd::top::TopConfig;
 use crate::error::{Error, Exit, Result};
@@ -42,6 +42,15 @@ pub fn run(config: &TopConfig, mut sampler: Sampler) -> Result<Exit> {
     };
     let mut next_refresh = Instant::now() + state.delay;
     loop {
+        // The size is asked for before each draw: a resize event read late
+        // (or merged with others) must not leave the layout behind.
+        let size = guard.terminal.size()?;
+        if (size.width, size.height) != state.size {
+            state.handle_key(Key::Resize {
+                width: size.width,
+                height: size.height,
+            });
+        }
         guard
             .terminal
             .draw(|screen| draw(screen, &state, palette))?;
