@@ -158,6 +158,14 @@ Exit status: 0 when every change was made, 1 when any failed or nothing matched,
 Exit status: 0 when all exited, 1 on timeout, when a PID does not exist or nothing matched."
     )]
     Wait(Deferred<WaitArgs>),
+    /// A live view of processes sharing the CPU and memory (like top and
+    /// htop), or frames of text or JSON with --batch.
+    #[command(
+        after_help = "Without a terminal on stdout, frames are printed as with --batch. \
+Press ? in the live view for its keys.\n\
+Exit status: 0 success, 2 on bad usage."
+    )]
+    Top(Deferred<TopArgs>),
 }
 
 /// Output formats for signal reports.
@@ -795,6 +803,61 @@ pub struct PsArgs {
         num_args = 0..
     )]
     pub args: Vec<std::ffi::OsString>,
+}
+
+/// Output formats for `proctl top --batch`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TopFormat {
+    /// Frames of text laid out as `top -b`.
+    Text,
+    /// One JSON array of frames.
+    Json,
+    /// One JSON object a line, a frame each.
+    Ndjson,
+}
+
+// Options of `proctl top`.
+#[derive(Debug, Args)]
+pub struct TopArgs {
+    /// Print frames one after another instead of the live view.
+    #[arg(short = 'b', long)]
+    pub batch: bool,
+
+    /// Stop after N frames.
+    #[arg(short = 'n', long, value_name = "N")]
+    pub iterations: Option<String>,
+
+    /// Time between frames (default 1s): seconds, or with units (500ms, 2s).
+    #[arg(short = 'd', long, value_name = "DURATION")]
+    pub delay: Option<String>,
+
+    /// Only these process ids (comma-separated, repeatable).
+    #[arg(short = 'p', long = "pid", value_name = "PID,...", action = ArgAction::Append)]
+    pub pid: Vec<String>,
+
+    /// Only the processes of this effective user (name or uid).
+    #[arg(short = 'u', long, value_name = "USER")]
+    pub user: Option<String>,
+
+    /// Only processes whose name or command line matches this regex.
+    #[arg(long = "match", value_name = "PATTERN")]
+    pub match_pattern: Option<String>,
+
+    /// Start in the tree view.
+    #[arg(long)]
+    pub tree: bool,
+
+    /// Sort by this column: pid, user, pri, ni, virt, res, shr, s, %cpu (default), %mem, time, command.
+    #[arg(long, value_name = "KEY")]
+    pub sort: Option<String>,
+
+    /// Show threads instead of processes.
+    #[arg(short = 'H', long)]
+    pub threads: bool,
+
+    /// Batch output format (implies --batch).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<TopFormat>,
 }
 
 /// The values of several options of one subcommand in command-line order

@@ -20,6 +20,7 @@ pub mod spawn;
 pub mod startup;
 pub mod targets;
 pub mod terminal;
+pub mod top;
 
 use std::ffi::OsString;
 use std::io::{BufWriter, Write};
@@ -132,6 +133,10 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit, Error> {
         Command::Wait(cli::Deferred(args)) => {
             let config = cmd::wait::WaitConfig::from_args(&args)?;
             cmd::wait::run(&config, &source, &mut out)?
+        }
+        Command::Top(cli::Deferred(args)) => {
+            let config = cmd::top::TopConfig::from_args(&args, &term, theme)?;
+            cmd::top::run(&config, source, &mut out)?
         }
     };
     out.flush()?;

@@ -32,7 +32,7 @@ const PAGES: &[Extras] = &[
         exit_status: "0 success; 1 nothing matched or an operation failed; 2 bad usage. \
             proctl spawn exits with its child's status (see proctl-spawn(1)).",
         see_also: "proctl-ps(1), proctl-pstree(1), proctl-signal(1), proctl-wait(1), \
-            proctl-set(1), proctl-spawn(1), proctl-show(1), proctl-ports(1)",
+            proctl-set(1), proctl-spawn(1), proctl-show(1), proctl-ports(1), proctl-top(1)",
     },
     Extras {
         command: "ps",
@@ -180,6 +180,27 @@ const PAGES: &[Extras] = &[
         exit_status: "0 when all exited; 1 on timeout, an unknown PID or no match; 2 on \
             bad usage.",
         see_also: "pidwait(1), wait(1), proctl(1), proctl-signal(1)",
+    },
+    Extras {
+        command: "top",
+        examples: &[
+            ("proctl top", "the live view; press ? for its keys"),
+            (
+                "proctl top --tree -u www-data",
+                "one user's processes as a tree",
+            ),
+            (
+                "proctl top -b -n 3 -d 2",
+                "three text frames like top -b, 2 s apart",
+            ),
+            (
+                "proctl top --format ndjson -n 5 | jq .cpu",
+                "JSON frames for scripts",
+            ),
+        ],
+        exit_status: "0 success; 2 on bad usage; 128+N when signal N ended the live view \
+            (129 when its terminal hung up).",
+        see_also: "top(1), htop(1), proctl(1), proctl-ps(1), proctl-show(1), proctl-signal(1)",
     },
 ];
 

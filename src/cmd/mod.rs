@@ -11,4 +11,5 @@ pub mod set;
 pub mod show;
 pub mod signal;
 pub mod spawn;
+pub mod top;
 pub mod wait;

@@ -25,5 +25,6 @@ mod spawn_contract;
 mod spawn_coreutils;
 mod spawn_terminal;
 mod terminal;
+mod top;
 mod untrusted_text;
 mod util;

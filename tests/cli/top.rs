@@ -1,0 +1,655 @@
+//! `proctl top`: batch frames on the fixture tree (golden files), JSON
+//! frames validated, bad usage; the live view in a real terminal (tmux).
+
+use std::process::{Command as StdCommand, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::util::{assert_golden, fixture, proctl, spawn_named};
+
+fn golden_run(name: &str, args: &[&str]) {
+    let out = fixture().arg("top").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stderr.is_empty());
+    assert_golden(name, &out.stdout);
+}
+
+#[test]
+fn batch_frames_like_top_b() {
+    // The first frame shows lifetime %CPU; the second, measured over the
+    // interval, shows none (nothing runs in a fixture).
+    golden_run(
+        "top_batch.txt",
+        &["--batch", "--iterations", "2", "--delay", "0"],
+    );
+}
+
+#[test]
+fn batch_is_the_default_without_a_terminal() {
+    let out = fixture().args(["top", "-n", "1"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("top - 10:00:00 up 371 days,  9:06,"),
+        "{text}"
+    );
+    assert!(!text.contains('\x1b'), "no escape codes in batch frames");
+    assert_eq!(text.matches("top - ").count(), 1);
+}
+
+#[test]
+fn batch_tree_sort_and_selection() {
+    golden_run(
+        "top_tree.txt",
+        &["-b", "-n", "1", "--tree", "--sort", "mem"],
+    );
+    golden_run(
+        "top_select.txt",
+        &["-b", "-n", "1", "-u", "www-data", "--sort", "pid"],
+    );
+    golden_run(
+        "top_pids.txt",
+        &["-b", "-n", "1", "-p", "700,1", "-p", "400"],
+    );
+    golden_run(
+        "top_match.txt",
+        &["-b", "-n", "1", "--match", "^(java|sleep)"],
+    );
+}
+
+#[test]
+fn ndjson_frames_carry_the_ps_vocabulary() {
+    golden_run(
+        "top_frames.ndjson",
+        &["--format", "ndjson", "-n", "2", "-d", "0"],
+    );
+    let out = fixture()
+        .args(["top", "--format", "ndjson", "-n", "2", "-d", "0"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let frames: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is one JSON object"))
+        .collect();
+    assert_eq!(frames.len(), 2);
+    assert_eq!(frames[0]["cpu_measured"], false);
+    assert_eq!(frames[1]["cpu_measured"], true);
+    // The field names and values of `proctl ps --format json`.
+    // proctl ps's default JSON listing: every field it shares with a
+    // frame has the same name and value (%CPU aside: frame 2 measures it).
+    let ps = fixture().args(["ps", "--format", "json"]).output().unwrap();
+    let ps: Value = serde_json::from_slice(&ps.stdout).unwrap();
+    assert!(ps.as_array().unwrap().len() > 5);
+    for frame in &frames {
+        assert_eq!(frame["timestamp"], "2026-11-26T10:00:00+00:00");
+        assert_eq!(frame["tasks"]["total"], 12);
+        assert_eq!(frame["memory"]["total_kib"], 16_000_000);
+        let procs = frame["processes"].as_array().unwrap();
+        assert_eq!(procs.len(), 12);
+        for row in ps.as_array().unwrap() {
+            let pid = row["pid"].as_i64().unwrap();
+            let ours = procs
+                .iter()
+                .find(|p| p["pid"].as_i64() == Some(pid))
+                .unwrap_or_else(|| panic!("pid {pid} in the frame"));
+            let mut shared = 0;
+            for (key, value) in row.as_object().unwrap() {
+                if key == "cpu_percent" || ours.get(key).is_none() {
+                    continue;
+                }
+                shared += 1;
+                assert_eq!(&ours[key], value, "pid {pid} field {key}");
+            }
+            assert!(shared >= 10, "pid {pid}: {shared} fields shared");
+        }
+    }
+    // Frame 1 has ps's lifetime %CPU: burn (600) ran 60 s of its 120.
+    let burn = |f: &Value| {
+        f["processes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["pid"] == 600)
+            .unwrap()["cpu_percent"]
+            .clone()
+    };
+    assert_eq!(burn(&frames[0]), 50.0);
+    assert_eq!(burn(&frames[1]), 0.0);
+}
+
+#[test]
+fn json_is_one_array_of_frames() {
+    let out = fixture()
+        .args(["top", "--format", "json", "-n", "3", "-d", "0", "-p", "1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let frames: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let frames = frames.as_array().unwrap();
+    assert_eq!(frames.len(), 3);
+    assert_eq!(frames[2]["processes"][0]["name"], "init");
+}
+
+#[test]
+fn bad_usage_is_one_line_and_exit_2() {
+    for (args, culprit) in [
+        (&["--sort", "nope"][..], "unknown sort key 'nope'"),
+        (&["--iterations", "0"], "invalid --iterations '0'"),
+        (&["-n", "x"], "invalid --iterations 'x'"),
+        (&["--delay", "soon"], "invalid duration 'soon'"),
+        (&["-p", "1,abc"], "invalid pid 'abc'"),
+        (
+            &["-u", "no-such-user-here"],
+            "unknown user 'no-such-user-here'",
+        ),
+        (&["--match", "("], "invalid regex '('"),
+        (&["--format", "yaml"], "invalid value 'yaml'"),
+    ] {
+        let out = fixture().arg("top").args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            out.stdout.is_empty(),
+            "{args:?}: nothing printed before the check"
+        );
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with("proctl: ") && err.contains(culprit),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_batch_mode_quietly() {
+    let mut child = StdCommand::new(crate::util::binary())
+        .args(["top", "-b", "-d", "0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then close the pipe: the next write fails with EPIPE.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 6];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    assert_eq!(&first, b"top - ");
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_busy_process_is_measured_over_the_interval() {
+    let dir = tempfile::tempdir().unwrap();
+    let busy = spawn_named(
+        dir.path(),
+        "pxtopbusy",
+        "sh",
+        &["-c", "while :; do :; done"],
+    );
+    let idle = spawn_named(dir.path(), "pxtopidle", "sleep", &["1000"]);
+    let pids = format!("{},{}", busy.pid(), idle.pid());
+    let out = proctl()
+        .args([
+            "top", "--format", "ndjson", "-n", "2", "-d", "1", "-p", &pids,
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let frames: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(frames[1]["cpu_measured"], true);
+    let rows = frames[1]["processes"].as_array().unwrap();
+    // Sorted by %CPU: the loop first, the sleeper at 0.
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["name"], "pxtopbusy");
+    assert_eq!(rows[1]["name"], "pxtopidle");
+    assert_eq!(rows[1]["cpu_percent"], 0.0);
+    // However loaded the machine, a loop that never sleeps ran in the
+    // interval; one thread cannot use more than one core.
+    let cpu = rows[0]["cpu_percent"].as_f64().unwrap();
+    assert!(cpu > 0.0 && cpu <= 105.0, "{}", rows[0]);
+}
+
+/// A private tmux server (`-L`, no configuration) running one command in
+/// a window of a given size; killed when dropped.
+struct Tmux {
+    server: String,
+}
+
+impl Tmux {
+    fn start(name: &str, width: u16, height: u16, command: &str) -> Tmux {
+        let tmux = Tmux {
+            server: format!("pxtop{name}{}", std::process::id()),
+        };
+        let (w, h) = (width.to_string(), height.to_string());
+        let out = tmux.run(&["new-session", "-d", "-s", "t", "-x", &w, "-y", &h, command]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        tmux
+    }
+
+    fn run(&self, args: &[&str]) -> std::process::Output {
+        StdCommand::new(crate::util::which("tmux"))
+            .args(["-L", &self.server, "-f", "/dev/null"])
+            .args(args)
+            .env_remove("TMUX")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .output()
+            .expect("tmux is needed for these tests (apt-get install tmux)")
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "t"]).stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "t"];
+        args.extend_from_slice(keys);
+        assert!(self.run(&args).status.success());
+    }
+
+    /// Types text literally (no key names).
+    fn type_text(&self, text: &str) {
+        assert!(
+            self.run(&["send-keys", "-t", "t", "-l", text])
+                .status
+                .success()
+        );
+    }
+
+    fn format(&self, format: &str) -> String {
+        String::from_utf8_lossy(
+            &self
+                .run(&["display-message", "-p", "-t", "t", format])
+                .stdout,
+        )
+        .trim()
+        .to_string()
+    }
+
+    /// Waits until the screen satisfies `check`, and returns that screen.
+    fn wait_for(&self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let screen = self.screen();
+            if check(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+/// `proctl top` as a shell command line for tmux, with fast refreshes.
+fn top_line(args: &str) -> String {
+    format!(
+        "{} --color never top --delay 0.3 {args}",
+        crate::util::binary().display()
+    )
+}
+
+/// The same, kept in a shell that reports how it ended (so that a failure
+/// shows on the captured screen instead of closing the pane).
+fn top_command(args: &str) -> String {
+    format!(
+        "sh -c '{}; echo proctl-exit=$?; sleep 1000'",
+        top_line(args)
+    )
+}
+
+/// The table rows on a screen: the lines after the titles, before the
+/// status line (the screen's last).
+fn table_rows(screen: &str) -> Vec<&str> {
+    let lines: Vec<&str> = screen.lines().collect();
+    let Some(titles) = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("PID USER"))
+    else {
+        return Vec::new();
+    };
+    lines[titles + 1..lines.len() - 1]
+        .iter()
+        .copied()
+        .filter(|l| !l.trim().is_empty())
+        .collect()
+}
+
+/// A numeric column (0-based among the whitespace-separated cells).
+fn column(rows: &[&str], index: usize) -> Vec<f64> {
+    rows.iter()
+        .filter_map(|r| r.split_whitespace().nth(index)?.parse().ok())
+        .collect()
+}
+
+fn sorted_descending(values: &[f64]) -> bool {
+    values.len() > 3 && values.windows(2).all(|w| w[0] >= w[1])
+}
+
+fn alive(child: &mut crate::util::Reaped) -> bool {
+    child.0.try_wait().unwrap().is_none()
+}
+
+#[test]
+fn live_view_busy_process_on_top_and_sort_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let busy = spawn_named(
+        dir.path(),
+        "pxtopspin",
+        "sh",
+        &["-c", "while :; do :; done"],
+    );
+    let tmux = Tmux::start("sort", 160, 40, &top_command(""));
+    // Sorted by %CPU, the loop reaches the first rows once measured.
+    let pid = busy.pid().to_string();
+    tmux.wait_for("the busy loop in the top rows", |s| {
+        table_rows(s)
+            .iter()
+            .take(10)
+            .any(|r| r.split_whitespace().next() == Some(pid.as_str()) && r.contains("pxtopspin"))
+    });
+    // %CPU is the 9th cell: PID USER PRI NI VIRT RES SHR S %CPU.
+    tmux.wait_for("rows by %CPU", |s| {
+        sorted_descending(&column(&table_rows(s), 8))
+    });
+    // The selection stays on its process: Home shows the first rows.
+    tmux.keys(&["N", "Home"]);
+    tmux.wait_for("rows by pid", |s| {
+        let pids = column(&table_rows(s), 0);
+        pids.first() == Some(&1.0) && pids.windows(2).all(|w| w[0] < w[1])
+    });
+    tmux.keys(&["R"]);
+    tmux.wait_for("rows by pid, reversed", |s| {
+        sorted_descending(&column(&table_rows(s), 0))
+    });
+    tmux.keys(&["M"]);
+    tmux.wait_for("rows by %MEM", |s| {
+        sorted_descending(&column(&table_rows(s), 9))
+    });
+    tmux.keys(&["T"]);
+    tmux.wait_for("the sort on TIME+", |s| {
+        // TIME+ is M:SS.hh: compare as seconds.
+        let times: Vec<f64> = table_rows(s)
+            .iter()
+            .filter_map(|r| {
+                let (m, rest) = r.split_whitespace().nth(10)?.split_once(':')?;
+                Some(m.parse::<f64>().ok()? * 60.0 + rest.parse::<f64>().ok()?)
+            })
+            .collect();
+        sorted_descending(&times)
+    });
+    tmux.keys(&["q"]);
+}
+
+#[test]
+fn live_view_filter_and_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let parent = spawn_named(
+        dir.path(),
+        "pxtopfam",
+        "sh",
+        &["-c", "sleep 1000 & sleep 1001 & wait"],
+    );
+    let tmux = Tmux::start("filter", 160, 40, &top_command(""));
+    tmux.wait_for("the table", |s| table_rows(s).len() > 5);
+    tmux.keys(&["/"]);
+    tmux.type_text("pxtopfam");
+    // Typed in full (a prefix may already leave one row).
+    tmux.wait_for("only the filtered process", |s| {
+        let rows = table_rows(s);
+        s.contains("Filter: pxtopfam") && rows.len() == 1 && rows[0].contains("pxtopfam")
+    });
+    // The tree keeps the filtered process's ancestors; its children show
+    // with the filter cleared.
+    tmux.keys(&["Enter", "t", "Escape"]);
+    // The selection stays on pxtopfam, maybe on the last line: two steps
+    // down bring its children on screen.
+    tmux.wait_for("the whole tree", |s| table_rows(s).len() > 5);
+    tmux.keys(&["Down", "Down"]);
+    let pid = parent.pid().to_string();
+    // Columns in characters: the branches are not ASCII.
+    let column_of = |row: &str, what: &str| row.find(what).map(|b| row[..b].chars().count());
+    tmux.wait_for("the family as a tree", |s| {
+        let rows = table_rows(s);
+        let Some(at) = rows
+            .iter()
+            .position(|r| r.split_whitespace().next() == Some(pid.as_str()))
+        else {
+            return false;
+        };
+        // A child's branch starts under its parent's command.
+        let command = column_of(rows[at], "/");
+        rows.len() > at + 2
+            && rows[at + 1].contains("├─ sleep 100")
+            && rows[at + 2].contains("└─ sleep 100")
+            && column_of(rows[at + 2], "└─") == command
+    });
+    // The filter again, in the tree: the path from the root down to it.
+    tmux.keys(&["/"]);
+    tmux.type_text("pxtopfam");
+    tmux.wait_for("the path to the match", |s| {
+        let rows = table_rows(s);
+        rows.len() >= 2
+            && rows.last().is_some_and(|r| r.contains("pxtopfam"))
+            && rows[0].split_whitespace().next() == Some("1")
+    });
+    // Escape clears it.
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("every process again", |s| table_rows(s).len() > 5);
+    tmux.keys(&["q"]);
+}
+
+#[test]
+fn live_view_k_asks_then_ends_only_the_selected_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = spawn_named(dir.path(), "pxtopkilla", "sleep", &["1000"]);
+    let mut second = spawn_named(dir.path(), "pxtopkillb", "sleep", &["1000"]);
+    let tmux = Tmux::start(
+        "kill",
+        160,
+        40,
+        &top_command("--match ^pxtopkill --sort pid"),
+    );
+    tmux.wait_for("both processes", |s| table_rows(s).len() == 2);
+    // Select the second row: pxtopkillb when its pid is the larger one.
+    let (victim, bystander) = if second.pid() > first.pid() {
+        (&mut second, &mut first)
+    } else {
+        (&mut first, &mut second)
+    };
+    tmux.keys(&["End", "k"]);
+    let victim_pid = victim.pid();
+    tmux.wait_for("the signal chooser", |s| {
+        s.contains(&format!("Signal to PID {victim_pid}")) && s.contains("15 TERM")
+    });
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the confirmation", |s| {
+        s.contains(&format!("Send TERM to PID {victim_pid} (pxtopkill"))
+    });
+    // No: nothing is sent.
+    tmux.keys(&["n"]);
+    tmux.wait_for("the refusal", |s| s.contains("nothing sent"));
+    assert!(alive(victim) && alive(bystander));
+    tmux.keys(&["k"]);
+    tmux.wait_for("the signal chooser again", |s| s.contains("Signal to PID"));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the confirmation again", |s| s.contains("Send TERM"));
+    tmux.keys(&["y"]);
+    tmux.wait_for("the report", |s| {
+        s.contains(&format!("TERM sent to PID {victim_pid}"))
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while alive(victim) {
+        assert!(Instant::now() < deadline, "the victim did not end");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(
+        alive(bystander),
+        "only the selected process gets the signal"
+    );
+    tmux.wait_for("one row left", |s| table_rows(s).len() == 1);
+    tmux.keys(&["q"]);
+}
+
+#[test]
+fn live_view_enter_shows_details_and_escape_goes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let shown = spawn_named(dir.path(), "pxtopshow", "sleep", &["1000"]);
+    let tmux = Tmux::start("show", 160, 40, &top_command("--match ^pxtopshow"));
+    tmux.wait_for("the process", |s| table_rows(s).len() == 1);
+    tmux.keys(&["Enter"]);
+    let pid = shown.pid();
+    tmux.wait_for("the details", |s| {
+        s.contains("Identity") && s.contains(&format!("pid                {pid} (pxtopshow)"))
+    });
+    tmux.keys(&["End"]);
+    tmux.wait_for("the end of the details", |s| !s.contains("Identity"));
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the table again", |s| table_rows(s).len() == 1);
+    tmux.keys(&["q"]);
+}
+
+#[test]
+fn live_view_leaves_the_terminal_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = dir.path().join("before");
+    let after = dir.path().join("after");
+    // The shell records the terminal's settings around proctl, then waits.
+    let script = format!(
+        "stty -g > {b}; echo marker-before; {top}; echo exit=$?; stty -g > {a}; echo marker-after; sleep 1000",
+        b = before.display(),
+        a = after.display(),
+        top = top_line("")
+    );
+    let tmux = Tmux::start("quit", 100, 30, &format!("sh -c '{script}'"));
+    tmux.wait_for("the live view", |s| s.contains("PID USER"));
+    assert_eq!(tmux.format("#{alternate_on}"), "1");
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("the shell again", |s| s.contains("marker-after"));
+    assert!(
+        screen.contains("marker-before\nexit=0\nmarker-after"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("PID USER"),
+        "the table is gone with the alternate screen"
+    );
+    assert_eq!(tmux.format("#{alternate_on}"), "0");
+    assert_eq!(
+        tmux.format("#{cursor_flag}"),
+        "1",
+        "the cursor is shown again"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&before).unwrap(),
+        std::fs::read_to_string(&after).unwrap(),
+        "raw mode is undone"
+    );
+}
+
+#[test]
+fn live_view_sigterm_restores_the_terminal() {
+    let script = format!(
+        "echo marker-before; {}; echo exit=$?; sleep 1000",
+        top_line("")
+    );
+    let tmux = Tmux::start("term", 100, 30, &format!("sh -c '{script}'"));
+    tmux.wait_for("the live view", |s| s.contains("PID USER"));
+    let shell: i32 = tmux.format("#{pane_pid}").parse().unwrap();
+    let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).unwrap();
+    let top: i32 = children.split_whitespace().next().unwrap().parse().unwrap();
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(top),
+        nix::sys::signal::Signal::SIGTERM,
+    )
+    .unwrap();
+    let screen = tmux.wait_for("the shell again", |s| s.contains("exit="));
+    assert!(screen.contains("marker-before\nexit=143"), "{screen}");
+    assert_eq!(tmux.format("#{alternate_on}"), "0");
+    assert_eq!(tmux.format("#{cursor_flag}"), "1");
+}
+
+#[test]
+fn live_view_follows_resizes() {
+    let tmux = Tmux::start("resize", 120, 40, &top_command(""));
+    let last_line_is_status = |s: &str, height: usize| {
+        let lines: Vec<&str> = s.lines().collect();
+        lines.len() == height && lines[height - 1].contains("? help")
+    };
+    tmux.wait_for("the view at 40 lines", |s| last_line_is_status(s, 40));
+    assert!(
+        tmux.run(&["resize-window", "-t", "t", "-x", "70", "-y", "16"])
+            .status
+            .success()
+    );
+    // tmux keeps the cut-off ends of lines until they are drawn again.
+    let screen = tmux.wait_for("the view redrawn in 70x16", |s| {
+        last_line_is_status(s, 16)
+            && s.lines().all(|l| l.chars().count() <= 70)
+            && table_rows(s).len() >= 3
+    });
+    assert!(screen.contains("TIME+"), "{screen}");
+    assert!(
+        tmux.run(&["resize-window", "-t", "t", "-x", "150", "-y", "45"])
+            .status
+            .success()
+    );
+    tmux.wait_for("the view at 45 lines", |s| {
+        last_line_is_status(s, 45) && s.lines().any(|l| l.chars().count() > 100)
+    });
+    tmux.keys(&["q"]);
+}
+
+#[test]
+fn live_view_ends_when_its_terminal_goes_away() {
+    // proctl is the pane's process itself, so it is gone with the pane.
+    let tmux = Tmux::start("hangup", 100, 30, &format!("exec {}", top_line("")));
+    tmux.wait_for("the live view", |s| s.contains("PID USER"));
+    let pid: i32 = tmux.format("#{pane_pid}").parse().unwrap();
+    let stat = format!("/proc/{pid}/stat");
+    assert!(std::fs::read_to_string(&stat).unwrap().contains("(proctl)"));
+    drop(tmux);
+    // Whether SIGHUP is ignored or not, the hung-up terminal ends it (it
+    // must not spin on the dead terminal).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        match std::fs::read_to_string(&stat) {
+            Ok(s) if s.contains("(proctl)") && !s.contains(") Z ") => {}
+            _ => break,
+        }
+        assert!(
+            Instant::now() < deadline,
+            "proctl top outlived its terminal"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
