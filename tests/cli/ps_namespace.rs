@@ -308,7 +308,16 @@ fn every_family_layout_and_key_matches_procps_in_a_pid_namespace() {
     std::fs::write(t.join("cases"), cases.join("\n") + "\n").unwrap();
     let helper = std::env::current_exe().unwrap();
     std::fs::write(t.join("run.sh"), SCRIPT).unwrap();
-    let status = StdCommand::new(which("unshare"))
+    // Everything in the namespace runs on one CPU, so that PSR (the CPU a
+    // process last ran on) of the busy runner script cannot change between
+    // the runs of procps and proctl.
+    let allowed = nix::sched::sched_getaffinity(nix::unistd::Pid::from_raw(0)).unwrap();
+    let cpu = (0..nix::sched::CpuSet::count())
+        .find(|&c| allowed.is_set(c).unwrap_or(false))
+        .unwrap();
+    let status = StdCommand::new(which("taskset"))
+        .args(["-c", &cpu.to_string()])
+        .arg(which("unshare"))
         .args(["--pid", "--fork", "--mount-proc", "bash"])
         .arg(t.join("run.sh"))
         .arg(t)
