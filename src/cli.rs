@@ -597,8 +597,8 @@ pub struct ShowArgs {
     pub show_secrets: bool,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = TreeFormat::Text, value_name = "FORMAT")]
-    pub format: TreeFormat,
+    #[arg(long, value_enum, default_value_t = ShowFormat::Text, value_name = "FORMAT")]
+    pub format: ShowFormat,
 }
 
 // Options of `proctl ports`.
@@ -650,6 +650,15 @@ pub struct WaitArgs {
     /// Say when each process exits.
     #[arg(short = 'v', long)]
     pub verbose: bool,
+}
+
+/// Output formats for `proctl show`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    /// Sections of text, one per subject.
+    Text,
+    /// One JSON object (an array of them for a PATTERN).
+    Json,
 }
 
 /// Output formats for trees.

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::cli::{ShowArgs, TreeFormat};
+use crate::cli::{ShowArgs, ShowFormat};
 use crate::error::{Error, Exit, Result};
 use crate::model::detail::{DetailOptions, read_detail};
 use crate::model::holding::{HoldTarget, describe, holders, parse_targets};
@@ -19,7 +19,7 @@ pub struct ShowConfig {
     pub pattern: Option<Pattern>,
     pub holding: Vec<HoldTarget>,
     pub options: ShowOptions,
-    pub format: TreeFormat,
+    pub format: ShowFormat,
 }
 
 impl ShowConfig {
@@ -120,7 +120,7 @@ pub fn run(config: &ShowConfig, source: &ProcSource, out: &mut dyn Write) -> Res
             .unwrap_or_default()
     };
     match config.format {
-        TreeFormat::Json => {
+        ShowFormat::Json => {
             let objects: Vec<_> = details
                 .iter()
                 .map(|d| {
@@ -139,7 +139,7 @@ pub fn run(config: &ShowConfig, source: &ProcSource, out: &mut dyn Write) -> Res
             serde_json::to_writer_pretty(&mut *out, &value).map_err(std::io::Error::from)?;
             out.write_all(b"\n")?;
         }
-        TreeFormat::Text => {
+        ShowFormat::Text => {
             for (i, d) in details.iter().enumerate() {
                 if i > 0 {
                     out.write_all(b"\n")?;
