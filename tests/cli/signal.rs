@@ -407,20 +407,7 @@ fn dry_run_sends_nothing() {
 
 #[test]
 fn escalation_kills_a_child_that_ignores_term() {
-    let mut cmd = StdCommand::new(which("sh"));
-    cmd.args([
-        "-c",
-        "trap '' TERM; echo ready; while :; do read -r x; done",
-    ])
-    .stdin(Stdio::piped())
-    .stdout(Stdio::piped())
-    .process_group(0);
-    let mut child = cmd.spawn().unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let mut child = Reaped(child);
+    let mut child = crate::signal_rules::term_ignorer();
     let (code, _, err) = run(&[
         "signal",
         "--kill-after",

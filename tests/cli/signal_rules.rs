@@ -406,7 +406,8 @@ fn tree_members_that_exit_on_their_own_are_not_failures() {
     }
 }
 
-fn term_ignorer() -> Reaped {
+/// A shell that ignores TERM and says "ready"; stdin stays open.
+pub fn term_ignorer() -> Reaped {
     let mut cmd = StdCommand::new(which("sh"));
     cmd.args([
         "-c",
