@@ -317,6 +317,22 @@ fn names_longer_than_the_kernel_keeps_still_match() {
     assert_eq!(rec.caught(), "INT\n");
 }
 
+/// Starts `sh -c SCRIPT` in a process group of its own, with the default
+/// signal actions, and returns it once it has printed its first line.
+fn shell(script: &str, stdin: Stdio) -> (Reaped, String) {
+    let mut child = with_default_signals(StdCommand::new(which("sh")).args(["-c", script]))
+        .stdout(Stdio::piped())
+        .stdin(stdin)
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (Reaped(child), line)
+}
+
 /// A process group holding a shell that records USR1 and CONT without
 /// exiting, and a sleeping child that ignores USR1; returns the group, the
 /// log and the child.
@@ -327,18 +343,9 @@ fn recording_tree(dir: &std::path::Path) -> (Reaped, std::path::PathBuf, i32) {
          (trap '' USR1; exec sleep 3600) & echo $!; while :; do wait; done",
         log.display()
     );
-    let mut child = with_default_signals(StdCommand::new(which("sh")).args(["-c", &script]))
-        .stdout(Stdio::piped())
-        .stdin(Stdio::null())
-        .process_group(0)
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (child, line) = shell(&script, Stdio::null());
     let sleeper: i32 = line.trim().parse().unwrap();
-    (Reaped(child), log, sleeper)
+    (child, log, sleeper)
 }
 
 #[test]
@@ -378,21 +385,10 @@ fn tree_root_sees_only_its_signal_and_stop_signals_stay() {
 #[test]
 fn tree_members_that_exit_on_their_own_are_not_failures() {
     // A root that ignores USR1 and forks short-lived children without pause.
-    let mut child = StdCommand::new(which("sh"))
-        .args([
-            "-c",
-            "trap '' USR1; echo ready; while :; do /bin/true; done",
-        ])
-        .stdout(Stdio::piped())
-        .stdin(Stdio::null())
-        .process_group(0)
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let root = Reaped(child);
+    let (root, _) = shell(
+        "trap '' USR1; echo ready; while :; do /bin/true; done",
+        Stdio::null(),
+    );
     for _ in 0..20 {
         let (code, _, err) = run(&[
             "signal",
@@ -408,20 +404,11 @@ fn tree_members_that_exit_on_their_own_are_not_failures() {
 
 /// A shell that ignores TERM and says "ready"; stdin stays open.
 pub fn term_ignorer() -> Reaped {
-    let mut cmd = StdCommand::new(which("sh"));
-    cmd.args([
-        "-c",
+    shell(
         "trap '' TERM; echo ready; while :; do read -r x; done",
-    ])
-    .stdin(Stdio::piped())
-    .stdout(Stdio::piped())
-    .process_group(0);
-    let mut child = cmd.spawn().unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    Reaped(child)
+        Stdio::piped(),
+    )
+    .0
 }
 
 #[test]
