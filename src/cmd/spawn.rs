@@ -263,7 +263,12 @@ impl ReportTo {
             ReportTo::Nowhere => {}
             ReportTo::Stdout => out.write_all(text.as_bytes())?,
             ReportTo::File(f) => {
-                let written = f.set_len(0).and_then(|()| f.write_all(text.as_bytes()));
+                // Emptied only when it is a regular file: a pipe or a
+                // terminal (`--report /dev/stderr`) has nothing to truncate,
+                // as O_TRUNC is ignored for them.
+                let is_file = f.metadata().is_ok_and(|m| m.is_file());
+                let emptied = if is_file { f.set_len(0) } else { Ok(()) };
+                let written = emptied.and_then(|()| f.write_all(text.as_bytes()));
                 written.map_err(|e| {
                     Error::Failed(format!(
                         "cannot write report: {}",

@@ -609,6 +609,16 @@ fn the_report_is_written_in_every_case() {
 }
 
 #[test]
+fn a_report_to_a_pipe_is_written_not_truncated() {
+    // A pipe cannot be truncated; O_TRUNC means nothing for it, so neither
+    // does proctl's emptying of an existing report file.
+    let (code, _, err) = spawn(&["--report", "/dev/stderr", "--", "sh", "-c", "exit 4"]);
+    assert_eq!(code, 4, "{err}");
+    let v: serde_json::Value = serde_json::from_str(err.trim()).unwrap();
+    assert_eq!(v["exit_code"], 4);
+}
+
+#[test]
 fn max_rss_is_the_programs_own() {
     let Ok(time) = std::panic::catch_unwind(|| which("time")) else {
         panic!("GNU time is needed for this test (apt-get install time)");
