@@ -173,6 +173,7 @@ impl SpawnConfig {
                 foreground: args.foreground,
                 preserve_status: args.preserve_status,
                 color,
+                own_peak_memory: args.report.is_some(),
             })
         })();
         Ok(SpawnConfig {

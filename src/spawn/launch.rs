@@ -3,11 +3,14 @@
 //! step and its errno, so that the message names what failed (a limit, the
 //! directory) and the program never runs.
 //!
-//! A plain fork, not vfork or posix_spawn: a child sharing proctl's memory
-//! would count proctl's own peak RSS as its own (the kernel folds the old
-//! memory's high-water mark into the process at exec), and `--report`
-//! promises the program's own max RSS. A fork copies only the page tables
-//! of proctl's private memory, which stays small.
+//! Two ways to start, as posix_spawn and fork do. By default the child
+//! shares proctl's memory until it execs (CLONE_VM | CLONE_VFORK, on a
+//! stack of its own, proctl suspended meanwhile): no page tables copied
+//! and no copy-on-write faults after, which is most of what a start costs
+//! beyond the exec itself. With `--report` a plain fork instead: a child
+//! sharing proctl's memory would count proctl's own peak RSS as its own
+//! (the kernel folds the old memory's high-water mark into the process at
+//! exec), and the report promises the program's own max RSS.
 
 use std::ffi::{CString, OsString};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -117,6 +120,8 @@ pub struct Launcher {
     pub block: Vec<i32>,
     /// Close inherited descriptors 3 and up (`--detach`).
     pub close_fds: bool,
+    /// Fork rather than share proctl's memory until exec (see above).
+    pub own_peak_memory: bool,
 }
 
 fn c_string(bytes: &[u8]) -> std::io::Result<CString> {
@@ -168,6 +173,7 @@ impl Launcher {
             default: Vec::new(),
             block: Vec::new(),
             close_fds: false,
+            own_peak_memory: false,
         })
     }
 
@@ -198,17 +204,29 @@ impl Launcher {
         // SAFETY: both descriptors were just created and are owned here.
         let (reader, writer) =
             unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
-        let parent = std::process::id() as i32;
-        // SAFETY: proctl has no other thread at this point (copiers start
-        // after), and the child only makes async-signal-safe system calls
-        // on data prepared above before it execs or exits.
-        let pid = unsafe { libc::fork() };
+        let call = ChildCall {
+            launcher: self,
+            report: writer.as_raw_fd(),
+            parent: std::process::id() as i32,
+            argv: &argv,
+            envp: &envp,
+            sh_argv: &sh_argv,
+            block: &block,
+        };
+        let pid = if self.own_peak_memory {
+            // SAFETY: proctl has no other thread at this point (copiers
+            // start after), and the child only makes async-signal-safe
+            // system calls on data prepared above before it execs or exits.
+            match unsafe { libc::fork() } {
+                // SAFETY: see above; never returns.
+                0 => unsafe { call.run() },
+                pid => pid,
+            }
+        } else {
+            start_sharing_memory(&call)
+        };
         if pid < 0 {
             return Err(fail(errno()));
-        }
-        if pid == 0 {
-            // SAFETY: see above; never returns.
-            unsafe { self.child(writer.as_raw_fd(), parent, &argv, &envp, &sh_argv, &block) }
         }
         drop(writer);
         let records = read_records(reader);
@@ -224,25 +242,85 @@ impl Launcher {
         }
         Ok(Started { pid, warnings })
     }
+}
 
+/// What the child needs, prepared by the parent before the start.
+struct ChildCall<'a> {
+    launcher: &'a Launcher,
+    /// The write end of the pipe that carries failed steps.
+    report: RawFd,
+    parent: i32,
+    argv: &'a [*const libc::c_char],
+    envp: &'a [*const libc::c_char],
+    sh_argv: &'a [*const libc::c_char],
+    block: &'a libc::sigset_t,
+}
+
+/// Starts the child sharing proctl's memory and suspends proctl until it
+/// execs or exits (posix_spawn's way); returns its pid, or -1.
+fn start_sharing_memory(call: &ChildCall) -> i32 {
+    extern "C" fn entry(arg: *mut libc::c_void) -> libc::c_int {
+        // SAFETY: `arg` is the ChildCall below, alive while the parent is
+        // suspended; `run` never returns.
+        unsafe { (*(arg as *const ChildCall)).run() }
+    }
+    const STACK: usize = 64 * 1024;
+    // Only reserved: the pages the child's few frames touch are faulted in.
+    let mut stack = Vec::<u8>::with_capacity(STACK);
+    // SAFETY: the top of the reserved region, 16-byte aligned (stacks grow
+    // down); the region outlives the child's use of it (CLONE_VFORK).
+    let top = unsafe { stack.as_mut_ptr().add(STACK) };
+    let top = (top as usize & !15) as *mut libc::c_void;
+    let mut all = empty_set();
+    let mut before = empty_set();
+    // SAFETY: plain signal-mask calls on initialised sets. Every signal is
+    // blocked across the start so that no handler of proctl's runs in the
+    // child on the shared memory; the child sets its own mask before exec.
+    unsafe {
+        libc::sigfillset(&mut all);
+        libc::pthread_sigmask(libc::SIG_SETMASK, &all, &mut before);
+    }
+    // SAFETY: the child runs `entry` on its own stack; proctl is suspended
+    // until it execs or exits, so nothing else touches the shared memory.
+    let pid = unsafe {
+        libc::clone(
+            entry,
+            top,
+            libc::CLONE_VM | libc::CLONE_VFORK | libc::SIGCHLD,
+            call as *const ChildCall as *mut libc::c_void,
+        )
+    };
+    let error = errno();
+    // SAFETY: restores the mask saved above.
+    unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, &before, std::ptr::null_mut()) };
+    drop(stack);
+    if pid < 0 {
+        // SAFETY: gives the caller the clone's errno back.
+        unsafe { *libc::__errno_location() = error };
+    }
+    pid
+}
+
+impl ChildCall<'_> {
     /// The child's side. Only system calls; any failure is written to
     /// `report` and ends the child before the program runs.
-    unsafe fn child(
-        &self,
-        report: RawFd,
-        parent: i32,
-        argv: &[*const libc::c_char],
-        envp: &[*const libc::c_char],
-        sh_argv: &[*const libc::c_char],
-        block: &libc::sigset_t,
-    ) -> ! {
+    unsafe fn run(&self) -> ! {
+        let ChildCall {
+            launcher,
+            report,
+            parent,
+            argv,
+            envp,
+            sh_argv,
+            block,
+        } = *self;
         // SAFETY (whole function): plain system calls on prepared data.
         unsafe {
             let fatal = |step: Step| -> ! {
                 send_record(report, true, step, errno());
                 libc::_exit(127)
             };
-            match self.grouping {
+            match launcher.grouping {
                 Grouping::Shared => {}
                 Grouping::NewGroup => {
                     if libc::setpgid(0, 0) != 0 {
@@ -255,13 +333,13 @@ impl Launcher {
                     }
                 }
             }
-            if let Some(tty) = self.terminal {
+            if let Some(tty) = launcher.terminal {
                 // Signals are blocked here, so a background group may take
                 // the terminal without SIGTTOU; the parent does not wait
                 // for this, the child does it before exec, as shells do.
                 libc::tcsetpgrp(tty, libc::getpid());
             }
-            for (target, fd) in self.stdio.iter().enumerate() {
+            for (target, fd) in launcher.stdio.iter().enumerate() {
                 if let Some(fd) = *fd {
                     if fd == target as RawFd {
                         libc::fcntl(fd, libc::F_SETFD, 0);
@@ -270,20 +348,20 @@ impl Launcher {
                     }
                 }
             }
-            if let Some(dir) = &self.cwd
+            if let Some(dir) = &launcher.cwd
                 && libc::chdir(dir.as_ptr()) != 0
             {
                 fatal(Step::Cwd);
             }
-            if let Some(mask) = self.umask {
+            if let Some(mask) = launcher.umask {
                 libc::umask(mask as libc::mode_t);
             }
-            if let Some(n) = self.nice
+            if let Some(n) = launcher.nice
                 && libc::setpriority(libc::PRIO_PROCESS, 0, n) != 0
             {
                 send_record(report, false, Step::Nice, errno());
             }
-            for (i, r) in self.rlimits.iter().enumerate() {
+            for (i, r) in launcher.rlimits.iter().enumerate() {
                 let mut cur = libc::rlimit {
                     rlim_cur: 0,
                     rlim_max: 0,
@@ -303,7 +381,7 @@ impl Launcher {
                     fatal(Step::Rlimit(i));
                 }
             }
-            if let Some(signal) = self.death_signal {
+            if let Some(signal) = launcher.death_signal {
                 if libc::prctl(libc::PR_SET_PDEATHSIG, signal) != 0 {
                     fatal(Step::DeathSignal);
                 }
@@ -313,7 +391,7 @@ impl Launcher {
                     fatal(Step::ParentGone);
                 }
             }
-            if self.close_fds {
+            if launcher.close_fds {
                 // Marked close-on-exec rather than closed, so that the
                 // report pipe still works until exec.
                 const CLOSE_RANGE_CLOEXEC: libc::c_uint = 1 << 2;
@@ -324,14 +402,14 @@ impl Launcher {
                     CLOSE_RANGE_CLOEXEC,
                 );
             }
-            for &s in &self.default {
+            for &s in &launcher.default {
                 libc::signal(s, libc::SIG_DFL);
             }
-            for &s in &self.ignore {
+            for &s in &launcher.ignore {
                 libc::signal(s, libc::SIG_IGN);
             }
             libc::sigprocmask(libc::SIG_SETMASK, block, std::ptr::null_mut());
-            libc::execve(self.path.as_ptr(), argv.as_ptr(), envp.as_ptr());
+            libc::execve(launcher.path.as_ptr(), argv.as_ptr(), envp.as_ptr());
             if errno() == libc::ENOEXEC {
                 libc::execve(sh_argv[0], sh_argv.as_ptr(), envp.as_ptr());
             }

@@ -82,6 +82,9 @@ pub struct SpawnPlan {
     pub preserve_status: bool,
     /// Color the prefixes (proctl's output is a terminal).
     pub color: bool,
+    /// `--report` promises the program's own peak memory: start it with a
+    /// fork (see `launch`), not the faster start sharing proctl's memory.
+    pub own_peak_memory: bool,
 }
 
 /// Why the program could not be found.
@@ -353,6 +356,7 @@ impl SpawnPlan {
         l.ignore.retain(|s| !self.default_signals.contains(s));
         l.ignore.extend(&self.ignore_signals);
         l.block = self.block_signals.clone();
+        l.own_peak_memory = self.own_peak_memory;
         Ok(l)
     }
 
