@@ -148,10 +148,20 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit, Error> {
 fn one_line(e: &clap::Error, subcommand: Option<&str>) -> String {
     let text = e.render().to_string();
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-    let first = lines
+    let mut first = lines
         .next()
         .unwrap_or("bad usage")
-        .trim_start_matches("error: ");
+        .trim_start_matches("error: ")
+        .to_string();
+    if first.ends_with(':') {
+        // "the following required arguments were not provided:" lists
+        // them on the lines below, up to the usage.
+        let listed: Vec<&str> = lines
+            .clone()
+            .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("tip:"))
+            .collect();
+        first = format!("{} {}", first, listed.join(", "));
+    }
     let help = subcommand
         .and_then(|name| {
             let cmd = cli::command();
