@@ -510,12 +510,19 @@ impl SpawnPlan {
         }
         let grouping = self.grouping();
         l.grouping = grouping;
-        let terminal = if grouping == Grouping::NewGroup {
+        let new_group = grouping == Grouping::NewGroup;
+        // The child takes the foreground at once only from a proctl that
+        // holds it; the supervisor hands it over later too (after `fg`).
+        l.terminal = if new_group {
             supervise::foreground_terminal()
         } else {
             None
         };
-        l.terminal = terminal;
+        let terminal = if new_group {
+            supervise::controlling_terminal()
+        } else {
+            None
+        };
         std::mem::take(opener).commit();
         let launched = l.spawn();
         drop(child_ends);

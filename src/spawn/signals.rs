@@ -111,13 +111,8 @@ pub enum Action {
 #[derive(Debug, Clone, Copy)]
 pub struct Situation {
     pub own_pid: i32,
-    pub child: i32,
     /// The child is in proctl's process group.
     pub shared_group: bool,
-    /// The sender's process group (0 when unknown or not a process).
-    pub sender_group: i32,
-    pub own_group: i32,
-    pub child_group: i32,
     /// The witness has it pending too: it was sent to proctl's whole group.
     pub sent_to_group: bool,
 }
@@ -129,9 +124,10 @@ const SI_KERNEL: i32 = 0x80;
 ///
 /// The terminal's keys go to its whole foreground group: a child sharing
 /// proctl's group got the signal already; so did it when the signal was
-/// sent to the group (the witness says so). A signal the child or its own
-/// group sends to proctl is not echoed back. SIGPIPE that proctl's own
-/// writes raise is no one's signal.
+/// sent to the group (the witness says so). Any other signal is forwarded,
+/// whoever sent it: a child (or grandchild) that signals its parent means
+/// proctl, and proctl stands for the program, as timeout(1) forwards it.
+/// SIGPIPE that proctl's own writes raise is no one's signal.
 pub fn decide(a: &Arrival, s: &Situation) -> Action {
     if a.signo == libc::SIGCHLD {
         return Action::ChildChanged;
@@ -149,13 +145,6 @@ pub fn decide(a: &Arrival, s: &Situation) -> Action {
     if s.shared_group && s.sent_to_group {
         return Action::Drop;
     }
-    let from_process = a.code <= 0 && a.sender > 0;
-    if from_process
-        && (a.sender == s.child
-            || (!s.shared_group && s.sender_group != 0 && s.sender_group == s.child_group))
-    {
-        return Action::Drop;
-    }
     Action::Forward
 }
 
@@ -166,11 +155,7 @@ mod tests {
     fn situation(shared: bool) -> Situation {
         Situation {
             own_pid: 100,
-            child: 101,
             shared_group: shared,
-            sender_group: 50,
-            own_group: 90,
-            child_group: if shared { 90 } else { 101 },
             sent_to_group: false,
         }
     }
@@ -198,18 +183,14 @@ mod tests {
     }
 
     #[test]
-    fn the_child_and_its_group_are_not_echoed() {
-        let from_child = arrival(libc::SIGUSR1, libc::SI_USER, 101);
-        assert_eq!(decide(&from_child, &situation(false)), Action::Drop);
-        assert_eq!(decide(&from_child, &situation(true)), Action::Drop);
-        let mut s = situation(false);
-        s.sender_group = 101;
-        let from_group = arrival(libc::SIGUSR1, libc::SI_USER, 102);
-        assert_eq!(decide(&from_group, &s), Action::Drop);
-        // A script in proctl's own group signalling proctl alone.
-        let mut s = situation(true);
-        s.sender_group = 90;
-        assert_eq!(decide(&from_group, &s), Action::Forward);
+    fn a_signal_from_the_child_or_its_group_is_forwarded() {
+        // `kill -TERM $PPID` in the program means proctl, which stands for
+        // the program (timeout(1) forwards it too).
+        let from_child = arrival(libc::SIGTERM, libc::SI_USER, 101);
+        assert_eq!(decide(&from_child, &situation(false)), Action::Forward);
+        assert_eq!(decide(&from_child, &situation(true)), Action::Forward);
+        let from_grandchild = arrival(libc::SIGUSR1, libc::SI_USER, 102);
+        assert_eq!(decide(&from_grandchild, &situation(false)), Action::Forward);
     }
 
     #[test]

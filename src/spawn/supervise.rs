@@ -84,22 +84,11 @@ impl Supervisor<'_> {
             let mut fds = [PollFd::new(self.signals, PollFlags::IN)];
             let _ = poll(&mut fds, wait.as_ref());
             while let Some(arrival) = self.signals.read() {
-                let own_group = nix::unistd::getpgrp().as_raw();
-                let situation = Situation {
+                let mut situation = Situation {
                     own_pid: std::process::id() as i32,
-                    child: self.pid,
                     shared_group: self.child_group.is_none(),
-                    sender_group: if arrival.sender > 0 {
-                        // SAFETY: getpgid only reads.
-                        unsafe { libc::getpgid(arrival.sender) }.max(0)
-                    } else {
-                        0
-                    },
-                    own_group,
-                    child_group: self.child_group.unwrap_or(own_group),
                     sent_to_group: false,
                 };
-                let mut situation = situation;
                 // Every arrival is matched against the witness's copies,
                 // the terminal's keys too, so that the counts stay in step;
                 // not SIGCHLD, which is proctl's own and never forwarded.
@@ -264,6 +253,15 @@ impl Supervisor<'_> {
             }
         }
     }
+}
+
+/// proctl's controlling terminal among its standard descriptors, whoever
+/// holds its foreground now: started in the background (`&`), proctl
+/// hands it to the child's group once `fg` gives it to proctl's.
+pub fn controlling_terminal() -> Option<RawFd> {
+    // SAFETY: getsid and tcgetsid only read.
+    let session = unsafe { libc::getsid(0) };
+    (0..3).find(|&fd| unsafe { libc::isatty(fd) == 1 && libc::tcgetsid(fd) == session })
 }
 
 /// A terminal among proctl's standard descriptors whose foreground group

@@ -155,6 +155,42 @@ fn new_group_cat_reads_the_terminal_and_job_control_works() {
 }
 
 #[test]
+fn started_in_the_background_then_fg_hands_the_terminal_to_the_child() {
+    let t = Tmux::start("pxbgfg", &shell());
+    t.keys(&["PS1='$ '", "Enter"]);
+    // In the background cat's read stops it (SIGTTIN); proctl follows the
+    // stop, and `fg` must give the terminal to cat's group.
+    t.keys(&[
+        "\"$P\" spawn --new-group -- sh -c 'echo go=$$; exec cat' &",
+        "Enter",
+    ]);
+    // Printed after the prompt, on its line: the job runs in the background.
+    let printed = |s: &str| -> Option<i32> {
+        s.split("go=")
+            .skip(1)
+            .find_map(|r| r.split_whitespace().next()?.parse().ok())
+    };
+    t.wait_for("cat to start", |s| printed(s).is_some());
+    let cat = printed(&t.screen()).unwrap();
+    t.keys(&["fg; echo rc=$?", "Enter"]);
+    eventually("cat to hold the terminal's foreground", || {
+        let stat = std::fs::read_to_string(format!("/proc/{cat}/stat")).unwrap_or_default();
+        let f: Vec<&str> = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        // state, ppid, pgrp, session, tty_nr, tpgid
+        f.len() > 5 && f[0] != "T" && f[2] == f[5]
+    });
+    t.keys(&["later", "Enter"]);
+    t.wait_for("cat to read after fg", |s| lines_equal(s, "later") == 2);
+    t.keys(&["C-d"]);
+    t.wait_for("cat to end at end of file", |s| s.contains("rc=0"));
+}
+
+#[test]
 fn terminal_keys_reach_a_child_in_its_own_group_once() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("keys.log");
