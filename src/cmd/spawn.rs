@@ -14,7 +14,7 @@ use crate::cli::SpawnArgs;
 use crate::duration::parse_duration;
 use crate::error::{Error, Exit, Result};
 use crate::signal::parse_signal;
-use crate::spawn::attrs::{parse_rlimit, parse_umask};
+use crate::spawn::attrs::{parse_rlimit, parse_umask, rlimit_problem};
 use crate::spawn::env::{Env, EnvOp, build_env, env_diff, parse_assignment};
 use crate::spawn::files::Opener;
 use crate::spawn::signals::catchable;
@@ -50,7 +50,12 @@ fn signal_list(values: &[String], option: &str) -> Result<Vec<i32>> {
             let sig =
                 parse_signal(name).map_err(|e| Error::usage(format!("invalid {option}: {e}")))?;
             let n = sig.number();
-            if n == 0 || n == nix::libc::SIGKILL || n == nix::libc::SIGSTOP {
+            if n == 0 {
+                return Err(Error::usage(format!(
+                    "invalid {option} '{name}': 0 is not a signal (it only tests a pid)"
+                )));
+            }
+            if n == nix::libc::SIGKILL || n == nix::libc::SIGSTOP {
                 return Err(Error::usage(format!(
                     "invalid {option} '{name}': KILL and STOP cannot be changed"
                 )));
@@ -120,7 +125,10 @@ impl SpawnConfig {
         let timeout_signal = args
             .timeout_signal
             .as_deref()
-            .map(parse_signal)
+            .map(|name| {
+                parse_signal(name)
+                    .map_err(|e| Error::usage(format!("invalid --timeout-signal: {e}")))
+            })
             .transpose()?
             .map_or(nix::libc::SIGTERM, |s| s.number());
         let ignore_signals = signal_list(&args.ignore_signal, "--ignore-signal")?;
@@ -137,6 +145,11 @@ impl SpawnConfig {
         let program = args.command[0].clone();
         let inherited: Env = std::env::vars_os().collect();
         let plan = (|| -> std::result::Result<SpawnPlan, Failure> {
+            // Checked here, not only in the child before exec: by then the
+            // output files are truncated.
+            if let Some(problem) = rlimit_problem(&rlimits) {
+                return Err(Failure::proctl(problem));
+            }
             let env = build_env(inherited.clone(), args.clear_env, &ops)
                 .map_err(|e| Failure::proctl(e.to_string()))?;
             if let Some(dir) = &args.cwd

@@ -118,6 +118,90 @@ pub fn parse_umask(text: &str) -> Result<u32> {
         })
 }
 
+/// Why setting `limits` in order (what the child will do before exec)
+/// would fail, found before anything is opened for good or started: a
+/// failure in the child comes after output files are truncated. `None`
+/// when each would be accepted as far as can be told without trying.
+pub fn rlimit_problem(limits: &[RlimitSetting]) -> Option<String> {
+    let has_sys_resource = effective_capability(CAP_SYS_RESOURCE);
+    let nr_open = std::fs::read_to_string("/proc/sys/fs/nr_open")
+        .ok()
+        .and_then(|t| t.trim().parse::<rlim_t>().ok());
+    let mut now: Vec<(Resource, libc::rlimit)> = Vec::new();
+    for r in limits {
+        let current = match now.iter().find(|(res, _)| *res == r.resource) {
+            Some((_, l)) => *l,
+            None => {
+                let mut l = libc::rlimit {
+                    rlim_cur: 0,
+                    rlim_max: 0,
+                };
+                // SAFETY: getrlimit fills `l`.
+                if unsafe { libc::getrlimit(r.resource, &mut l) } != 0 {
+                    continue;
+                }
+                l
+            }
+        };
+        let soft = r.soft.unwrap_or(current.rlim_cur);
+        let hard = r.hard.unwrap_or(current.rlim_max);
+        let shown = |v: rlim_t| {
+            if v == UNLIMITED {
+                "unlimited".to_string()
+            } else {
+                v.to_string()
+            }
+        };
+        let name = r.name;
+        if soft > hard {
+            return Some(format!(
+                "cannot set --rlimit {name}: the soft limit {} is above the hard limit {}",
+                shown(soft),
+                shown(hard)
+            ));
+        }
+        if hard > current.rlim_max && !has_sys_resource {
+            return Some(format!(
+                "cannot set --rlimit {name}: raising the hard limit above {} needs CAP_SYS_RESOURCE",
+                shown(current.rlim_max)
+            ));
+        }
+        if r.resource == libc::RLIMIT_NOFILE
+            && let Some(max) = nr_open
+            && hard > max
+        {
+            return Some(format!(
+                "cannot set --rlimit {name}: {} is above the system's maximum, fs.nr_open = {max}",
+                shown(hard)
+            ));
+        }
+        now.retain(|(res, _)| *res != r.resource);
+        now.push((
+            r.resource,
+            libc::rlimit {
+                rlim_cur: soft,
+                rlim_max: hard,
+            },
+        ));
+    }
+    None
+}
+
+const CAP_SYS_RESOURCE: u32 = 24;
+
+/// Whether proctl's effective capabilities hold `cap` (from
+/// /proc/self/status, which needs no libcap).
+fn effective_capability(cap: u32) -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("CapEff:"))
+                .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
+        })
+        .is_some_and(|mask| mask & (1 << cap) != 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -152,6 +152,33 @@ fn a_signal_outside_the_old_forwarded_set_reaches_the_child() {
     );
 }
 
+#[test]
+fn a_signal_the_child_or_a_grandchild_sends_to_proctl_is_forwarded() {
+    // `kill $PPID` from the program means proctl, which stands for it
+    // (timeout(1) forwards such a signal too); it used to be dropped.
+    let script = |who: &str| {
+        format!("trap 'kill $s; echo got; exit 3' USR1; sleep 30 & s=$!; {who}; wait $s; echo lost")
+    };
+    for (mode, who) in [
+        (None, "kill -USR1 $PPID"),
+        (Some("--new-group"), "kill -USR1 $PPID"),
+        (Some("--new-group"), "sh -c 'kill -USR1 $0' $PPID"),
+    ] {
+        let mut args: Vec<&str> = mode.into_iter().collect();
+        let text = script(who);
+        args.extend(["--", "sh", "-c", &text]);
+        let out = finish(spawn_cmd(&args).spawn().unwrap(), Duration::from_secs(20));
+        assert_eq!(
+            (
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout).as_ref()
+            ),
+            (Some(3), "got\n"),
+            "{mode:?} {who}"
+        );
+    }
+}
+
 // ---- pipes like a pipeline member -------------------------------------
 
 #[test]
@@ -400,6 +427,27 @@ fn nothing_is_truncated_or_started_when_a_later_option_fails() {
         assert!(!marker.exists(), "{args:?} started the program");
         assert!(!new.exists(), "{args:?} created a file");
     }
+    // A limit the child could not set: checked before the files are
+    // truncated (the child only finds out after). The current soft limit
+    // of open files is above 1 everywhere.
+    for args in [
+        &["--stdout", k, "--rlimit", "nofile=:1"][..],
+        &["--tee", n, "--rlimit", "nofile=:1"],
+        &["--detach", "--stdout", k, "--rlimit", "nofile=:1"],
+    ] {
+        let mut all = args.to_vec();
+        all.extend(["--", "sh", "-c", &touch]);
+        let (code, out, err) = spawn(&all);
+        assert_eq!((code, out.as_str()), (125, ""), "{args:?}: {err}");
+        assert!(
+            err.starts_with("proctl: cannot set --rlimit nofile: the soft limit ")
+                && err.ends_with(" is above the hard limit 1\n"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read_to_string(&keep).unwrap(), "precious\n");
+        assert!(!marker.exists(), "{args:?} started the program");
+        assert!(!new.exists(), "{args:?} created a file");
+    }
     let (code, _, err) = spawn(&["--detach", "--die-with-parent", "--", "sh", "-c", &touch]);
     assert_eq!(code, 2, "{err}");
     assert!(!marker.exists());
@@ -510,9 +558,12 @@ fn rlimits_take_suffixes_and_a_failed_one_is_named() {
         &touch,
     ]);
     assert_eq!(out.status.code(), Some(125));
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "proctl: cannot set --rlimit nofile: Operation not permitted\n"
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("proctl: cannot set --rlimit nofile: raising the hard limit above ")
+            && err.ends_with(" needs CAP_SYS_RESOURCE\n")
+            && err.lines().count() == 1,
+        "{err}"
     );
     assert!(!marker.exists());
     // A niceness that cannot be set is a warning; the program runs (nice(1)).
