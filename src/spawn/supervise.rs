@@ -89,13 +89,15 @@ impl Supervisor<'_> {
                     shared_group: self.child_group.is_none(),
                     sent_to_group: false,
                 };
-                // Every arrival is matched against the witness's copies,
-                // the terminal's keys too, so that the counts stay in step;
-                // not SIGCHLD, which is proctl's own and never forwarded.
-                if arrival.signo != libc::SIGCHLD
-                    && let Some(w) = self.witness.as_mut()
-                {
-                    situation.sent_to_group = w.sent_to_group(arrival.signo);
+                // A signal sent to the shared group reached the child
+                // already (the witness has a copy); SIGCHLD may say the
+                // witness died (it is then reaped, and no longer asked).
+                if let Some(w) = self.witness.as_mut() {
+                    if arrival.signo == libc::SIGCHLD {
+                        w.reap_if_gone();
+                    } else {
+                        situation.sent_to_group = w.sent_to_group(arrival.signo, arrival.sender);
+                    }
                 }
                 match decide(&arrival, &situation) {
                     Action::ChildChanged | Action::Drop => {}

@@ -389,6 +389,57 @@ fn a_signal_to_the_group_or_to_proctl_reaches_the_child_once() {
     }
 }
 
+/// The witness of a proctl in shared-group mode: its child named
+/// `group-witness` (the other child is the program).
+fn witness_of(proctl: i32) -> i32 {
+    let mut found = None;
+    crate::spawn::eventually("the witness", || {
+        found = std::fs::read_to_string(format!("/proc/{proctl}/task/{proctl}/children"))
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter_map(|p| p.parse::<i32>().ok())
+            .find(|p| {
+                std::fs::read_to_string(format!("/proc/{p}/comm")).unwrap_or_default()
+                    == "group-witness\n"
+            });
+        found.is_some()
+    });
+    found.unwrap()
+}
+
+#[test]
+fn the_witness_neither_answers_to_proctls_name_nor_swallows_signals() {
+    let rt1 = libc::SIGRTMIN() + 1;
+    let dir = tempfile::tempdir().unwrap();
+    let (child, log) = counting_child(dir.path(), &[]);
+    let pid = child.pid();
+    let witness = witness_of(pid);
+    // `pkill proctl` and `killall proctl` match by name: not the witness.
+    let pgrep = StdCommand::new(which("pgrep"))
+        .args(["-x", "-P", &pid.to_string(), "proctl"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&pgrep.stdout), "");
+    // A copy the witness got from someone else (here a shell that sends
+    // it to the witness alone) is not the one proctl then gets from us.
+    let sent = StdCommand::new("sh")
+        .args(["-c", &format!("kill -s RTMIN+1 {witness}")])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    // SAFETY (below): kill(2) to our own child.
+    unsafe { libc::kill(pid, rt1) };
+    assert_eq!(copies_by_marker(&log, pid, 1), 1, "after a stray copy");
+    // A witness that dies is reaped, and proctl forwards from then on.
+    unsafe { libc::kill(witness, libc::SIGKILL) };
+    crate::spawn::eventually("the witness to be reaped", || {
+        !Path::new(&format!("/proc/{witness}")).exists()
+    });
+    unsafe { libc::kill(pid, rt1) };
+    assert_eq!(copies_by_marker(&log, pid, 2), 2, "without a witness");
+    drop(child);
+}
+
 // ---- validate, then act -----------------------------------------------
 
 #[test]
