@@ -543,13 +543,10 @@ pub struct SpawnArgs {
     #[arg(long, value_name = "NAME")]
     pub argv0: Option<std::ffi::OsString>,
 
-    /// The program and its arguments.
-    #[arg(
-        value_name = "PROGRAM",
-        required = true,
-        trailing_var_arg = true,
-        allow_hyphen_values = true
-    )]
+    /// The program and its arguments. An option proctl does not know
+    /// before the program is an error, not a program to run (env(1) says
+    /// "unrecognized option" too); after `--` anything goes.
+    #[arg(value_name = "PROGRAM", required = true, trailing_var_arg = true)]
     pub command: Vec<std::ffi::OsString>,
 }
 

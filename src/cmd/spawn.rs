@@ -97,6 +97,19 @@ impl SpawnConfig {
                 _ => EnvOp::File(PathBuf::from(value)),
             });
         }
+        for (option, value, forms) in [
+            ("--stdin", &args.stdin, "inherit, null or FILE"),
+            ("--stdout", &args.stdout, "inherit, null, FILE or +FILE"),
+            (
+                "--stderr",
+                &args.stderr,
+                "inherit, null, FILE, +FILE or stdout",
+            ),
+        ] {
+            if value.as_deref() == Some("") {
+                return Err(Error::usage(format!("invalid {option} '': use {forms}")));
+            }
+        }
         let stdin = match (&args.input, &args.stdin) {
             (Some(text), _) => Input::Text(text.as_encoded_bytes().to_vec()),
             (None, Some(s)) => parse_input(s),

@@ -160,6 +160,12 @@ pub fn resolve_program(
     cwd: Option<&Path>,
 ) -> Result<PathBuf, LaunchError> {
     let name = shown(program);
+    if program.is_empty() {
+        // execvp("") fails with ENOENT, and env(1) says so (127).
+        return Err(LaunchError::NotFound(
+            "'': no such file (the program name is empty)".to_string(),
+        ));
+    }
     let in_child_dir = |path: &Path| match cwd {
         Some(dir) if path.is_relative() => dir.join(path),
         _ => path.to_path_buf(),

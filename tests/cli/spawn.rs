@@ -162,6 +162,21 @@ fn closed_standard_streams_and_sigpipe() {
 #[test]
 fn exit_statuses() {
     assert_eq!(spawn(&["sh", "-c", "exit 7"]).0, 7);
+    // An option proctl does not know is a usage error, never a program.
+    let (code, _, err) = spawn(&["--timout", "5", "--", "echo", "ran"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("proctl: unexpected argument '--timout'"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    // An empty program name is not found (env(1): 127).
+    let (code, _, err) = spawn(&["--", ""]);
+    assert_eq!((code, err.lines().count()), (127, 1), "{err}");
+    for option in ["--stdin", "--stdout", "--stderr", "--tee", "-C"] {
+        let (code, _, err) = spawn(&[option, "", "--", "true"]);
+        assert_eq!((code, err.lines().count()), (2, 1), "{option}: {err}");
+    }
     let (code, _, err) = spawn(&["sh", "-c", "kill -USR1 $$"]);
     assert_eq!(code, 128 + 10);
     assert_eq!(err, "proctl: sh was killed by signal 10 (USR1)\n");
