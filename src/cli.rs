@@ -463,7 +463,8 @@ pub struct SpawnArgs {
     pub new_session: bool,
 
     /// Start the program in its own process group; signals go to the group,
-    /// and nothing of it is left behind when proctl exits.
+    /// and what is left of the group when the program ends is killed (if
+    /// proctl itself is killed, only --die-with-parent ends the program).
     #[arg(long = "new-group")]
     pub new_group: bool,
 
@@ -490,7 +491,7 @@ pub struct SpawnArgs {
 
     /// With --timeout: keep the program in proctl's process group and signal
     /// only it, not its children (timeout(1)'s --foreground).
-    #[arg(long, requires = "timeout")]
+    #[arg(long, requires = "timeout", conflicts_with_all = ["new_group", "new_session"])]
     pub foreground: bool,
 
     /// With --timeout: exit with the program's status even when it timed out.
@@ -510,7 +511,10 @@ pub struct SpawnArgs {
     pub kill_after: Option<String>,
 
     /// Start in the background (new session, stdin null), print the pid, exit 0.
-    #[arg(long, conflicts_with_all = ["timeout", "report", "prefix", "tee", "input"])]
+    #[arg(long, conflicts_with_all = [
+        "timeout", "kill_after", "timeout_signal", "foreground", "preserve_status", "verbose",
+        "report", "prefix", "tee", "input",
+    ])]
     pub detach: bool,
 
     /// With --detach: write the pid to FILE (atomically).

@@ -173,6 +173,25 @@ fn exit_statuses() {
     // An empty program name is not found (env(1): 127).
     let (code, _, err) = spawn(&["--", ""]);
     assert_eq!((code, err.lines().count()), (127, 1), "{err}");
+    // Options that mean nothing with --detach, or contradict each other,
+    // are refused rather than ignored.
+    for args in [
+        &["--detach", "--kill-after", "1"][..],
+        &["--detach", "--foreground"],
+        &["--detach", "--preserve-status"],
+        &["--detach", "--verbose"],
+        &["--detach", "--timeout-signal", "INT"],
+        &["--timeout", "1", "--foreground", "--new-group"],
+    ] {
+        let mut all = args.to_vec();
+        all.extend(["--", "true"]);
+        let (code, out, err) = spawn(&all);
+        assert_eq!(
+            (code, out.as_str(), err.lines().count()),
+            (2, "", 1),
+            "{args:?}: {err}"
+        );
+    }
     for option in ["--stdin", "--stdout", "--stderr", "--tee", "-C"] {
         let (code, _, err) = spawn(&[option, "", "--", "true"]);
         assert_eq!((code, err.lines().count()), (2, 1), "{option}: {err}");
