@@ -14,6 +14,7 @@ use nix::fcntl::{OFlag, open};
 use nix::sys::signal::{SigHandler, Signal, signal};
 use nix::sys::stat::Mode;
 
+static CLOSED_AT_START: [AtomicBool; 3] = [const { AtomicBool::new(false) }; 3];
 static PIPE_WAS_IGNORED: AtomicBool = AtomicBool::new(false);
 static CHLD_WAS_IGNORED: AtomicBool = AtomicBool::new(false);
 
@@ -32,6 +33,7 @@ pub fn prepare() {
         // descriptor gives EBADF.
         let closed = unsafe { nix::libc::fcntl(fd, nix::libc::F_GETFD) } == -1;
         if closed {
+            CLOSED_AT_START[fd as usize].store(true, Ordering::Relaxed);
             // The lowest free descriptor is this one; kept open for good, and
             // across exec (unlike std's files) so that children have it too.
             match open("/dev/null", OFlag::O_RDWR, Mode::empty()) {
@@ -47,6 +49,16 @@ pub fn prepare() {
     // SAFETY: as above.
     let chld = unsafe { signal(Signal::SIGCHLD, SigHandler::SigDfl) };
     CHLD_WAS_IGNORED.store(matches!(chld, Ok(SigHandler::SigIgn)), Ordering::Relaxed);
+}
+
+/// Whether standard descriptor `fd` (0, 1 or 2) was closed when proctl
+/// started ([`prepare`] put /dev/null there): `spawn` closes it again for
+/// its child, which meets the closed stream as it would under env(1).
+pub fn closed_at_start(fd: i32) -> bool {
+    usize::try_from(fd)
+        .ok()
+        .and_then(|i| CLOSED_AT_START.get(i))
+        .is_some_and(|c| c.load(Ordering::Relaxed))
 }
 
 /// Whether signal `signo` was ignored when proctl started. Only SIGPIPE and

@@ -122,6 +122,8 @@ pub struct Launcher {
     pub close_fds: bool,
     /// Fork rather than share proctl's memory until exec (see above).
     pub own_peak_memory: bool,
+    /// Standard descriptors that were closed when proctl started.
+    closed: [bool; 3],
 }
 
 fn c_string(bytes: &[u8]) -> std::io::Result<CString> {
@@ -174,6 +176,7 @@ impl Launcher {
             block: Vec::new(),
             close_fds: false,
             own_peak_memory: false,
+            closed: std::array::from_fn(|fd| crate::startup::closed_at_start(fd as RawFd)),
         })
     }
 
@@ -340,6 +343,10 @@ impl ChildCall<'_> {
                 libc::tcsetpgrp(tty, libc::getpid());
             }
             for (target, fd) in launcher.stdio.iter().enumerate() {
+                if fd.is_none() && launcher.closed[target] {
+                    // Closed when proctl started: closed for the program too.
+                    libc::close(target as RawFd);
+                }
                 if let Some(fd) = *fd {
                     if fd == target as RawFd {
                         libc::fcntl(fd, libc::F_SETFD, 0);

@@ -596,6 +596,11 @@ impl SpawnPlan {
         stop: &Arc<StopSwitch>,
     ) -> (Vec<std::thread::JoinHandle<()>>, Vec<Sink>) {
         let own = |fd: RawFd, what: &str| -> Option<Sink> {
+            if crate::startup::closed_at_start(fd) {
+                // What writing to it would have said, had startup not put
+                // /dev/null there.
+                return Some(sink(Box::new(ClosedStream), what));
+            }
             // SAFETY: 1 and 2 are open (startup reopens closed ones).
             let dup = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) }
                 .try_clone_to_owned()
@@ -674,6 +679,20 @@ fn paint(prefix: &str, color: bool, err: bool) -> Vec<u8> {
         _ => format!("{text} "),
     };
     colored.into_bytes()
+}
+
+/// A standard stream that was closed when proctl started: every write
+/// fails as it would have (EBADF).
+struct ClosedStream;
+
+impl Write for ClosedStream {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::Error::from_raw_os_error(libc::EBADF))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The `--report` object.

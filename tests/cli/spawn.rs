@@ -132,19 +132,48 @@ fn program_lookup_cwd_and_dry_run() {
 #[test]
 fn closed_standard_streams_and_sigpipe() {
     // Started with stdin closed, proctl must not let the file it opens for
-    // --stdout take descriptor 0 and become the child's stdin.
+    // --stdout take descriptor 0 and become the child's stdin; the child
+    // finds stdin closed, as under env(1).
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("out.txt");
     let out = StdCommand::new("sh")
         .arg("-c")
-        .arg(r#"exec 0<&-; exec "$0" spawn --stdout "$1" -- sh -c 'cat; echo done'"#)
+        .arg(r#"exec 0<&-; exec "$0" spawn --stdout "$1" -- sh -c '[ -e /proc/$$/fd/0 ] && echo open || echo closed'"#)
         .arg(binary())
         .arg(&file)
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), "done\n");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "closed\n");
+    // A closed stdout stays closed for the program (env(1): "write
+    // error"), and --prefix's copy to it fails (125), never discarded.
+    for (args, code, message) in [
+        (
+            &["--", "echo", "hi"][..],
+            1,
+            "echo: write error: Bad file descriptor\n",
+        ),
+        (
+            &["--prefix", "--", "echo", "hi"],
+            125,
+            "proctl: write error on stdout: Bad file descriptor\n",
+        ),
+    ] {
+        let out = StdCommand::new("sh")
+            .arg("-c")
+            .arg(r#"exec "$0" spawn "$@" >&-"#)
+            .arg(binary())
+            .args(args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            (out.status.code(), err.as_ref()),
+            (Some(code), message),
+            "{args:?}"
+        );
+    }
     // proctl ignores SIGPIPE (a closed pipe is an error it handles), but its
     // child starts with SIGPIPE at the default: `yes` dies quietly.
     for attrs in [&[][..], &["--new-group"]] {
