@@ -235,8 +235,26 @@ fn dry_run(config: &SpawnConfig, out: &mut dyn Write) -> Result<Exit> {
             return Ok(Exit::Child(f.code));
         }
     };
+    let mut extra: Vec<(&Path, &str)> = Vec::new();
+    if let Some(report) = &config.report {
+        extra.push((report, "--report file"));
+    }
+    if let Some(pidfile) = &config.pidfile {
+        extra.push((pidfile, "--pidfile"));
+    }
+    if let Err(f) = plan.check_files(&extra) {
+        writeln!(out, "{}", argv_line(&config.argv))?;
+        out.flush()?;
+        diag(&f.message);
+        return Ok(Exit::Child(f.code));
+    }
     writeln!(out, "program: {}", shown(&plan.path))?;
-    writeln!(out, "{}", argv_line(&config.argv))?;
+    // What the program will see: argv[0] is --argv0's when given.
+    let mut argv = config.argv.clone();
+    if let (Some(first), Some(name)) = (argv.first_mut(), &plan.argv0) {
+        *first = name.clone();
+    }
+    writeln!(out, "{}", argv_line(&argv))?;
     let cwd = plan
         .cwd
         .clone()

@@ -331,6 +331,47 @@ impl SpawnPlan {
         })
     }
 
+    /// What `--dry-run` can check of the files without touching them:
+    /// stdin readable, each output (and `extra` ones: report, pidfile)
+    /// writable, or creatable in its directory.
+    pub fn check_files(&self, extra: &[(&Path, &str)]) -> Result<(), Failure> {
+        use nix::unistd::{AccessFlags, access};
+        let fail = |what: &str, path: &Path, e: nix::errno::Errno| {
+            Failure::proctl(format!(
+                "cannot open {what} {}: {}",
+                shown(path),
+                plain(&std::io::Error::from(e))
+            ))
+        };
+        if let Input::File(path) = &self.stdin {
+            access(path.as_path(), AccessFlags::R_OK).map_err(|e| fail("--stdin file", path, e))?;
+        }
+        let mut outputs: Vec<(&Path, &str)> = Vec::new();
+        if let Output::File { path, .. } = &self.stdout {
+            outputs.push((path, "--stdout file"));
+        }
+        if let ErrTarget::Output(Output::File { path, .. }) = &self.stderr {
+            outputs.push((path, "--stderr file"));
+        }
+        if let Some(path) = &self.tee {
+            outputs.push((path, "--tee file"));
+        }
+        outputs.extend(extra.iter().filter(|(p, _)| p.as_os_str() != "-"));
+        for (path, what) in outputs {
+            let checked = if path.exists() {
+                access(path, AccessFlags::W_OK)
+            } else {
+                let dir = path
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."));
+                access(dir, AccessFlags::W_OK | AccessFlags::X_OK)
+            };
+            checked.map_err(|e| fail(what, path, e))?;
+        }
+        Ok(())
+    }
+
     fn launcher(&self) -> Result<Launcher, Failure> {
         let mut argv = vec![self.argv0.clone().unwrap_or_else(|| self.program.clone())];
         argv.extend(self.args.iter().cloned());

@@ -112,6 +112,27 @@ fn program_lookup_cwd_and_dry_run() {
     assert!(out.contains("cwd: /tmp\n"), "{out}");
     assert!(out.contains(&format!("env: +PATH={path}\n")), "{out}");
     assert!(out.contains("env: -HOME\n"), "{out}");
+    // The program sees --argv0's name; a file the run could not open
+    // fails the dry run as it would fail the run (125), touching nothing.
+    let (code, out, _) = spawn(&["--dry-run", "--argv0", "other", "true", "x"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("argv: [\"other\",\"x\"]\n"), "{out}");
+    for args in [
+        &["--stdout", "/no/such/dir/o"][..],
+        &["--stdin", "/no/such/file"],
+        &["--report", "/no/such/dir/r.json"],
+        &["--detach", "--pidfile", "/no/such/dir/p.pid"],
+    ] {
+        let mut all = vec!["--dry-run"];
+        all.extend(args);
+        all.push("true");
+        let (code, _, err) = spawn(&all);
+        assert_eq!(code, 125, "{args:?}");
+        assert!(
+            err.starts_with("proctl: cannot open ") && err.contains("/no/such/"),
+            "{err}"
+        );
+    }
     let (code, _, err) = spawn(&["-C", "/no/such/dir", "true"]);
     assert_eq!(code, 125);
     assert!(err.contains("no such directory"), "{err}");
