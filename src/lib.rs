@@ -114,9 +114,9 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit, Error> {
                 .unwrap_or_default();
             let color = theme.enabled();
             let config = cmd::spawn::SpawnConfig::from_args(&args, ops, color)?;
-            let exit = cmd::spawn::run(&config, &mut out);
-            out.flush()?;
-            exit?
+            // Flushed by the match below, which knows whether spawn has
+            // already reported a failed write.
+            cmd::spawn::run(&config, &mut out)?
         }
         Command::Show(cli::Deferred(args)) => {
             let config = cmd::show::ShowConfig::from_args(&args, &source, theme)?;
@@ -139,8 +139,13 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit, Error> {
             cmd::top::run(&config, source, &mut out)?
         }
     };
-    out.flush()?;
-    Ok(exit)
+    match out.flush() {
+        // A command that failed already said why (e.g. spawn's "cannot
+        // write the pid to stdout"); the same unwritten bytes must not
+        // fail it a second time with another message and status.
+        Err(_) if exit != Exit::Success => Ok(exit),
+        flushed => flushed.map(|()| exit).map_err(Error::from),
+    }
 }
 
 /// Clap's message folded into one line, keeping its tip when it has one,

@@ -306,7 +306,15 @@ impl ReportTo {
             + "\n";
         match self {
             ReportTo::Nowhere => {}
-            ReportTo::Stdout => out.write_all(text.as_bytes())?,
+            ReportTo::Stdout => out
+                .write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(|e| {
+                    Error::Failed(format!(
+                        "cannot write report to stdout: {}",
+                        crate::spawn::files::plain(&e)
+                    ))
+                })?,
             ReportTo::File(f) => {
                 // Emptied only when it is a regular file: a pipe or a
                 // terminal (`--report /dev/stderr`) has nothing to truncate,
@@ -443,6 +451,19 @@ fn detach(config: &SpawnConfig, plan: &SpawnPlan, out: &mut dyn Write) -> Result
         ));
         return Ok(Exit::Child(crate::spawn::status::FAILED));
     }
-    writeln!(out, "{pid}")?;
+    if let Err(e) = writeln!(out, "{pid}").and_then(|()| out.flush()) {
+        // The caller cannot learn the pid: stop the daemon rather than
+        // leave one nobody asked to track running (and say so).
+        // SAFETY: kill(2) on the daemon just started.
+        unsafe { nix::libc::kill(pid, nix::libc::SIGKILL) };
+        if let Some(path) = &config.pidfile {
+            let _ = std::fs::remove_file(path);
+        }
+        diag(&format!(
+            "cannot write the pid to stdout: {}; process {pid} was stopped",
+            crate::spawn::files::plain(&e)
+        ));
+        return Ok(Exit::Child(crate::spawn::status::FAILED));
+    }
     Ok(Exit::Success)
 }

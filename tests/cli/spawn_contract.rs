@@ -213,6 +213,26 @@ fn other_write_errors_are_reported_once_and_fail() {
         err,
         "proctl: write error on /dev/full: No space left on device\n"
     );
+    // proctl's own stdout full: the report, and --detach's pid, whose
+    // daemon is stopped rather than left running untracked.
+    let (code, _, err) = bash("\"$P\" spawn --report - -- true >/dev/full");
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            125,
+            "proctl: cannot write report to stdout: No space left on device\n"
+        )
+    );
+    let (code, _, err) = bash("\"$P\" spawn --detach -- sleep 30 >/dev/full");
+    assert_eq!(code, 125, "{err}");
+    let pid: i32 = err
+        .strip_prefix("proctl: cannot write the pid to stdout: No space left on device; process ")
+        .and_then(|r| r.strip_suffix(" was stopped\n"))
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("{err}"));
+    crate::spawn::eventually("the daemon to be gone", || {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).map_or(true, |s| s.contains(") Z"))
+    });
 }
 
 #[test]
