@@ -257,7 +257,7 @@ fn timeout_signals_grandchildren_and_ends_even_when_one_holds_the_pipes() {
     let (code, out, _) = spawn(&[
         "--prefix",
         "--timeout",
-        "0.5",
+        "2",
         "--",
         "sh",
         "-c",
@@ -270,10 +270,11 @@ fn timeout_signals_grandchildren_and_ends_even_when_one_holds_the_pipes() {
     // A grandchild that survives the signal keeps the pipe open; the run
     // still ends once the timeout has done its work.
     let started = Instant::now();
+    // Long enough for the shell to start and say the pid on a loaded machine.
     let (code, out, _) = spawn(&[
         "--prefix",
         "--timeout",
-        "0.5",
+        "2",
         "--",
         "sh",
         "-c",

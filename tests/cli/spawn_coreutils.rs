@@ -332,8 +332,11 @@ fn env_signal_handler_sh_ignored_signals_need_the_kill() {
         // Where the program should end by the signal, a KILL after a long
         // while shows that it did not need one, even on a loaded machine.
         let kill_after = if opt.is_empty() { "20" } else { ".1" };
+        // coreutils waits .1 s; the inner proctl must have set its
+        // dispositions by the time the signal comes, even on a loaded
+        // machine, or the signal ends it before it could ignore it.
         let (code, _, err) = sh(&format!(
-            "\"$P\" spawn --verbose --kill-after {kill_after} --timeout-signal {sig} --timeout .1 -- \
+            "\"$P\" spawn --verbose --kill-after {kill_after} --timeout-signal {sig} --timeout 1 -- \
              \"$P\" spawn {opt} -- sleep 10"
         ));
         let first = format!(
