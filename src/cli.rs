@@ -93,7 +93,7 @@ pub enum Command {
     /// List processes (a procps `ps` replacement: `proctl ps aux`, `proctl ps -ef`).
     #[command(
         disable_help_flag = true,
-        override_usage = "proctl ps [PROCPS OPTIONS...] [--format FORMAT] [--match PATTERN [--regex] [--exact] [--full]] [--state STATES] [--port PORT] [--sample DURATION] [--kernel] [--list-columns]",
+        override_usage = "proctl ps [PROCPS OPTIONS...] [--format FORMAT] [--match PATTERN [--regex] [--exact] [--full]] [--state STATES] [--port PORT] [--holding PATH... [--mount]] [--sample DURATION] [--kernel] [--list-columns]",
         after_help = "Every procps-ng ps command line works and prints what procps prints: \
 UNIX options (-ef, -p 1, -o pid,comm), BSD options (aux, axjf, k -pcpu) and GNU long options \
 (--sort, --forest, --no-headers), mixed. With no arguments at all, proctl's own readable view. \

@@ -51,6 +51,14 @@ const PAGES: &[Extras] = &[
                 "proctl ps --format json | jq '.[].pid'",
                 "typed JSON for scripts",
             ),
+            (
+                "proctl ps --holding /mnt/usb",
+                "who keeps /mnt/usb busy, and how (fuser -m's meaning)",
+            ),
+            (
+                "proctl ps -e -o pid,affinity,io,nofile_soft,pss,comm --sort -pss",
+                "CPU affinity, I/O class, open-file limit and PSS",
+            ),
         ],
         exit_status: "0 when something was listed; 1 when a selection matched nothing; \
             2 on bad usage.",

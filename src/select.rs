@@ -6,6 +6,7 @@ use regex::bytes::Regex;
 
 use crate::columns::{self, ColumnCtx, ColumnId};
 use crate::error::{Error, Result, closest};
+use crate::model::holding::HoldTarget;
 use crate::model::{Needs, ProcessInfo};
 
 /// Parses a pid given on the command line; `what` names it in the error.
@@ -119,6 +120,10 @@ pub struct Selection {
     pub exclude: Vec<i32>,
     /// Only these pids: the holders of a port (`--port`), resolved after reading.
     pub port_pids: Option<Vec<i32>>,
+    /// Only the processes holding one of these paths (`--holding`): not
+    /// checked by [`Selection::matches`] but after it, on the survivors
+    /// only, since it reads every descriptor (`cmd::ps::narrow_to_holders`).
+    pub holding: Vec<HoldTarget>,
 }
 
 impl Selection {
@@ -138,6 +143,7 @@ impl Selection {
             started_before: None,
             exclude: Vec::new(),
             port_pids: None,
+            holding: Vec::new(),
         }
     }
 
@@ -153,6 +159,7 @@ impl Selection {
             && self.sids.is_empty()
             && self.started_before.is_none()
             && self.port_pids.is_none()
+            && self.holding.is_empty()
             && self.pattern.is_none())
     }
 

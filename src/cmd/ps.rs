@@ -2,6 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::cli::{OutputFormat, PsArgs};
@@ -9,6 +10,8 @@ use crate::cmd::ps_layout::{machine_columns, modern_columns};
 use crate::columns::{self, Column, ColumnCtx, ColumnId};
 use crate::duration::parse_nonzero_duration;
 use crate::error::{Error, Exit, Result};
+use crate::model::extras::Wants;
+use crate::model::holding::{HoldTarget, describe_each, holders, parse_targets};
 use crate::model::net::{Proto, parse_port, pids_on_port, read_sockets, socket_owners};
 use crate::model::tree::Tree;
 use crate::model::users::NameCache;
@@ -36,6 +39,9 @@ pub struct ModernArgs {
     pub state: Vec<String>,
     pub sample: Option<String>,
     pub port: Option<String>,
+    /// `--holding PATH` (repeatable), `--mount`.
+    pub holding: Vec<String>,
+    pub mount: bool,
     pub list_columns: bool,
     pub format: Option<OutputFormat>,
     pub no_header: bool,
@@ -103,6 +109,18 @@ impl PsPlan {
         }
         quick_pid_conflicts(&request)?;
         let ext = &request.ext;
+        let holding = holding_targets(&ext.holding, ext.mount)?;
+        let wants_holds = request
+            .format
+            .iter()
+            .filter_map(|f| f.spec)
+            .chain(request.sort.iter().map(|s| s.spec))
+            .any(|s| s.pr == crate::columns::keys::Pr::Holds);
+        if wants_holds && holding.is_empty() {
+            return Err(Error::usage(
+                "the holds column needs --holding PATH (what it says is how PATH is held)",
+            ));
+        }
         let format = ext.output.as_deref().map(output_format);
         if !ext.any() || (request.procps_args > 0 && only_output(ext)) {
             return Ok(PsPlan::Procps {
@@ -122,6 +140,8 @@ impl PsPlan {
                 state: ext.state.clone(),
                 sample: ext.sample.clone(),
                 port: ext.port.clone(),
+                holding: ext.holding.clone(),
+                mount: ext.mount,
                 list_columns: ext.list_columns,
                 format,
                 no_header: request.header == procps::HeaderType::None,
@@ -148,6 +168,7 @@ impl PsPlan {
             let (port, proto) = parse_port(port)?;
             extra.port_pids = Some(pids_on_port(&ProcSource::new(None), port, proto));
         }
+        extra.holding = holding;
         Ok(PsPlan::Procps {
             request: Box::new(request),
             extra: Some(extra),
@@ -182,6 +203,45 @@ fn quick_pid_conflicts(r: &Request) -> Result<()> {
         return Ok(());
     };
     Err(Error::Failed(message.to_string()))
+}
+
+/// Validates `--holding` paths (each must exist) and `--mount`, before
+/// anything is read.
+fn holding_targets(paths: &[String], mount: bool) -> Result<Vec<HoldTarget>> {
+    if mount && paths.is_empty() {
+        return Err(Error::usage("--mount needs --holding PATH"));
+    }
+    let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+    parse_targets(Path::new("/proc"), &paths, mount)
+}
+
+/// Narrows rows already selected to the processes holding a `--holding`
+/// path (fuser's meaning), reading the descriptors of those rows only, and
+/// records how each holds them for the `holds` column. Processes whose
+/// descriptors or mappings could not be read are counted in one stderr
+/// line, as `show --holding` does.
+pub(crate) fn narrow_to_holders(
+    source: &ProcSource,
+    rows: &mut Vec<ProcessInfo>,
+    targets: &[HoldTarget],
+) {
+    if targets.is_empty() {
+        return;
+    }
+    let mut pids: Vec<i32> = rows.iter().map(|p| p.pid).collect();
+    pids.dedup();
+    let found = holders(source.root(), &pids, targets);
+    if !found.unreadable.is_empty() {
+        crate::error::warn(format_args!(
+            "the descriptors or mappings of {} processes cannot be read without privileges; they may hold the path too",
+            found.unreadable.len()
+        ));
+    }
+    rows.retain(|p| found.by_pid.contains_key(&p.pid));
+    for p in rows {
+        let held = describe_each(&found.by_pid[&p.pid], targets);
+        p.extras.get_or_insert_with(Box::default).holds = Some(held);
+    }
 }
 
 /// Whether the only extension is the output format.
@@ -296,12 +356,22 @@ impl PsConfig {
             args.format,
             Some(OutputFormat::Json | OutputFormat::Ndjson | OutputFormat::Csv)
         );
-        let columns = if machine {
+        let mut columns = if machine {
             machine_columns(false)
         } else {
             modern_columns(false)
         };
-        let selection = build_selection(args)?;
+        let mut selection = build_selection(args)?;
+        selection.holding = holding_targets(&args.holding, args.mount)?;
+        if !selection.holding.is_empty() {
+            // How each process holds the paths, before the command (cut last).
+            let at = columns
+                .iter()
+                .rposition(Column::is_command)
+                .unwrap_or(columns.len());
+            columns.insert(at, Column::of(ColumnId::Holds));
+            selection.scope = Scope::All;
+        }
         let sample = args
             .sample
             .as_deref()
@@ -395,6 +465,14 @@ pub fn run(config: &PsConfig, source: &ProcSource, out: &mut dyn Write) -> Resul
         .into_iter()
         .filter(|p| selection.matches(p))
         .collect();
+    narrow_to_holders(source, &mut procs, &selection.holding);
+    let wants = config
+        .columns
+        .iter()
+        .map(|c| c.id())
+        .chain(config.sort.iter().map(|k| k.column))
+        .fold(Wants::default(), |w, id| w | columns::extra_wants(id));
+    fill_extras(source, &mut procs, wants);
     if procs.is_empty() && selection.is_explicit() {
         return Ok(Exit::Failure);
     }
@@ -460,6 +538,12 @@ fn take_snapshot(config: &PsConfig, source: &ProcSource, needs: Needs) -> Result
         p.sampled_cpu = Some(ticks / hz / seconds * 100.0);
     }
     Ok(after)
+}
+
+/// Reads what the columns need after selection (`model::extras`).
+pub(crate) fn fill_extras(source: &ProcSource, procs: &mut [ProcessInfo], wants: Wants) {
+    let live = source.root() == Path::new("/proc");
+    crate::model::extras::fill(source.root(), live, procs, wants);
 }
 
 /// Fills each process's listening ports (the `ports` column).

@@ -5,6 +5,8 @@
 use std::path::Path;
 
 use crate::columns::keys::{KeySpec, Pr};
+use crate::columns::{ColumnCtx, ColumnId, LimitSide, display_of};
+use crate::model::limits::Limit;
 use crate::model::tty::tty_name;
 use crate::model::users::NameCache;
 use crate::model::{ProcessInfo, SystemFacts};
@@ -859,21 +861,22 @@ pub fn cell(
             }
         }
         Pr::Lim => num("xx".into()),
-        Pr::Pss | Pr::Uss => {
-            let rollup = read_file(ctx, p, "smaps_rollup").unwrap_or_default();
-            let text = String::from_utf8_lossy(&rollup);
-            let field = |name: &str| -> u64 {
-                text.lines()
-                    .find_map(|l| l.strip_prefix(name))
-                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-                    .unwrap_or(0)
+        // Read after selection (model::extras); 0 when unreadable.
+        Pr::Pss | Pr::Uss => num(pss_uss(spec.pr, p).to_string()),
+        Pr::Affinity | Pr::Io | Pr::Rlimit(..) | Pr::Holds => {
+            let typed = ColumnCtx {
+                system: sys,
+                names: ctx.names,
+                name_width: None,
+                wchan_width: None,
             };
-            num(if spec.pr == Pr::Pss {
-                field("Pss:")
-            } else {
-                field("Private_Clean:") + field("Private_Dirty:")
-            }
-            .to_string())
+            let id = match spec.pr {
+                Pr::Affinity => ColumnId::Affinity,
+                Pr::Io => ColumnId::Io,
+                Pr::Rlimit(index, side) => ColumnId::Rlimit(index, side),
+                _ => ColumnId::Holds,
+            };
+            text(Vec::new(), &display_of(id, p, &typed))
         }
         Pr::Numa => num("-1".into()),
         Pr::Fds => num(p.fds.map_or("-".into(), |n| n.to_string())),
@@ -927,6 +930,61 @@ pub fn cell(
             let nice = t.split_whitespace().nth(2).unwrap_or("0").to_string();
             num(if spec.pr == Pr::Agid { id } else { nice })
         }
+    }
+}
+
+/// PSS or USS in KiB as read after selection, 0 when unreadable.
+fn pss_uss(pr: Pr, p: &ProcessInfo) -> u64 {
+    let (pss, uss) = p
+        .extras
+        .as_ref()
+        .and_then(|e| e.pss_uss_kib)
+        .unwrap_or((0, 0));
+    if pr == Pr::Pss { pss } else { uss }
+}
+
+/// The raw value of proctl's own scheduling and limit keys: an affinity
+/// by how many CPUs it allows, then which (a process pinned to one CPU
+/// sorts first); an I/O priority by ioprio_get's number (no class, then
+/// realtime, best-effort, idle, each by level); a limit by its number,
+/// unlimited above every number; unknown values last.
+fn own_sort_value(pr: Pr, p: &ProcessInfo) -> SortValue {
+    let extras = p.extras.as_deref();
+    match pr {
+        Pr::Affinity => match extras.and_then(|e| e.affinity.as_ref()) {
+            Some(cpus) => {
+                let mut key = (cpus.len() as u32).to_be_bytes().to_vec();
+                for &c in cpus {
+                    key.extend_from_slice(&(c as u32).to_be_bytes());
+                }
+                SortValue::Text(key)
+            }
+            None => SortValue::Text(vec![0xff; 5]),
+        },
+        Pr::Io => SortValue::Num(extras.and_then(|e| e.io).map_or(f64::MAX, f64::from)),
+        Pr::Rlimit(index, side) => {
+            let limit = extras
+                .and_then(|e| e.limits.as_ref()?.get(usize::from(index)))
+                .map(|l| {
+                    if side == LimitSide::Soft {
+                        l.soft
+                    } else {
+                        l.hard
+                    }
+                });
+            SortValue::Num(match limit {
+                Some(Limit::Value(n)) => n as f64,
+                Some(Limit::Unlimited) => f64::INFINITY,
+                None => f64::NAN,
+            })
+        }
+        Pr::Holds => SortValue::Text(
+            extras
+                .and_then(|e| e.holds.as_ref())
+                .map(|h| h.join(", ").into_bytes())
+                .unwrap_or_default(),
+        ),
+        _ => SortValue::None,
     }
 }
 
@@ -995,6 +1053,10 @@ pub fn sort_value(pr: Pr, p: &ProcessInfo, ctx: &CellCtx) -> SortValue {
             .map_or(-1.0, |v| v as f64)),
         Pr::RssHuman => n(rss_kib(p, sys) as f64),
         Pr::StartTicks => n(p.start_ticks as f64),
+        // procps 4.0.2 sorts these by their library items (PIDS_SMAP_PSS,
+        // PIDS_SMAP_PRV_TOTAL), numbers.
+        Pr::Pss | Pr::Uss => n(pss_uss(pr, p) as f64),
+        Pr::Affinity | Pr::Io | Pr::Rlimit(..) | Pr::Holds => own_sort_value(pr, p),
         _ => SortValue::None,
     }
 }

@@ -9,6 +9,7 @@ use std::io::Write;
 use crate::cmd::ps_cells::{CellCtx, cell, sort_value};
 use crate::columns::keys::{Just, PrintOn};
 use crate::error::{Exit, Result};
+use crate::model::extras::Wants;
 use crate::model::users::NameCache;
 use crate::model::{Needs, ProcSource, ProcessInfo, SystemFacts};
 use crate::procps::{Forest, FormatNode, HeaderType, Request, SelKind, Threads};
@@ -167,6 +168,7 @@ pub fn run(
         .filter(|p| wanted(req, p, euid, own_tty))
         .filter(|p| extra.is_none_or(|s| s.matches(p)))
         .collect();
+    complete(req, source, extra, &mut procs);
     // -q reads the listed pids, in the order given.
     if let Some(quick) = req.lists.iter().find(|l| l.kind == SelKind::PidQuick) {
         procs.sort_by_key(|p| {
@@ -249,6 +251,30 @@ pub fn run(
         }
     }
     Ok(printer.finish(out)?)
+}
+
+/// After selection: proctl's `--holding` narrows the rows (it reads every
+/// descriptor, so only the survivors'), then the facts some columns need
+/// are read for the rows left.
+fn complete(
+    req: &Request,
+    source: &ProcSource,
+    extra: Option<&Selection>,
+    rows: &mut Vec<ProcessInfo>,
+) {
+    if let Some(extra) = extra {
+        crate::cmd::ps::narrow_to_holders(source, rows, &extra.holding);
+    }
+    let wants = req
+        .format
+        .iter()
+        .filter_map(|f| f.spec)
+        .chain(req.sort.iter().map(|s| s.spec))
+        .filter_map(|s| typed_column(s.pr))
+        .fold(Wants::default(), |w, id| {
+            w | crate::columns::extra_wants(id)
+        });
+    crate::cmd::ps::fill_extras(source, rows, wants);
 }
 
 /// Reads the processes the request needs (listening ports only for `ports`).
@@ -613,12 +639,12 @@ pub fn run_machine(
     out: &mut dyn Write,
 ) -> Result<Exit> {
     use crate::cli::OutputFormat;
-    let snapshot = read(req, source)?;
+    let crate::model::Snapshot { processes, system } = read(req, source)?;
     let euid = nix::unistd::geteuid().as_raw();
     let own_tty = own_tty();
     let names = NameCache::default();
     let ctx = CellCtx {
-        system: &snapshot.system,
+        system: &system,
         names: &names,
         root: source.root(),
         req,
@@ -626,7 +652,7 @@ pub fn run_machine(
         line_count: 0,
     };
     let typed = crate::columns::ColumnCtx {
-        system: &snapshot.system,
+        system: &system,
         names: &names,
         name_width: None,
         wchan_width: None,
@@ -644,12 +670,13 @@ pub fn run_machine(
         }
         keys.push(name);
     }
-    let mut procs: Vec<&ProcessInfo> = snapshot
-        .processes
-        .iter()
+    let mut selected: Vec<ProcessInfo> = processes
+        .into_iter()
         .filter(|p| wanted(req, p, euid, own_tty))
         .filter(|p| extra.is_none_or(|s| s.matches(p)))
         .collect();
+    complete(req, source, extra, &mut selected);
+    let mut procs: Vec<&ProcessInfo> = selected.iter().collect();
     if !req.sort.is_empty() {
         procs.sort_by(|a, b| {
             for k in &req.sort {
@@ -669,7 +696,7 @@ pub fn run_machine(
                 let spec = f.spec.expect("filtered to keys");
                 if let Some(id) = typed_column(spec.pr) {
                     let value = crate::columns::value_of(id, p, &typed);
-                    return crate::render::json::to_json(&value, &snapshot.system.tz);
+                    return crate::render::json::to_json(&value, &system.tz);
                 }
                 let (text, _) = cell(spec, p, &ctx, OUTBUF_SIZE - 1, &[]);
                 let text = String::from_utf8_lossy(&text).trim().to_string();
@@ -758,6 +785,12 @@ fn typed_column(pr: crate::columns::keys::Pr) -> Option<crate::columns::ColumnId
         Pr::Ports => C::Ports,
         Pr::Rbytes => C::Rbytes,
         Pr::Wbytes => C::Wbytes,
+        Pr::Pss => C::Pss,
+        Pr::Uss => C::Uss,
+        Pr::Affinity => C::Affinity,
+        Pr::Io => C::Io,
+        Pr::Rlimit(index, side) => C::Rlimit(index, side),
+        Pr::Holds => C::Holds,
         _ => return None,
     })
 }
@@ -775,12 +808,12 @@ pub fn run_text(
     use crate::columns::Align;
     use crate::render::text::{Cell, TextGrid, TextOptions, write_text};
     use crate::render::theme::CellKind;
-    let snapshot = read(req, source)?;
+    let crate::model::Snapshot { processes, system } = read(req, source)?;
     let euid = nix::unistd::geteuid().as_raw();
     let own_tty = own_tty();
     let names = NameCache::default();
     let ctx = CellCtx {
-        system: &snapshot.system,
+        system: &system,
         names: &names,
         root: source.root(),
         req,
@@ -788,18 +821,19 @@ pub fn run_text(
         line_count: 0,
     };
     let typed = crate::columns::ColumnCtx {
-        system: &snapshot.system,
+        system: &system,
         names: &names,
         name_width: None,
         wchan_width: None,
     };
     let columns: Vec<&FormatNode> = req.format.iter().filter(|f| f.spec.is_some()).collect();
-    let mut procs: Vec<&ProcessInfo> = snapshot
-        .processes
-        .iter()
+    let mut selected: Vec<ProcessInfo> = processes
+        .into_iter()
         .filter(|p| wanted(req, p, euid, own_tty))
         .filter(|p| extra.is_none_or(|s| s.matches(p)))
         .collect();
+    complete(req, source, extra, &mut selected);
+    let mut procs: Vec<&ProcessInfo> = selected.iter().collect();
     if !req.sort.is_empty() {
         procs.sort_by(|a, b| {
             for k in &req.sort {

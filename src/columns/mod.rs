@@ -11,6 +11,7 @@ pub use value::{ColumnCtx, Value, display as display_of, value as value_of};
 
 use crate::error::{Error, Result, closest};
 use crate::model::Needs;
+use crate::model::extras::Wants;
 
 /// Every column proctl can show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -69,6 +70,21 @@ pub enum ColumnId {
     Cwd,
     Cgroup,
     Ports,
+    Pss,
+    Uss,
+    Affinity,
+    Io,
+    /// A resource limit: its index in getrlimit(2)'s order (RLIMIT_CPU is
+    /// 0), and which side.
+    Rlimit(u8, LimitSide),
+    Holds,
+}
+
+/// The soft or the hard side of a resource limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LimitSide {
+    Soft,
+    Hard,
 }
 
 /// How a column's cells line up.
@@ -94,6 +110,31 @@ pub struct ColumnSpec {
 macro_rules! col {
     ($id:ident, [$($k:literal),+], $h:literal, $j:literal, $a:ident, $help:literal) => {
         ColumnSpec { id: ColumnId::$id, keys: &[$($k),+], header: $h, json: $j, align: Align::$a, help: $help }
+    };
+}
+
+/// The two columns of a resource limit, named after `set --rlimit`'s
+/// (prlimit(1)'s) names; JSON names carry the unit.
+macro_rules! rlim {
+    ($i:literal, $name:literal, $up:literal, $unit:literal, $what:literal, soft) => {
+        ColumnSpec {
+            id: ColumnId::Rlimit($i, LimitSide::Soft),
+            keys: &[concat!($name, "_soft")],
+            header: concat!($up, "_SOFT"),
+            json: concat!($name, "_soft", $unit),
+            align: Align::Right,
+            help: concat!("soft limit of ", $what, " (", $name, "), or unlimited"),
+        }
+    };
+    ($i:literal, $name:literal, $up:literal, $unit:literal, $what:literal, hard) => {
+        ColumnSpec {
+            id: ColumnId::Rlimit($i, LimitSide::Hard),
+            keys: &[concat!($name, "_hard")],
+            header: concat!($up, "_HARD"),
+            json: concat!($name, "_hard", $unit),
+            align: Align::Right,
+            help: concat!("hard limit of ", $what, " (", $name, "), or unlimited"),
+        }
     };
 }
 
@@ -475,6 +516,134 @@ pub static COLUMNS: &[ColumnSpec] = &[
         Left,
         "listening TCP and UDP ports (22/tcp,53/udp)"
     ),
+    col!(
+        Pss,
+        ["pss"],
+        "PSS",
+        "pss_kib",
+        Right,
+        "proportional set size in KiB: private memory plus a share of shared memory"
+    ),
+    col!(
+        Uss,
+        ["uss"],
+        "USS",
+        "uss_kib",
+        Right,
+        "unique set size in KiB: private memory, what exiting would free"
+    ),
+    col!(
+        Affinity,
+        ["affinity"],
+        "AFFINITY",
+        "cpu_affinity",
+        Left,
+        "CPUs the thread may run on, as taskset lists them (0-3,6)"
+    ),
+    col!(
+        Io,
+        ["io"],
+        "IO",
+        "io",
+        Left,
+        "I/O class and level as proctl set --io takes them: realtime:0..7, best-effort:0..7, idle, none"
+    ),
+    rlim!(0, "cpu", "CPU", "_seconds", "CPU time in seconds", soft),
+    rlim!(0, "cpu", "CPU", "_seconds", "CPU time in seconds", hard),
+    rlim!(1, "fsize", "FSIZE", "_bytes", "file size in bytes", soft),
+    rlim!(1, "fsize", "FSIZE", "_bytes", "file size in bytes", hard),
+    rlim!(2, "data", "DATA", "_bytes", "data size in bytes", soft),
+    rlim!(2, "data", "DATA", "_bytes", "data size in bytes", hard),
+    rlim!(3, "stack", "STACK", "_bytes", "stack size in bytes", soft),
+    rlim!(3, "stack", "STACK", "_bytes", "stack size in bytes", hard),
+    rlim!(4, "core", "CORE", "_bytes", "core file size in bytes", soft),
+    rlim!(4, "core", "CORE", "_bytes", "core file size in bytes", hard),
+    rlim!(
+        5,
+        "rss",
+        "RSS",
+        "_bytes",
+        "resident set size in bytes",
+        soft
+    ),
+    rlim!(
+        5,
+        "rss",
+        "RSS",
+        "_bytes",
+        "resident set size in bytes",
+        hard
+    ),
+    rlim!(6, "nproc", "NPROC", "", "the user's processes", soft),
+    rlim!(6, "nproc", "NPROC", "", "the user's processes", hard),
+    rlim!(7, "nofile", "NOFILE", "", "open files", soft),
+    rlim!(7, "nofile", "NOFILE", "", "open files", hard),
+    rlim!(
+        8,
+        "memlock",
+        "MEMLOCK",
+        "_bytes",
+        "locked memory in bytes",
+        soft
+    ),
+    rlim!(
+        8,
+        "memlock",
+        "MEMLOCK",
+        "_bytes",
+        "locked memory in bytes",
+        hard
+    ),
+    rlim!(9, "as", "AS", "_bytes", "address space in bytes", soft),
+    rlim!(9, "as", "AS", "_bytes", "address space in bytes", hard),
+    rlim!(10, "locks", "LOCKS", "", "file locks", soft),
+    rlim!(10, "locks", "LOCKS", "", "file locks", hard),
+    rlim!(11, "sigpending", "SIGPENDING", "", "pending signals", soft),
+    rlim!(11, "sigpending", "SIGPENDING", "", "pending signals", hard),
+    rlim!(
+        12,
+        "msgqueue",
+        "MSGQUEUE",
+        "_bytes",
+        "message queue bytes",
+        soft
+    ),
+    rlim!(
+        12,
+        "msgqueue",
+        "MSGQUEUE",
+        "_bytes",
+        "message queue bytes",
+        hard
+    ),
+    rlim!(13, "nice", "NICE", "", "the nice ceiling (20 - nice)", soft),
+    rlim!(13, "nice", "NICE", "", "the nice ceiling (20 - nice)", hard),
+    rlim!(14, "rtprio", "RTPRIO", "", "real-time priority", soft),
+    rlim!(14, "rtprio", "RTPRIO", "", "real-time priority", hard),
+    rlim!(
+        15,
+        "rttime",
+        "RTTIME",
+        "_microseconds",
+        "real-time CPU time in microseconds",
+        soft
+    ),
+    rlim!(
+        15,
+        "rttime",
+        "RTTIME",
+        "_microseconds",
+        "real-time CPU time in microseconds",
+        hard
+    ),
+    col!(
+        Holds,
+        ["holds"],
+        "HOLDS",
+        "holds",
+        Left,
+        "how the process holds the --holding paths: fd 3 r, cwd, root, exe, mmap"
+    ),
 ];
 
 /// A column chosen for output, with its header (possibly renamed).
@@ -624,6 +793,31 @@ pub fn needs(id: ColumnId) -> Needs {
             ..Needs::STAT
         },
         _ => Needs::STAT,
+    }
+}
+
+/// The facts a column needs that are read after selection (see
+/// `model::extras`); `holds` is filled by `--holding` itself.
+pub fn extra_wants(id: ColumnId) -> Wants {
+    use ColumnId::*;
+    match id {
+        Affinity => Wants {
+            affinity: true,
+            ..Wants::default()
+        },
+        Io => Wants {
+            io: true,
+            ..Wants::default()
+        },
+        Rlimit(..) => Wants {
+            limits: true,
+            ..Wants::default()
+        },
+        Pss | Uss => Wants {
+            memory: true,
+            ..Wants::default()
+        },
+        _ => Wants::default(),
     }
 }
 

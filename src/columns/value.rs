@@ -3,11 +3,14 @@
 
 use std::cmp::Ordering;
 
-use super::ColumnId;
 use super::format::{
     StartStyle, format_bsd_time, format_duration_dhms, format_elapsed, format_human_kib,
     format_start,
 };
+use super::{ColumnId, LimitSide};
+use crate::model::extras::Extras;
+use crate::model::limits::Limit;
+use crate::model::sched::{IoClass, decode_ioprio};
 use crate::model::users::NameCache;
 use crate::model::{ProcessInfo, SystemFacts, tty};
 
@@ -33,6 +36,8 @@ pub enum Value {
     Text(Vec<u8>),
     /// A list of byte strings (the arguments).
     List(Vec<Vec<u8>>),
+    /// A list of numbers (the CPUs of an affinity).
+    Numbers(Vec<i64>),
     /// A duration in seconds.
     Seconds(f64),
     /// An absolute time, seconds since the epoch.
@@ -51,6 +56,7 @@ impl Value {
             (Float(a), Float(b)) | (Seconds(a), Seconds(b)) => a.total_cmp(b),
             (Text(a), Text(b)) => a.cmp(b),
             (List(a), List(b)) => a.cmp(b),
+            (Numbers(a), Numbers(b)) => a.cmp(b),
             _ => Ordering::Equal,
         }
     }
@@ -156,6 +162,48 @@ pub fn value(id: ColumnId, p: &ProcessInfo, ctx: &ColumnCtx) -> Value {
         Ports => p.ports.as_ref().map_or(Value::Missing, |ports| {
             Value::List(ports.iter().map(|s| s.clone().into_bytes()).collect())
         }),
+        Pss => opt_u64(extras(p).and_then(|e| e.pss_uss_kib).map(|m| m.0)),
+        Uss => opt_u64(extras(p).and_then(|e| e.pss_uss_kib).map(|m| m.1)),
+        Affinity => extras(p)
+            .and_then(|e| e.affinity.as_ref())
+            .map_or(Value::Missing, |cpus| {
+                Value::Numbers(cpus.iter().map(|&c| c as i64).collect())
+            }),
+        Io => extras(p)
+            .and_then(|e| e.io)
+            .map_or(Value::Missing, |raw| Value::Text(io_text(raw, p.nice))),
+        Rlimit(index, side) => extras(p)
+            .and_then(|e| e.limits.as_ref()?.get(usize::from(index)))
+            .map_or(Value::Missing, |l| {
+                match if side == LimitSide::Soft {
+                    l.soft
+                } else {
+                    l.hard
+                } {
+                    Limit::Unlimited => Value::Text(b"unlimited".to_vec()),
+                    Limit::Value(n) => i64::try_from(n)
+                        .map_or_else(|_| Value::Text(n.to_string().into_bytes()), Value::Int),
+                }
+            }),
+        Holds => extras(p)
+            .and_then(|e| e.holds.as_ref())
+            .map_or(Value::Missing, |holds| {
+                Value::List(holds.iter().map(|h| h.clone().into_bytes()).collect())
+            }),
+    }
+}
+
+fn extras(p: &ProcessInfo) -> Option<&Extras> {
+    p.extras.as_deref()
+}
+
+/// An I/O priority in `proctl set --io`'s words (ionice(1)'s classes):
+/// `best-effort:4`, `realtime:0`, `idle`, or `none` for no class set.
+pub fn io_text(raw: i32, nice: i64) -> Vec<u8> {
+    let io = decode_ioprio(raw, nice);
+    match (io.class, io.level) {
+        (IoClass::None | IoClass::Idle, _) | (_, None) => io.class.name().as_bytes().to_vec(),
+        (class, Some(level)) => format!("{}:{level}", class.name()).into_bytes(),
     }
 }
 
@@ -281,6 +329,17 @@ pub fn display(id: ColumnId, p: &ProcessInfo, ctx: &ColumnCtx) -> Vec<u8> {
         Times => text(format!("{}", p.cpu_ticks() / sys.hz)),
         BsdTime => text(format_bsd_time(p.cpu_ticks() / sys.hz)),
         Flags => text(format!("{:o}", (p.flags >> 6) & 7)),
+        Affinity => match value(id, p, ctx) {
+            Value::Numbers(cpus) => {
+                let cpus: Vec<usize> = cpus.iter().map(|&c| c as usize).collect();
+                text(crate::adjust::cpus::format_cpu_list(&cpus))
+            }
+            _ => b"-".to_vec(),
+        },
+        Holds => match value(id, p, ctx) {
+            Value::List(l) => l.join(&b", "[..]),
+            _ => b"-".to_vec(),
+        },
         _ => match value(id, p, ctx) {
             Value::Missing => b"-".to_vec(),
             Value::Int(n) => text(n.to_string()),
@@ -288,6 +347,10 @@ pub fn display(id: ColumnId, p: &ProcessInfo, ctx: &ColumnCtx) -> Vec<u8> {
             Value::Text(t) => t,
             Value::List(l) if id == Ports => l.join(&b','),
             Value::List(l) => l.join(&b' '),
+            Value::Numbers(n) => {
+                let n: Vec<String> = n.iter().map(i64::to_string).collect();
+                text(n.join(","))
+            }
             Value::Seconds(s) => text(format!("{s:.2}")),
             Value::Instant(t) => text(t.to_string()),
         },

@@ -2,6 +2,7 @@
 
 pub mod cgroup;
 pub mod detail;
+pub mod extras;
 pub mod files;
 pub mod holding;
 pub mod limits;

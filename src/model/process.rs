@@ -160,6 +160,9 @@ pub struct ProcessInfo {
     pub sampled_cpu: Option<f64>,
     /// Listening ports as `PORT/proto`; `None` when not read or unreadable.
     pub ports: Option<Vec<String>>,
+    /// What only some columns need (affinity, limits, PSS, holds), read
+    /// after selection; boxed so rows without them stay small.
+    pub extras: Option<Box<super::extras::Extras>>,
 }
 
 impl ProcessInfo {

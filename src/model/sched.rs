@@ -64,16 +64,22 @@ pub fn decode_ioprio(value: i32, nice: i64) -> IoPriority {
 
 /// The I/O priority of a live process (ioprio_get has no /proc file).
 pub fn io_priority(pid: i32, nice: i64) -> Option<IoPriority> {
+    io_priority_raw(pid).map(|value| decode_ioprio(value, nice))
+}
+
+/// ioprio_get's raw value for one thread of this machine (IOPRIO_WHO_PROCESS
+/// names a thread id), or `None` when it is gone.
+pub fn io_priority_raw(tid: i32) -> Option<i32> {
     const IOPRIO_WHO_PROCESS: libc::c_long = 1;
     // SAFETY: ioprio_get takes two integers and touches no memory.
     let value = unsafe {
         libc::syscall(
             libc::SYS_ioprio_get,
             IOPRIO_WHO_PROCESS,
-            pid as libc::c_long,
+            tid as libc::c_long,
         )
     };
-    (value >= 0).then(|| decode_ioprio(value as i32, nice))
+    (value >= 0).then_some(value as i32)
 }
 
 fn number(dir: &Path, name: &str) -> Option<i64> {

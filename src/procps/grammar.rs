@@ -22,6 +22,9 @@ pub struct Extensions {
     pub full: bool,
     pub kernel: bool,
     pub list_columns: bool,
+    /// `--holding PATH` (repeatable) and `--mount`.
+    pub holding: Vec<String>,
+    pub mount: bool,
 }
 
 impl Extensions {
@@ -686,6 +689,8 @@ impl Parser<'_> {
             "--full" => flag(self, |e| e.full = true),
             "--kernel" => flag(self, |e| e.kernel = true),
             "--list-columns" => flag(self, |e| e.list_columns = true),
+            "--mount" => flag(self, |e| e.mount = true),
+            "--holding" => value(self).map(|v| self.st.ext.holding.push(v)),
             "--match" => value(self).map(|v| self.st.ext.pattern = Some(v)),
             "--sample" => value(self).map(|v| self.st.ext.sample = Some(v)),
             "--port" => value(self).map(|v| self.st.ext.port = Some(v)),
@@ -1022,5 +1027,14 @@ mod tests {
         assert_eq!(r.ext.pattern.as_deref(), Some("nginx"));
         let r = parse(&args(&["--format", "json", "-p", "1"]), true, 0).unwrap();
         assert_eq!(r.ext.output.as_deref(), Some("json"));
+        assert!(parse(&args(&["--holding", "/"]), false, 0).is_err());
+        let r = parse(
+            &args(&["-e", "--holding", "/a", "--holding=/b", "--mount"]),
+            true,
+            0,
+        )
+        .unwrap();
+        assert_eq!(r.ext.holding, ["/a", "/b"]);
+        assert!(r.ext.mount && r.all);
     }
 }

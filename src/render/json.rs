@@ -23,6 +23,7 @@ pub fn to_json(value: &Value, tz: &TimeZone) -> serde_json::Value {
                 .map(|i| J::from(json_text(i).into_owned()))
                 .collect(),
         ),
+        Value::Numbers(items) => J::Array(items.iter().map(|&n| J::from(n)).collect()),
         Value::Instant(t) => crate::columns::format_iso8601(*t, tz).map_or(J::Null, J::from),
     }
 }

@@ -1,6 +1,6 @@
-//! `--holding PATH` (show, signal) against psmisc's `fuser -v` and `lsof`
-//! on a file, a directory, a tmpfs mount and a terminal device held by
-//! processes the test starts: the same processes, held the same ways.
+//! `--holding PATH` (show, signal, ps) against psmisc's `fuser -v` and
+//! `lsof` on a file, a directory, a tmpfs mount and a terminal device held
+//! by processes the test starts: the same processes, held the same ways.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::os::unix::process::CommandExt;
@@ -9,11 +9,30 @@ use std::process::{Command as StdCommand, Stdio};
 
 use crate::util::{Reaped, is_root, proctl, which};
 
+/// The commands that select by `--holding` and say how: `show`, `ps` in
+/// its own view, `ps` with procps's options (`-e -o pid,holds`).
+const FRONTS: [&[&str]; 3] = [
+    &["show", "--format", "json"],
+    &["ps", "--format", "json"],
+    &["ps", "-e", "-o", "pid,holds", "--format", "json"],
+];
+
 /// pid -> fuser's access letters (c cwd, e exe, f open, F open for
-/// writing, r root, m mmap), from `proctl show --holding` JSON.
+/// writing, r root, m mmap), from `proctl show --holding` JSON; the same
+/// from `ps`'s two views, which must agree with it.
 fn ours(extra: &[&str], paths: &[&Path]) -> BTreeMap<i64, BTreeSet<char>> {
+    let [show, rest @ ..] = FRONTS.map(|front| via(front, extra, paths));
+    for (front, got) in FRONTS[1..].iter().zip(rest) {
+        assert_eq!(got, show, "{front:?} and show disagree");
+    }
+    show
+}
+
+/// The same from one front end. `show` says how as one string, `ps` as
+/// a list of ways.
+fn via(front: &[&str], extra: &[&str], paths: &[&Path]) -> BTreeMap<i64, BTreeSet<char>> {
     let mut cmd = proctl();
-    cmd.args(["show", "--format", "json"]).args(extra);
+    cmd.args(front).args(extra);
     for p in paths {
         cmd.arg("--holding").arg(p);
     }
@@ -31,10 +50,17 @@ fn ours(extra: &[&str], paths: &[&Path]) -> BTreeMap<i64, BTreeSet<char>> {
         .unwrap()
         .iter()
         .map(|o| {
-            let letters = o["holds"]
-                .as_str()
-                .unwrap()
-                .split(", ")
+            let ways: Vec<String> = match &o["holds"] {
+                serde_json::Value::String(s) => s.split(", ").map(str::to_string).collect(),
+                other => other
+                    .as_array()
+                    .unwrap_or_else(|| panic!("holds: {other}"))
+                    .iter()
+                    .map(|w| w.as_str().unwrap().to_string())
+                    .collect(),
+            };
+            let letters = ways
+                .iter()
                 .map(|how| match how.split(' ').collect::<Vec<_>>()[..] {
                     ["fd", _, mode] if mode.contains('w') => 'F',
                     ["fd", ..] => 'f',
@@ -335,4 +361,110 @@ fn a_terminal_device() {
     assert_eq!(got[&pid], BTreeSet::from(['F']), "stdin opened read-write");
     assert_eq!(lsof(&name, &[pid]), BTreeSet::from([pid]));
     drop(pty.master);
+}
+
+#[test]
+fn ps_says_how_and_narrows_its_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("data.txt");
+    std::fs::write(&file, "x").unwrap();
+    let reader = sh(
+        &format!(
+            "exec 3<{0} 7>>{0}; echo ready; exec sleep 3600",
+            file.display()
+        ),
+        dir.path(),
+    );
+    let idle = sh("echo ready; exec sleep 3600", Path::new("/"));
+    let (r, i) = (reader.pid().to_string(), idle.pid().to_string());
+    let ps = |args: &[&str]| {
+        let out = proctl().arg("ps").args(args).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let file_arg = file.to_str().unwrap();
+    // procps's -o: each way, in descriptor order; the working directory
+    // (dir) is not the file.
+    let (code, out, _) = ps(&["-p", &r, "-o", "pid=,holds=", "--holding", file_arg]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        out.split_whitespace().collect::<Vec<_>>(),
+        [r.as_str(), "fd", "3", "r,", "fd", "7", "w"]
+    );
+    // Two paths: each way names its path, the paths in the order given.
+    let dir_arg = dir.path().to_str().unwrap();
+    let (_, out, _) = ps(&[
+        "-p",
+        &r,
+        "-o",
+        "holds",
+        "--holding",
+        file_arg,
+        "--holding",
+        dir_arg,
+    ]);
+    assert_eq!(
+        out.lines().nth(1).unwrap().trim_end(),
+        format!("{file_arg} fd 3 r, {file_arg} fd 7 w, {dir_arg} cwd")
+    );
+    // It narrows what procps selects (as --port and --state do): the
+    // idle process is selected by -p but holds nothing.
+    let (code, out, _) = ps(&[
+        "-p",
+        &format!("{r},{i}"),
+        "-o",
+        "pid=",
+        "--holding",
+        file_arg,
+    ]);
+    assert_eq!((code, out.trim()), (Some(0), r.as_str()));
+    let (code, out, _) = ps(&["-p", &i, "-o", "pid=", "--holding", file_arg]);
+    assert_eq!((code, out.as_str()), (Some(1), ""));
+    // The modern view adds a HOLDS column before the command.
+    let (_, out, _) = ps(&["--holding", file_arg, "--format", "plain"]);
+    let header = out.lines().next().unwrap();
+    let titles: Vec<&str> = header.split_whitespace().collect();
+    assert_eq!(titles[titles.len() - 2..], ["HOLDS", "COMMAND"], "{header}");
+    let row = out
+        .lines()
+        .find(|l| l.trim_start().starts_with(&r))
+        .unwrap();
+    assert!(row.contains("fd 3 r, fd 7 w sleep 3600"), "{row}");
+    // Sorting by how.
+    let (_, out, _) = ps(&["-e", "-o", "pid=", "--sort", "holds", "--holding", dir_arg]);
+    assert!(out.lines().any(|l| l.trim() == r), "{out}");
+    // Bad usage, before anything is read: holds without --holding, and
+    // --mount without it.
+    for args in [
+        &["-o", "pid,holds"][..],
+        &["--mount"],
+        &["-e", "--mount", "-o", "pid"],
+    ] {
+        let (code, out, err) = ps(args);
+        assert_eq!(code, Some(2), "{args:?}");
+        assert!(
+            out.is_empty() && err.starts_with("proctl: ") && err.lines().count() == 1,
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn ps_holding_notes_unreadable_processes_in_one_line() {
+    if !is_root() {
+        eprintln!("not root: cannot run as nobody; skipped");
+        return;
+    }
+    // As nobody, root's processes (pid 1 at least) cannot be read.
+    let out = crate::util::as_nobody(&["ps", "-e", "-o", "pid=", "--holding", "/"]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("proctl: the descriptors or mappings of ")
+            && err.contains(" processes cannot be read without privileges"),
+        "{err}"
+    );
 }

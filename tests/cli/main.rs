@@ -14,6 +14,7 @@ mod ps_differential;
 mod ps_golden;
 mod ps_namespace;
 mod ps_regressions;
+mod ps_sharing;
 mod ps_terminal;
 mod pstree;
 mod set;
