@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::files::fdinfo_mode;
-use super::maps::parse_maps;
+use super::maps::parse_line as parse_map_line;
 use crate::error::{Error, Result};
 
 /// How a path is matched.
@@ -170,20 +170,39 @@ pub fn parse_targets(proc_root: &Path, paths: &[PathBuf], mount: bool) -> Result
         .collect()
 }
 
-fn matches_meta(m: &Matcher, meta: &std::fs::Metadata) -> bool {
-    match *m {
-        Matcher::Filesystem { dev } => meta.dev() == dev,
-        Matcher::Inode { dev, ino, rdev } => {
-            (meta.dev() == dev && meta.ino() == ino)
-                || rdev.is_some_and(|(block, rdev)| {
-                    let t = meta.file_type();
-                    let same_kind = if block {
-                        t.is_block_device()
-                    } else {
-                        t.is_char_device()
-                    };
-                    same_kind && meta.rdev() == rdev
-                })
+/// What matching needs of a linked file: stat(2)'s device, inode, type
+/// and device number.
+#[derive(Debug, Clone, Copy)]
+struct Linked {
+    dev: u64,
+    ino: u64,
+    mode: u32,
+    rdev: u64,
+}
+
+impl Linked {
+    // stat's field types differ between architectures; on some these
+    // casts change nothing.
+    #[allow(clippy::unnecessary_cast)]
+    fn of(st: &rustix::fs::Stat) -> Linked {
+        Linked {
+            dev: st.st_dev as u64,
+            ino: st.st_ino as u64,
+            mode: st.st_mode as u32,
+            rdev: st.st_rdev as u64,
+        }
+    }
+
+    fn matches(&self, m: &Matcher) -> bool {
+        match *m {
+            Matcher::Filesystem { dev } => self.dev == dev,
+            Matcher::Inode { dev, ino, rdev } => {
+                (self.dev == dev && self.ino == ino)
+                    || rdev.is_some_and(|(block, rdev)| {
+                        let kind = if block { libc::S_IFBLK } else { libc::S_IFCHR };
+                        self.mode & libc::S_IFMT == kind && self.rdev == rdev
+                    })
+            }
         }
     }
 }
@@ -195,72 +214,178 @@ fn matches_map(m: &Matcher, dev: u64, ino: u64) -> bool {
     }
 }
 
-/// How one process holds the targets; `None` when its descriptors are not
-/// readable (its other links may still have matched, and are kept).
+fn denied(e: rustix::io::Errno) -> bool {
+    e == rustix::io::Errno::ACCESS || e == rustix::io::Errno::PERM
+}
+
+/// A whole /proc file through a descriptor, in few reads (the size /proc
+/// reports is 0, which makes `std::fs::read` probe in small steps).
+fn read_all(file: rustix::fd::OwnedFd) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::from(file);
+    let mut buf = Vec::with_capacity(16 * 1024);
+    loop {
+        if buf.capacity() - buf.len() < 4096 {
+            buf.reserve(buf.capacity());
+        }
+        let len = buf.len();
+        let room = buf.capacity() - len;
+        buf.resize(len + room, 0);
+        match file.read(&mut buf[len..]) {
+            Ok(0) => {
+                buf.truncate(len);
+                return Ok(buf);
+            }
+            Ok(n) => buf.truncate(len + n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(len),
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// The access mode of descriptor `name` in the `fd` directory: /proc gives
+/// each fd link the owner's read and write bits of the file's open mode
+/// (the kernel's proc fd inode), which costs one lstat where fdinfo costs
+/// an open, a read and a close; fdinfo when neither bit is set (O_PATH).
+fn fd_mode(
+    fd_dir: rustix::fd::BorrowedFd<'_>,
+    name: &std::ffi::CStr,
+    fdinfo: impl FnOnce() -> Option<&'static str>,
+) -> Option<&'static str> {
+    let st = rustix::fs::statat(fd_dir, name, rustix::fs::AtFlags::SYMLINK_NOFOLLOW).ok()?;
+    match (st.st_mode & 0o400 != 0, st.st_mode & 0o200 != 0) {
+        (true, true) => Some("rw"),
+        (true, false) => Some("r"),
+        (false, true) => Some("w"),
+        (false, false) => fdinfo(),
+    }
+}
+
+fn check(linked: Linked, how: How, targets: &[HoldTarget], held: &mut Vec<Held>) {
+    for (i, t) in targets.iter().enumerate() {
+        if linked.matches(&t.matcher) {
+            held.push(Held { target: i, how });
+        }
+    }
+}
+
+/// The descriptors (in the `fd` directory `fd_dir`) that hold a target,
+/// by number, and whether some could not be read.
+fn fd_holds(
+    proc_root: &Path,
+    pid: i32,
+    fd_dir: rustix::fd::OwnedFd,
+    targets: &[HoldTarget],
+) -> rustix::io::Result<(Vec<Held>, bool)> {
+    use rustix::fs::{AtFlags, statat};
+    let mut unreadable = false;
+    let mut entries = rustix::fs::Dir::new(fd_dir)?;
+    let mut names = Vec::new();
+    for e in entries.by_ref() {
+        names.push(e?.file_name().to_owned());
+    }
+    let fd_dir = entries.fd()?;
+    let mut fds: Vec<(i32, Linked, std::ffi::CString)> = Vec::new();
+    for name in names {
+        let Some(fd) = name.to_str().ok().and_then(|n| n.parse().ok()) else {
+            continue;
+        };
+        match statat(fd_dir, &name, AtFlags::empty()) {
+            Ok(st) => fds.push((fd, Linked::of(&st), name)),
+            // The listing can be readable while the links are not (a
+            // process with capabilities this one lacks).
+            Err(e) if denied(e) => unreadable = true,
+            Err(_) => {}
+        }
+    }
+    fds.sort_by_key(|f| f.0);
+    let mut held = Vec::new();
+    for (fd, linked, name) in fds {
+        let before = held.len();
+        check(linked, How::Fd(fd, None), targets, &mut held);
+        if held.len() > before {
+            let mode = fd_mode(fd_dir, &name, || {
+                let info = proc_root.join(format!("{pid}/fdinfo/{fd}"));
+                std::fs::read(info).ok().and_then(|b| fdinfo_mode(&b))
+            });
+            for h in &mut held[before..] {
+                h.how = How::Fd(fd, mode);
+            }
+        }
+    }
+    Ok((held, unreadable))
+}
+
+/// How one process holds the targets, and whether its descriptors or
+/// mappings could not be read (its other links may still have matched,
+/// and are kept). Every lookup is relative to one descriptor of the
+/// process's directory: no walk through /proc for each link.
 fn process_holds(proc_root: &Path, pid: i32, targets: &[HoldTarget]) -> (Vec<Held>, bool) {
-    let dir = proc_root.join(pid.to_string());
+    use rustix::fs::{AtFlags, CWD, Mode, OFlags, openat, statat};
     let mut held = Vec::new();
     let mut unreadable = false;
-    for (name, how) in [("cwd", How::Cwd), ("root", How::Root), ("exe", How::Exe)] {
-        if let Ok(meta) = std::fs::metadata(dir.join(name)) {
-            for (i, t) in targets.iter().enumerate() {
-                if matches_meta(&t.matcher, &meta) {
-                    held.push(Held { target: i, how });
-                }
-            }
+    let dir_flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let Ok(dir) = openat(
+        CWD,
+        proc_root.join(pid.to_string()),
+        OFlags::PATH | dir_flags,
+        Mode::empty(),
+    ) else {
+        return (held, false);
+    };
+    for (name, how) in [(c"cwd", How::Cwd), (c"root", How::Root), (c"exe", How::Exe)] {
+        if let Ok(st) = statat(&dir, name, AtFlags::empty()) {
+            check(Linked::of(&st), how, targets, &mut held);
         }
     }
-    match std::fs::read_dir(dir.join("fd")) {
-        Ok(entries) => {
-            let mut fds: Vec<(i32, std::fs::Metadata)> = Vec::new();
-            for e in entries.flatten() {
-                let Some(fd) = e.file_name().to_str().and_then(|n| n.parse().ok()) else {
-                    continue;
-                };
-                match std::fs::metadata(e.path()) {
-                    Ok(meta) => fds.push((fd, meta)),
-                    // The listing can be readable while the links are not
-                    // (a process with capabilities this one lacks).
-                    Err(e)
-                        if matches!(e.raw_os_error(), Some(libc::EACCES) | Some(libc::EPERM)) =>
-                    {
-                        unreadable = true
-                    }
-                    Err(_) => {}
-                }
+    match openat(&dir, c"fd", dir_flags, Mode::empty()) {
+        Ok(fd_dir) => match fd_holds(proc_root, pid, fd_dir, targets) {
+            Ok((fds, denied_some)) => {
+                held.extend(fds);
+                unreadable |= denied_some;
             }
-            fds.sort_by_key(|f| f.0);
-            for (fd, meta) in fds {
-                for (i, t) in targets.iter().enumerate() {
-                    if matches_meta(&t.matcher, &meta) {
-                        let mode = std::fs::read(dir.join("fdinfo").join(fd.to_string()))
-                            .ok()
-                            .and_then(|b| fdinfo_mode(&b));
-                        held.push(Held {
-                            target: i,
-                            how: How::Fd(fd, mode),
-                        });
-                    }
-                }
-            }
-        }
-        Err(e) if e.raw_os_error() != Some(libc::ENOENT) => unreadable = true,
+            Err(_) => unreadable = true,
+        },
+        Err(e) if e != rustix::io::Errno::NOENT => unreadable = true,
         Err(_) => {}
     }
-    match std::fs::read(dir.join("maps")) {
+    // fuser reports the executable's own mapping as `e` only (fuser(1),
+    // ACCESS); so does proctl. When every target is held that way the
+    // mappings cannot add anything and are not read (most processes, for
+    // `--holding /`).
+    let mut done: Vec<bool> = (0..targets.len())
+        .map(|i| {
+            held.contains(&Held {
+                target: i,
+                how: How::Exe,
+            })
+        })
+        .collect();
+    if done.iter().all(|d| *d) {
+        held.sort();
+        return (held, unreadable);
+    }
+    let maps = openat(
+        &dir,
+        c"maps",
+        OFlags::RDONLY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .map_err(std::io::Error::from)
+    .and_then(read_all);
+    match maps {
         Ok(bytes) => {
-            let mut mapped = vec![false; targets.len()];
-            for m in parse_maps(&bytes).into_iter().filter(|m| m.inode != 0) {
+            for m in bytes.split(|&b| b == b'\n').filter_map(parse_map_line) {
+                if done.iter().all(|d| *d) {
+                    break;
+                }
+                if m.inode == 0 {
+                    continue;
+                }
                 let dev = libc::makedev(m.major, m.minor);
                 for (i, t) in targets.iter().enumerate() {
-                    // fuser reports the executable's own mapping as `e`
-                    // only (fuser(1), ACCESS); so does proctl.
-                    let is_exe = held.contains(&Held {
-                        target: i,
-                        how: How::Exe,
-                    });
-                    if !mapped[i] && !is_exe && matches_map(&t.matcher, dev, m.inode) {
-                        mapped[i] = true;
+                    if !done[i] && matches_map(&t.matcher, dev, m.inode) {
+                        done[i] = true;
                         held.push(Held {
                             target: i,
                             how: How::Mmap,
