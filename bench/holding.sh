@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks `proctl show PID` (target: at most 20 ms) and who holds the
-# root filesystem, `proctl signal --dry-run --holding /` (the model behind
-# `--holding` in show, signal and ps), against psmisc's `fuser -m /`, with
+# root filesystem, `proctl ps --holding /` (target: at most `fuser -m /`),
+# `proctl ps -e -o pid,holds --holding /` (procps's grammar) and
+# `proctl signal --dry-run --holding /`, against psmisc's `fuser -m /`, with
 # N extra idle processes for each N given (default: 1000 10000).
 #
 #   bench/holding.sh           # N = 1000 and 10000
@@ -44,6 +45,8 @@ for n in "${sizes[@]}"; do
     "$P show $target" \
     "$P show --files $target" \
     "fuser -m /" \
+    "$P ps --holding /" \
+    "$P ps -e -o pid,holds --holding /" \
     "$P signal --dry-run --holding /" >/dev/null
   echo
   echo "### N = $n extra idle processes ($total processes in all)"
