@@ -45,13 +45,16 @@ pub enum Value {
 }
 
 impl Value {
-    /// Orders values for sorting; missing values sort last.
+    /// Orders values for sorting; missing values sort last, and numbers
+    /// before words (a limit's `unlimited` after every number).
     pub fn compare(&self, other: &Value) -> Ordering {
         use Value::*;
         match (self, other) {
             (Missing, Missing) => Ordering::Equal,
             (Missing, _) => Ordering::Greater,
             (_, Missing) => Ordering::Less,
+            (Int(_), Text(_)) => Ordering::Less,
+            (Text(_), Int(_)) => Ordering::Greater,
             (Int(a), Int(b)) | (Instant(a), Instant(b)) => a.cmp(b),
             (Float(a), Float(b)) | (Seconds(a), Seconds(b)) => a.total_cmp(b),
             (Text(a), Text(b)) => a.cmp(b),
@@ -485,5 +488,46 @@ mod tests {
         let mut v = [Value::Missing, Value::Int(3), Value::Int(1)];
         v.sort_by(Value::compare);
         assert_eq!(v, [Value::Int(1), Value::Int(3), Value::Missing]);
+        let unlimited = Value::Text(b"unlimited".to_vec());
+        let mut v = [unlimited.clone(), Value::Missing, Value::Int(9)];
+        v.sort_by(Value::compare);
+        assert_eq!(v, [Value::Int(9), unlimited, Value::Missing]);
+    }
+
+    #[test]
+    fn sharing_columns_as_set_and_prlimit_word_them() {
+        use crate::model::extras::Extras;
+        use crate::model::limits::{Limit, LimitInfo, LimitUnit};
+        let mut p = sample();
+        assert_eq!(show(ColumnId::Affinity, &p), "-");
+        assert_eq!(show(ColumnId::Io, &p), "-");
+        assert_eq!(show(ColumnId::Rlimit(7, LimitSide::Soft), &p), "-");
+        let limit = |soft, hard| LimitInfo {
+            name: "x",
+            unit: LimitUnit::Count,
+            soft,
+            hard,
+        };
+        let mut limits = vec![limit(Limit::Unlimited, Limit::Unlimited); 16];
+        limits[7] = limit(Limit::Value(1024), Limit::Value(4096));
+        p.extras = Some(Box::new(Extras {
+            affinity: Some(vec![0, 1, 2, 3, 6]),
+            io: Some((2 << 13) | 4),
+            limits: Some(limits),
+            pss_uss_kib: Some((300, 120)),
+            holds: Some(vec!["fd 3 r".into(), "cwd".into()]),
+        }));
+        assert_eq!(show(ColumnId::Affinity, &p), "0-3,6");
+        assert_eq!(show(ColumnId::Io, &p), "best-effort:4");
+        assert_eq!(show(ColumnId::Rlimit(7, LimitSide::Soft), &p), "1024");
+        assert_eq!(show(ColumnId::Rlimit(7, LimitSide::Hard), &p), "4096");
+        assert_eq!(show(ColumnId::Rlimit(0, LimitSide::Hard), &p), "unlimited");
+        assert_eq!(show(ColumnId::Pss, &p), "300");
+        assert_eq!(show(ColumnId::Uss, &p), "120");
+        assert_eq!(show(ColumnId::Holds, &p), "fd 3 r, cwd");
+        assert_eq!(io_text(3 << 13, 0), b"idle");
+        assert_eq!(io_text(1 << 13, 0), b"realtime:0");
+        // No class: best-effort at a level from nice, shown as `none`.
+        assert_eq!(io_text(0, 10), b"none");
     }
 }
