@@ -6,7 +6,7 @@ use std::io::Write;
 use crate::cli::{ShowArgs, ShowFormat};
 use crate::error::{Error, Exit, Result};
 use crate::model::detail::{DetailOptions, read_detail};
-use crate::model::holding::{HoldTarget, describe, holders, parse_targets};
+use crate::model::holding::{HoldTarget, describe, describe_each, holders, parse_targets};
 use crate::model::{Needs, ProcSource};
 use crate::render::Theme;
 use crate::render::show::{ShowOptions, to_json, write_text};
@@ -126,7 +126,11 @@ pub fn run(config: &ShowConfig, source: &ProcSource, out: &mut dyn Write) -> Res
                 .map(|d| {
                     let mut v = to_json(d, &system, config.options);
                     if !config.holding.is_empty() {
-                        v["holds"] = held(d.info.pid).into();
+                        // A list of ways, as `ps -o holds` gives it.
+                        let ways = holds
+                            .get(&d.info.pid)
+                            .map(|h| describe_each(h, &config.holding));
+                        v["holds"] = ways.unwrap_or_default().into();
                     }
                     v
                 })

@@ -28,8 +28,7 @@ fn ours(extra: &[&str], paths: &[&Path]) -> BTreeMap<i64, BTreeSet<char>> {
     show
 }
 
-/// The same from one front end. `show` says how as one string, `ps` as
-/// a list of ways.
+/// The same from one front end: `holds` is a list of ways in each.
 fn via(front: &[&str], extra: &[&str], paths: &[&Path]) -> BTreeMap<i64, BTreeSet<char>> {
     let mut cmd = proctl();
     cmd.args(front).args(extra);
@@ -50,15 +49,12 @@ fn via(front: &[&str], extra: &[&str], paths: &[&Path]) -> BTreeMap<i64, BTreeSe
         .unwrap()
         .iter()
         .map(|o| {
-            let ways: Vec<String> = match &o["holds"] {
-                serde_json::Value::String(s) => s.split(", ").map(str::to_string).collect(),
-                other => other
-                    .as_array()
-                    .unwrap_or_else(|| panic!("holds: {other}"))
-                    .iter()
-                    .map(|w| w.as_str().unwrap().to_string())
-                    .collect(),
-            };
+            let ways: Vec<String> = o["holds"]
+                .as_array()
+                .unwrap_or_else(|| panic!("holds: {o}"))
+                .iter()
+                .map(|w| w.as_str().unwrap().to_string())
+                .collect();
             let letters = ways
                 .iter()
                 .map(|how| match how.split(' ').collect::<Vec<_>>()[..] {
