@@ -1095,6 +1095,54 @@ mod tests {
     }
 
     #[test]
+    fn own_keys_sort_on_raw_values() {
+        use crate::model::extras::Extras;
+        use crate::model::limits::{LimitInfo, LimitUnit};
+        let row = |affinity: Option<Vec<usize>>, io: Option<i32>, nofile: Option<Limit>| {
+            let limits = nofile.map(|l| {
+                vec![
+                    LimitInfo {
+                        name: "nofile",
+                        unit: LimitUnit::Count,
+                        soft: l,
+                        hard: l,
+                    };
+                    16
+                ]
+            });
+            ProcessInfo {
+                extras: Some(Box::new(Extras {
+                    affinity,
+                    io,
+                    limits,
+                    ..Extras::default()
+                })),
+                ..ProcessInfo::default()
+            }
+        };
+        let key = |pr: Pr, p: &ProcessInfo| own_sort_value(pr, p);
+        // Fewer CPUs first, then the lower ones; unknown last.
+        let one = row(Some(vec![3]), None, None);
+        let two = row(Some(vec![0, 1]), None, None);
+        let other_two = row(Some(vec![0, 2]), None, None);
+        let unknown = row(None, None, None);
+        let aff = Pr::Affinity;
+        assert!(key(aff, &one) < key(aff, &two));
+        assert!(key(aff, &two) < key(aff, &other_two));
+        assert!(key(aff, &other_two) < key(aff, &unknown));
+        // The kernel's ioprio: no class, realtime, best-effort, idle.
+        let io = |v| key(Pr::Io, &row(None, Some(v), None));
+        assert!(io(0) < io(1 << 13) && io((1 << 13) | 7) < io(2 << 13));
+        assert!(io((2 << 13) | 7) < io(3 << 13));
+        assert!(io(3 << 13) < key(Pr::Io, &unknown));
+        // A limit: numbers, then unlimited, then unknown.
+        let lim = |l| key(Pr::Rlimit(7, LimitSide::Soft), &row(None, None, l));
+        assert!(lim(Some(Limit::Value(10))) < lim(Some(Limit::Value(20))));
+        assert!(lim(Some(Limit::Value(u64::MAX - 1))) < lim(Some(Limit::Unlimited)));
+        assert!(lim(Some(Limit::Unlimited)) < lim(None));
+    }
+
+    #[test]
     fn signal_masks_in_nine_or_sixteen_columns() {
         assert_eq!(sig_text("0000000000000000", false), "00000000");
         assert_eq!(sig_text("0000000180004002", false), "<80004002");
