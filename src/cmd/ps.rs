@@ -232,9 +232,8 @@ pub(crate) fn narrow_to_holders(
     pids.dedup();
     let found = holders(source.root(), &pids, targets);
     if !found.unreadable.is_empty() {
-        crate::error::warn(format_args!(
-            "the descriptors or mappings of {} processes cannot be read without privileges; they may hold the path too",
-            found.unreadable.len()
+        crate::error::warn(crate::model::holding::unreadable_note(
+            found.unreadable.len(),
         ));
     }
     rows.retain(|p| found.by_pid.contains_key(&p.pid));

@@ -90,10 +90,9 @@ pub fn run(config: &ShowConfig, source: &ProcSource, out: &mut dyn Write) -> Res
         pids.retain(|p| found.by_pid.contains_key(p));
         if !found.unreadable.is_empty() {
             // As `ports` does: one line, whoever runs proctl.
-            eprintln!(
-                "proctl: the descriptors or mappings of {} processes cannot be read without privileges; they may hold the path too",
-                found.unreadable.len()
-            );
+            crate::error::warn(crate::model::holding::unreadable_note(
+                found.unreadable.len(),
+            ));
         }
         holds = found.by_pid;
     }

@@ -77,6 +77,20 @@ pub struct Holders {
     pub unreadable: Vec<i32>,
 }
 
+/// The one line said when some processes could not be looked into
+/// (`ps`, `show`, `signal` with `--holding`).
+pub fn unreadable_note(count: usize) -> String {
+    let whose = if count == 1 {
+        "1 process".to_string()
+    } else {
+        format!("{count} processes")
+    };
+    let verb = if count == 1 { "it" } else { "they" };
+    format!(
+        "the descriptors or mappings of {whose} cannot be read without privileges; {verb} may hold the path too"
+    )
+}
+
 /// What `show --holding` prints: the ways joined by commas, each prefixed
 /// with its path when more than one path was asked about.
 pub fn describe(held: &[Held], targets: &[HoldTarget]) -> String {

@@ -460,7 +460,7 @@ fn ps_holding_notes_unreadable_processes_in_one_line() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
         err.starts_with("proctl: the descriptors or mappings of ")
-            && err.contains(" processes cannot be read without privileges"),
+            && err.contains(" cannot be read without privileges"),
         "{err}"
     );
 }

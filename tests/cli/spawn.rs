@@ -26,7 +26,9 @@ fn spawn(args: &[&str]) -> (i32, String, String) {
 /// Polls a condition until it holds (bounded): for effects in other
 /// processes that have no event to wait on.
 pub fn eventually(what: &str, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
+    // Generous: it only matters when the condition never comes, and a
+    // machine at load 200 can take tens of seconds to start a shell.
+    let deadline = Instant::now() + Duration::from_secs(60);
     while !f() {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         std::thread::sleep(Duration::from_millis(5));
