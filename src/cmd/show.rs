@@ -6,7 +6,7 @@ use std::io::Write;
 use crate::cli::{ShowArgs, ShowFormat};
 use crate::error::{Error, Exit, Result};
 use crate::model::detail::{DetailOptions, read_detail};
-use crate::model::holding::{HoldTarget, describe, holders, parse_targets};
+use crate::model::holding::{HoldTarget, describe, describe_each, holders, parse_targets};
 use crate::model::{Needs, ProcSource};
 use crate::render::Theme;
 use crate::render::show::{ShowOptions, to_json, write_text};
@@ -108,6 +108,11 @@ pub fn run(config: &ShowConfig, source: &ProcSource, out: &mut dyn Write) -> Res
         .filter_map(|&pid| read_detail(source, pid, opts))
         .collect();
     if details.is_empty() {
+        // An array command prints an empty array when nothing matched.
+        let array = config.pid.is_none() || !config.holding.is_empty();
+        if config.format == ShowFormat::Json && array {
+            out.write_all(b"[]\n")?;
+        }
         return Err(Error::Failed(match config.pid {
             Some(pid) if config.holding.is_empty() => format!("no such process: {pid}"),
             _ => "no process matched".to_string(),
@@ -126,7 +131,11 @@ pub fn run(config: &ShowConfig, source: &ProcSource, out: &mut dyn Write) -> Res
                 .map(|d| {
                     let mut v = to_json(d, &system, config.options);
                     if !config.holding.is_empty() {
-                        v["holds"] = held(d.info.pid).into();
+                        v["holds"] = holds
+                            .get(&d.info.pid)
+                            .map(|h| describe_each(h, &config.holding))
+                            .unwrap_or_default()
+                            .into();
                     }
                     v
                 })

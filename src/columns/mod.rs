@@ -284,7 +284,7 @@ pub static COLUMNS: &[ColumnSpec] = &[
         Opri,
         ["opri", "intpri"],
         "PRI",
-        "priority",
+        "opri",
         Right,
         "priority as ps -l shows it, lower is more important"
     ),
@@ -412,7 +412,7 @@ pub static COLUMNS: &[ColumnSpec] = &[
         Lwp,
         ["lwp", "tid", "spid"],
         "LWP",
-        "lwp",
+        "tid",
         Right,
         "thread id"
     ),

@@ -80,6 +80,12 @@ pub struct Holders {
 /// What `ps -o holds` prints: the ways joined by commas, each prefixed
 /// with its path when more than one path was asked about.
 pub fn describe(held: &[Held], targets: &[HoldTarget]) -> String {
+    describe_each(held, targets).join(", ")
+}
+
+/// Each way a process holds the targets, apart (JSON's `holds` list: a
+/// path may itself hold ", ").
+pub fn describe_each(held: &[Held], targets: &[HoldTarget]) -> Vec<String> {
     held.iter()
         .map(|h| {
             if targets.len() > 1 {
@@ -88,8 +94,7 @@ pub fn describe(held: &[Held], targets: &[HoldTarget]) -> String {
                 h.how.text()
             }
         })
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect()
 }
 
 /// Undoes mountinfo's octal escapes (`\040` for a space).

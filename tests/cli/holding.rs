@@ -31,10 +31,12 @@ fn ours(extra: &[&str], paths: &[&Path]) -> BTreeMap<i64, BTreeSet<char>> {
         .unwrap()
         .iter()
         .map(|o| {
+            // `holds` is a list, one entry a way of holding (docs/json.md).
             let letters = o["holds"]
-                .as_str()
+                .as_array()
                 .unwrap()
-                .split(", ")
+                .iter()
+                .map(|how| how.as_str().unwrap())
                 .map(|how| match how.split(' ').collect::<Vec<_>>()[..] {
                     ["fd", _, mode] if mode.contains('w') => 'F',
                     ["fd", ..] => 'f',
