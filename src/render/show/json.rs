@@ -110,8 +110,9 @@ pub fn to_json(d: &ProcessDetail, sys: &SystemFacts, opts: ShowOptions) -> J {
     let mut why = Reasons(Map::new());
     let uid = |i: usize| d.uids.map(|u| u[i]);
     let gid = |i: usize| d.gids.map(|g| g[i]);
-    let user = |id: Option<u32>| id.and_then(|u| cache.user(u));
-    let group = |id: Option<u32>| id.and_then(|g| cache.group(g));
+    // A user or group with no name is its id as text, as in ps and top.
+    let user = |id: Option<u32>| id.map(|u| cache.user(u).unwrap_or_else(|| u.to_string()));
+    let group = |id: Option<u32>| id.map(|g| cache.group(g).unwrap_or_else(|| g.to_string()));
     let mut o = Map::new();
     let mut put = |k: &str, v: J| {
         o.insert(k.to_string(), v);
