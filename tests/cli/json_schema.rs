@@ -273,6 +273,7 @@ fn no_match_is_an_empty_array() {
         &["pstree", "999999999", "--format", "json"],
         &["show", "no-such-name-xyz", "--format", "json"],
         &["signal", "--name", "no-such-name-xyz", "--format", "json"],
+        &["wait", "--name", "no-such-name-xyz", "--format", "json"],
         &[
             "set",
             "--name",
@@ -373,6 +374,29 @@ fn every_command_fits_its_schema() {
         "json",
     ]);
     validate("signal", "signal", &doc);
+    // A refusal has a reason; a thread id named, its tid.
+    let (doc, _) = json_of(&["signal", "--dry-run", "-s", "TERM", "1", "--format", "json"]);
+    validate("signal", "signal 1 (refused)", &doc);
+    assert!(doc[0]["reason"].is_string(), "{doc}");
+    let me = std::process::id();
+    let thread = std::fs::read_dir("/proc/self/task")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .find(|&t| t != me);
+    if let Some(tid) = thread {
+        let tid = tid.to_string();
+        let (doc, _) = json_of(&[
+            "signal",
+            "--dry-run",
+            "-s",
+            "CONT",
+            &tid,
+            "--format",
+            "json",
+        ]);
+        validate("signal", "signal TID", &doc);
+        assert_eq!(doc[0]["tid"].to_string(), tid, "{doc}");
+    }
 
     let (doc, _) = json_of(&["set", "--nice", "3", &pid, "--format", "json"]);
     validate("set", "set --nice", &doc);
@@ -386,6 +410,34 @@ fn every_command_fits_its_schema() {
         "json",
     ]);
     validate("set", "set --dry-run --affinity", &doc);
+
+    // wait: one that exits, one still running at the timeout, one missing.
+    let quick = spawn_named(dir.path(), "quickexit", "sleep", &["0.2"]);
+    let (doc, _) = json_of(&[
+        "wait",
+        &quick.pid().to_string(),
+        &pid,
+        "999999999",
+        "--timeout",
+        "5s",
+        "--format",
+        "json",
+    ]);
+    validate("wait", "wait", &doc);
+    let outcome = |p: i64| {
+        doc.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["pid"] == p)
+            .map(|r| r["outcome"].clone())
+    };
+    assert_eq!(outcome(quick.pid().into()), Some("exited".into()), "{doc}");
+    assert_eq!(
+        outcome(sleeper.pid().into()),
+        Some("still_running".into()),
+        "{doc}"
+    );
+    assert_eq!(outcome(999999999), Some("no_such_process".into()), "{doc}");
 
     for program in ["true", "/nonexistent/program"] {
         let (doc, _) = json_of(&["spawn", "--report", "-", "--", program]);
