@@ -278,7 +278,7 @@ pub fn schema() -> serde_json::Value {
         .collect();
     serde_json::json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://github.com/proctl/proctl/schemas/ps.json",
+        "$id": "urn:proctl:schema:ps",
         "title": "proctl ps --format json",
         "description": "An array of processes; each object has the fields of the selected keys (ps -o), each once. Generated from the key table: docs/json.md.",
         "type": "array",
