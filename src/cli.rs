@@ -173,7 +173,7 @@ Exit status: 0 success, 2 on bad usage."
 pub enum ReportFormat {
     /// One line a target (errors always, the rest with -v).
     Text,
-    /// A JSON array: pid, name, signal, outcome.
+    /// A JSON array, an object a process (docs/json.md).
     Json,
 }
 
@@ -651,6 +651,11 @@ pub struct WaitArgs {
     /// Say when each process exits.
     #[arg(short = 'v', long)]
     pub verbose: bool,
+
+    /// Output format: json prints, once all are done, an array of {pid,
+    /// name, outcome} (exited, still_running, no_such_process, pid_reused).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text, value_name = "FORMAT")]
+    pub format: ReportFormat,
 }
 
 /// Output formats for `proctl show`.

@@ -3,6 +3,7 @@
 pub mod ports;
 pub mod ps;
 pub mod ps_cells;
+pub mod ps_json;
 pub mod ps_layout;
 pub mod ps_procps;
 pub mod pstree;

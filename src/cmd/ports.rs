@@ -160,7 +160,7 @@ pub fn run(config: &PortsConfig, source: &ProcSource, out: &mut dyn Write) -> Re
         .collect();
     note_unknown_owners(rows.iter().filter(|r| r.owners.is_empty()).count(), &owners);
     match config.format {
-        OutputFormat::Json | OutputFormat::Ndjson => {
+        OutputFormat::Json | OutputFormat::Ndjson | OutputFormat::Csv => {
             let names = [
                 "proto",
                 "address",
@@ -191,32 +191,7 @@ pub fn run(config: &PortsConfig, source: &ProcSource, out: &mut dyn Write) -> Re
                     processes_json(&r.owners),
                 ]
             });
-            json::write_rows(out, &names, values, config.format == OutputFormat::Ndjson)?;
-        }
-        OutputFormat::Csv => {
-            if config.header {
-                csv::write_record(
-                    out,
-                    [
-                        "proto",
-                        "address",
-                        "port",
-                        "state",
-                        "remote",
-                        "recv_queue",
-                        "send_queue",
-                        "pids",
-                        "fds",
-                        "user",
-                        "command",
-                    ]
-                    .into_iter(),
-                )?;
-            }
-            for r in &rows {
-                let cells = text_cells(r);
-                csv::write_record(out, cells.iter().map(|c| c.text.as_str()))?;
-            }
+            write_machine(out, config, &names, values)?;
         }
         OutputFormat::Table | OutputFormat::Plain => {
             let grid = TextGrid {
@@ -276,6 +251,28 @@ fn write_grid(out: &mut dyn Write, config: &PortsConfig, grid: TextGrid) -> Resu
                 theme: config.theme,
             },
         )?;
+    }
+    Ok(())
+}
+
+/// JSON, NDJSON or CSV of the same rows: CSV's header is the JSON names
+/// and its cells the JSON values (docs/json.md).
+fn write_machine(
+    out: &mut dyn Write,
+    config: &PortsConfig,
+    names: &[&str],
+    rows: impl Iterator<Item = Vec<serde_json::Value>>,
+) -> Result<()> {
+    if config.format != OutputFormat::Csv {
+        json::write_rows(out, names, rows, config.format == OutputFormat::Ndjson)?;
+        return Ok(());
+    }
+    if config.header {
+        csv::write_record(out, names.iter().copied())?;
+    }
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(csv::cell).collect();
+        csv::write_record(out, cells.iter().map(String::as_str))?;
     }
     Ok(())
 }
@@ -405,7 +402,7 @@ fn run_unix(config: &PortsConfig, source: &ProcSource, out: &mut dyn Write) -> R
     };
     let queue = |q: Option<u32>| q.map_or_else(|| "-".to_string(), |n| n.to_string());
     match config.format {
-        OutputFormat::Json | OutputFormat::Ndjson => {
+        OutputFormat::Json | OutputFormat::Ndjson | OutputFormat::Csv => {
             let keys = [
                 "proto",
                 "type",
@@ -422,7 +419,7 @@ fn run_unix(config: &PortsConfig, source: &ProcSource, out: &mut dyn Write) -> R
                     "unix".into(),
                     s.kind.into(),
                     s.state.into(),
-                    s.name.as_deref().map(|n| json_text(n).into_owned()).into(),
+                    s.name.as_deref().map(json_text).into(),
                     s.inode.into(),
                     s.peer.into(),
                     s.queues.map(|q| q.0).into(),
@@ -430,47 +427,7 @@ fn run_unix(config: &PortsConfig, source: &ProcSource, out: &mut dyn Write) -> R
                     processes_json(o),
                 ]
             });
-            json::write_rows(out, &keys, values, config.format == OutputFormat::Ndjson)?;
-        }
-        OutputFormat::Csv => {
-            if config.header {
-                csv::write_record(
-                    out,
-                    [
-                        "proto",
-                        "type",
-                        "state",
-                        "path",
-                        "inode",
-                        "peer_inode",
-                        "recv_queue",
-                        "send_queue",
-                        "pids",
-                        "fds",
-                        "command",
-                    ]
-                    .into_iter(),
-                )?;
-            }
-            for (s, o) in &rows {
-                let (pids, fds, names) = owner_texts(o);
-                let cells = [
-                    "unix".to_string(),
-                    s.kind.to_string(),
-                    s.state.to_string(),
-                    s.name
-                        .as_deref()
-                        .map_or_else(String::new, |n| json_text(n).into_owned()),
-                    s.inode.to_string(),
-                    s.peer.map_or_else(String::new, |p| p.to_string()),
-                    s.queues.map_or_else(String::new, |q| q.0.to_string()),
-                    s.queues.map_or_else(String::new, |q| q.1.to_string()),
-                    pids,
-                    fds,
-                    names,
-                ];
-                csv::write_record(out, cells.iter().map(String::as_str))?;
-            }
+            write_machine(out, config, &keys, values)?;
         }
         OutputFormat::Table | OutputFormat::Plain => {
             let plain = |s: String| Cell::new(s, CellKind::Plain);

@@ -473,6 +473,12 @@ pub fn run(config: &PsConfig, source: &ProcSource, out: &mut dyn Write) -> Resul
         .fold(Wants::default(), |w, id| w | columns::extra_wants(id));
     fill_extras(source, &mut procs, wants);
     if procs.is_empty() && selection.is_explicit() {
+        // JSON is an array: empty when nothing matched (CSV: the header).
+        match config.format {
+            OutputFormat::Json => write_json(config, &procs, &ctx, out)?,
+            OutputFormat::Csv => write_csv(config, &procs, &ctx, out)?,
+            _ => {}
+        }
         return Ok(Exit::Failure);
     }
     let prefixes = if config.forest {
@@ -697,10 +703,7 @@ fn write_csv(
         csv::write_record(out, json_names(config).into_iter())?;
     }
     for p in procs {
-        let fields: Vec<String> = json_row(config, p, ctx)
-            .iter()
-            .map(csv::field_text)
-            .collect();
+        let fields: Vec<String> = json_row(config, p, ctx).iter().map(csv::cell).collect();
         csv::write_record(out, fields.iter().map(String::as_str))?;
     }
     Ok(())

@@ -7,7 +7,7 @@
 use std::io::Write;
 
 use crate::cmd::ps_cells::{CellCtx, cell, sort_value};
-use crate::columns::keys::{Just, PrintOn};
+use crate::columns::keys::{Just, KeySpec, PrintOn};
 use crate::error::{Exit, Result};
 use crate::model::extras::Wants;
 use crate::model::users::NameCache;
@@ -657,18 +657,17 @@ pub fn run_machine(
         name_width: None,
         wchan_width: None,
     };
-    let columns: Vec<&FormatNode> = req.format.iter().filter(|f| f.spec.is_some()).collect();
-    // Each key once: a repeated key gets a numbered name.
-    let mut keys: Vec<String> = Vec::new();
-    for f in &columns {
-        let base = f.spec.map(|s| s.json_name()).unwrap_or_default();
-        let mut name = base.clone();
-        let mut n = 2;
-        while keys.contains(&name) {
-            name = format!("{base}_{n}");
-            n += 1;
+    // Each quantity once (docs/json.md): a later key with the same JSON
+    // name as an earlier one (`-o time,times`, `-o pid,pid`) shows the
+    // same value, so it is left out rather than numbered or repeated.
+    let mut keys: Vec<&'static str> = Vec::new();
+    let mut columns: Vec<(&KeySpec, crate::cmd::ps_json::Kind)> = Vec::new();
+    for spec in req.format.iter().filter_map(|f| f.spec) {
+        let (name, kind) = crate::cmd::ps_json::field(spec);
+        if !keys.contains(&name) {
+            keys.push(name);
+            columns.push((spec, kind));
         }
-        keys.push(name);
     }
     let mut selected: Vec<ProcessInfo> = processes
         .into_iter()
@@ -692,34 +691,20 @@ pub fn run_machine(
     let rows = procs.iter().map(|p| {
         columns
             .iter()
-            .map(|f| {
-                let spec = f.spec.expect("filtered to keys");
-                if let Some(id) = typed_column(spec.pr) {
-                    let value = crate::columns::value_of(id, p, &typed);
-                    return crate::render::json::to_json(&value, &system.tz);
-                }
-                let (text, _) = cell(spec, p, &ctx, OUTBUF_SIZE - 1, &[]);
-                let text = String::from_utf8_lossy(&text).trim().to_string();
-                if text == "-" {
-                    serde_json::Value::Null
-                } else if let Ok(n) = text.parse::<i64>() {
-                    serde_json::Value::from(n)
-                } else if let Ok(f) = text.parse::<f64>() {
-                    serde_json::Value::from(f)
-                } else {
-                    serde_json::Value::from(text)
-                }
+            .map(|&(spec, kind)| {
+                let value = crate::cmd::ps_json::value(spec, p, &ctx, &typed);
+                crate::cmd::ps_json::to_json(kind, &value, &system.tz)
             })
             .collect::<Vec<_>>()
     });
-    let names: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let names = keys;
     match format {
         OutputFormat::Csv => {
             if req.header != HeaderType::None {
                 crate::render::csv::write_record(out, names.iter().copied())?;
             }
             for row in rows {
-                let fields: Vec<String> = row.iter().map(crate::render::csv::field_text).collect();
+                let fields: Vec<String> = row.iter().map(crate::render::csv::cell).collect();
                 crate::render::csv::write_record(out, fields.iter().map(String::as_str))?;
             }
         }
@@ -735,7 +720,7 @@ pub fn run_machine(
 /// The typed column a key shares with proctl's own view, for JSON and CSV:
 /// ids and sizes as numbers, times as seconds or ISO 8601, arguments as a
 /// list.
-fn typed_column(pr: crate::columns::keys::Pr) -> Option<crate::columns::ColumnId> {
+pub fn typed_column(pr: crate::columns::keys::Pr) -> Option<crate::columns::ColumnId> {
     use crate::columns::ColumnId as C;
     use crate::columns::keys::Pr;
     Some(match pr {

@@ -257,7 +257,14 @@ pub fn run(config: &PstreeConfig, source: &ProcSource, out: &mut dyn Write) -> R
     let mut roots: Vec<usize> = match &config.target {
         Target::Init => vec![forest.init],
         Target::Pid(pid) => {
-            vec![find(*pid).ok_or_else(|| Error::Failed(format!("no such process: {pid}")))?]
+            let Some(found) = find(*pid) else {
+                // JSON is an array: empty when nothing matched.
+                if config.format == TreeFormat::Json {
+                    out.write_all(b"[]\n")?;
+                }
+                return Err(Error::Failed(format!("no such process: {pid}")));
+            };
+            vec![found]
         }
         Target::User { uid, name } => {
             let found = roots_of_user(&nodes, forest.init, *uid);
@@ -327,8 +334,10 @@ pub fn run(config: &PstreeConfig, source: &ProcSource, out: &mut dyn Write) -> R
             }
         }
         TreeFormat::Json => {
-            let trees: Vec<serde_json::Value> =
-                roots.iter().map(|&r| to_json(&nodes, &rows, r)).collect();
+            let trees: Vec<serde_json::Value> = roots
+                .iter()
+                .map(|&r| to_json(&nodes, &rows, r, config.threads != Threads::Hidden))
+                .collect();
             serde_json::to_writer_pretty(&mut *out, &trees).map_err(std::io::Error::from)?;
             out.write_all(b"\n")?;
         }
@@ -336,7 +345,14 @@ pub fn run(config: &PstreeConfig, source: &ProcSource, out: &mut dyn Write) -> R
     Ok(Exit::Success)
 }
 
-fn to_json(nodes: &[Node], rows: &[ProcessInfo], i: usize) -> serde_json::Value {
+/// One process and its subtree. `threads` is the count, as in ps and show;
+/// `thread_list` the threads drawn (null with -T, which hides them).
+fn to_json(
+    nodes: &[Node],
+    rows: &[ProcessInfo],
+    i: usize,
+    with_threads: bool,
+) -> serde_json::Value {
     let node = &nodes[i];
     let row = rows.get(i);
     let cut = node.children.iter().any(|&c| nodes[c].ellipsis);
@@ -345,7 +361,7 @@ fn to_json(nodes: &[Node], rows: &[ProcessInfo], i: usize) -> serde_json::Value 
         .iter()
         .filter(|&&c| !nodes[c].ellipsis)
         .partition(|&&c| nodes[c].thread);
-    let text = |b: &[u8]| serde_json::Value::from(json_text(b).into_owned());
+    let text = |b: &[u8]| json_text(b);
     serde_json::json!({
         "pid": node.pid,
         "ppid": row.map(|r| r.ppid),
@@ -355,11 +371,15 @@ fn to_json(nodes: &[Node], rows: &[ProcessInfo], i: usize) -> serde_json::Value 
         "args": row.map_or_else(Vec::new, |r| r.args().into_iter().map(text).collect::<Vec<_>>()),
         "user": node.user,
         "uid": node.uid,
-        "threads": threads
+        "threads": row.map(|r| r.num_threads),
+        "thread_list": with_threads.then(|| threads
             .iter()
             .map(|&t| serde_json::json!({"tid": nodes[t].pid, "name": text(&rows[t].name)}))
+            .collect::<Vec<_>>()),
+        "children": children
+            .iter()
+            .map(|&c| to_json(nodes, rows, c, with_threads))
             .collect::<Vec<_>>(),
-        "children": children.iter().map(|&c| to_json(nodes, rows, c)).collect::<Vec<_>>(),
         "depth_cut": cut,
     })
 }

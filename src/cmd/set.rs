@@ -305,7 +305,7 @@ fn report(
                     let name = if r.name.is_empty() {
                         serde_json::Value::Null
                     } else {
-                        json_text(&r.name).into_owned().into()
+                        json_text(&r.name)
                     };
                     let changes: Vec<serde_json::Value> = r
                         .changes

@@ -107,6 +107,11 @@ pub fn run(config: &ShowConfig, source: &ProcSource, out: &mut dyn Write) -> Res
         .filter_map(|&pid| read_detail(source, pid, opts))
         .collect();
     if details.is_empty() {
+        // An array command prints an empty array when nothing matched.
+        let array = config.pid.is_none() || !config.holding.is_empty();
+        if config.format == ShowFormat::Json && array {
+            out.write_all(b"[]\n")?;
+        }
         return Err(Error::Failed(match config.pid {
             Some(pid) if config.holding.is_empty() => format!("no such process: {pid}"),
             _ => "no process matched".to_string(),

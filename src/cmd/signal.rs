@@ -536,7 +536,7 @@ fn report(
                     let name = if e.name.is_empty() {
                         serde_json::Value::Null
                     } else {
-                        json_text(&e.name).into_owned().into()
+                        json_text(&e.name)
                     };
                     let outcome = if dry_run {
                         "would_send"

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::time::Duration;
 
-use crate::cli::WaitArgs;
+use crate::cli::{ReportFormat, WaitArgs};
 use crate::cmd::signal::{Explicit, parse_target};
 use crate::duration::parse_duration;
 use crate::error::{Error, Exit, Result, warn};
@@ -21,6 +21,7 @@ pub struct WaitConfig {
     pub criteria: Option<Criteria>,
     pub timeout: Option<Duration>,
     pub verbose: bool,
+    pub format: ReportFormat,
 }
 
 impl WaitConfig {
@@ -47,15 +48,20 @@ impl WaitConfig {
             criteria,
             timeout: args.timeout.as_deref().map(parse_duration).transpose()?,
             verbose: args.verbose,
+            format: args.format,
         })
     }
 }
 
 /// Runs `proctl wait`.
 pub fn run(config: &WaitConfig, source: &ProcSource, out: &mut dyn Write) -> Result<Exit> {
+    let json = config.format == ReportFormat::Json;
+    // What became of each process, for JSON: pid, name, outcome.
+    let mut report: Vec<(i32, Vec<u8>, &'static str)> = Vec::new();
     let (named, settled) = resolve_named(source, &config.pids, |_| None);
     let mut ok = settled.is_empty();
     for s in settled {
+        report.push((s.pid, Vec::new(), s.outcome.key()));
         match s.outcome {
             Outcome::Reused => warn(format_args!(
                 "gone: pid {} now belongs to another process",
@@ -71,6 +77,9 @@ pub fn run(config: &WaitConfig, source: &ProcSource, out: &mut dyn Write) -> Res
             let chosen = select(source, criteria, named, &me)?;
             if chosen.is_empty() {
                 warn("no process matched");
+                if json {
+                    write_report(out, &report)?;
+                }
                 return Ok(Exit::Failure);
             }
             chosen.into_iter().map(|c| c.target).collect()
@@ -80,20 +89,44 @@ pub fn run(config: &WaitConfig, source: &ProcSource, out: &mut dyn Write) -> Res
     let mut handles = Vec::new();
     for t in &targets {
         // A target gone before it could be held has exited: done.
-        if let Ok(h) = hold(source, t) {
-            handles.push(h);
+        match hold(source, t) {
+            Ok(h) => handles.push(h),
+            Err(_) => report.push((t.pid, t.name.clone(), "exited")),
         }
     }
     let refs: Vec<_> = handles.iter().collect();
     let exited = wait_all(&refs, config.timeout);
     for (h, done) in handles.iter().zip(&exited) {
         let who = format!("{} ({})", h.target.pid, escape_bytes(&h.target.name));
+        let outcome = if *done { "exited" } else { "still_running" };
+        report.push((h.target.pid, h.target.name.clone(), outcome));
         if !done {
             warn(format_args!("still running: {who}"));
             ok = false;
-        } else if config.verbose {
+        } else if config.verbose && !json {
             writeln!(out, "{who} exited")?;
         }
     }
+    if json {
+        write_report(out, &report)?;
+    }
     Ok(if ok { Exit::Success } else { Exit::Failure })
+}
+
+/// The JSON report: the words of `signal`'s outcomes (docs/json.md).
+fn write_report(out: &mut dyn Write, report: &[(i32, Vec<u8>, &str)]) -> Result<()> {
+    let rows: Vec<serde_json::Value> = report
+        .iter()
+        .map(|(pid, name, outcome)| {
+            let name = if name.is_empty() {
+                serde_json::Value::Null
+            } else {
+                crate::render::escape::json_text(name)
+            };
+            serde_json::json!({"pid": pid, "name": name, "outcome": outcome})
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &rows).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")?;
+    Ok(())
 }

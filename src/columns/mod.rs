@@ -325,7 +325,7 @@ pub static COLUMNS: &[ColumnSpec] = &[
         Opri,
         ["opri", "intpri"],
         "PRI",
-        "priority",
+        "opri",
         Right,
         "priority as ps -l shows it, lower is more important"
     ),
@@ -453,7 +453,7 @@ pub static COLUMNS: &[ColumnSpec] = &[
         Lwp,
         ["lwp", "tid", "spid"],
         "LWP",
-        "lwp",
+        "tid",
         Right,
         "thread id"
     ),

@@ -97,8 +97,9 @@ pub fn describe(held: &[Held], targets: &[HoldTarget]) -> String {
     describe_each(held, targets).join(", ")
 }
 
-/// Each way, as `ps -o holds` lists them: `fd 3 r`, `cwd`, prefixed with
-/// the path when more than one path was asked about.
+/// Each way a process holds the targets, apart, as `ps -o holds` and
+/// JSON's `holds` list them: `fd 3 r`, `cwd`, prefixed with the path when
+/// more than one path was asked about (a path may itself hold ", ").
 pub fn describe_each(held: &[Held], targets: &[HoldTarget]) -> Vec<String> {
     held.iter()
         .map(|h| {

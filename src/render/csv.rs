@@ -3,10 +3,9 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use jiff::tz::TimeZone;
+use std::fmt::Write as _;
 
-use super::escape::escape_bytes;
-use crate::columns::Value;
+use super::escape::{escape_bytes, json_text_bytes};
 
 /// Quotes a field when it holds a comma, quote, line break or edge space.
 pub fn quote(field: &str) -> Cow<'_, str> {
@@ -19,63 +18,40 @@ pub fn quote(field: &str) -> Cow<'_, str> {
     }
 }
 
-/// The CSV text of a column value, escaped from its raw bytes as every
-/// view proctl escapes itself (a backslash doubled, controls and invalid
-/// bytes as `\e`, `\xNN`, ...); lists joined by spaces.
-pub fn value_text(value: &Value, tz: &TimeZone) -> String {
-    match value {
-        Value::Text(t) => escape_bytes(t).into_owned(),
-        Value::List(items) => {
-            let parts: Vec<String> = items.iter().map(|i| escape_bytes(i).into_owned()).collect();
-            parts.join(" ")
-        }
-        other => field_text(&super::json::to_json(other, tz)),
-    }
-}
-
-/// The CSV text of a JSON scalar: strings escaped for the terminal, arrays
-/// joined by spaces. Prefer [`value_text`], which sees the raw bytes: a JSON
-/// string already holds `\xNN` for each byte that was not UTF-8
-/// (`escape::json_text`), so those are kept as they are here, while every
-/// other backslash is doubled.
-pub fn field_text(value: &serde_json::Value) -> String {
+/// The CSV cell of a JSON value, so that the header and cells of every
+/// command's CSV are its JSON names and values (docs/json.md, "CSV"):
+/// null is empty; a number or boolean as JSON writes it; text escaped as
+/// every view proctl escapes itself (a backslash doubled, controls and
+/// bytes that are not UTF-8 as `\e`, `\xNN`, ...), whether it is a JSON
+/// string or the object that holds bytes that are not UTF-8; a list or an
+/// object as its JSON text (so `args` splits back exactly), with controls
+/// and bidirectional overrides as `\uNNNN` so that no cell moves a
+/// terminal.
+pub fn cell(value: &serde_json::Value) -> String {
     use serde_json::Value as J;
+    if let Some(bytes) = json_text_bytes(value) {
+        return escape_bytes(&bytes).into_owned();
+    }
     match value {
         J::Null => String::new(),
-        J::String(s) => escape_json_string(s),
-        J::Array(items) => {
-            let parts: Vec<String> = items.iter().map(field_text).collect();
-            parts.join(" ")
+        J::Bool(_) | J::Number(_) | J::String(_) => value.to_string(),
+        J::Array(_) | J::Object(_) => {
+            let mut out = String::new();
+            for c in value.to_string().chars() {
+                if c.is_control() || is_bidi_control(c) {
+                    let _ = write!(out, "\\u{:04x}", c as u32);
+                } else {
+                    out.push(c);
+                }
+            }
+            out
         }
-        other => other.to_string(),
     }
 }
 
-/// Escapes a string made by `json_text`, keeping its `\xNN` (NN >= 80)
-/// marks of invalid bytes.
-fn escape_json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(at) = rest.find('\\') {
-        out.push_str(&escape_bytes(&rest.as_bytes()[..at]));
-        let tail = &rest[at..];
-        let invalid_byte_mark = tail
-            .as_bytes()
-            .get(1..4)
-            .filter(|m| m[0] == b'x')
-            .and_then(|m| std::str::from_utf8(&m[1..]).ok())
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-            .is_some_and(|b| b >= 0x80);
-        if invalid_byte_mark {
-            out.push_str(&tail[..4]);
-            rest = &tail[4..];
-        } else {
-            out.push_str("\\\\");
-            rest = &tail[1..];
-        }
-    }
-    out.push_str(&escape_bytes(rest.as_bytes()));
-    out
+/// Unicode's bidirectional marks, overrides and isolates.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Writes one CSV record, CRLF-terminated as RFC 4180 says.
@@ -105,33 +81,29 @@ mod tests {
     }
 
     #[test]
-    fn fields_are_escaped_and_typed() {
-        assert_eq!(field_text(&serde_json::json!(null)), "");
-        assert_eq!(field_text(&serde_json::json!(1.5)), "1.5");
-        assert_eq!(field_text(&serde_json::json!("a\nb")), "a\\nb");
-        assert_eq!(field_text(&serde_json::json!(["x", "y z"])), "x y z");
-        // A literal backslash is doubled; json_text's marks of invalid bytes stay.
-        assert_eq!(field_text(&serde_json::json!("a\\e\u{1b}")), "a\\\\e\\e");
+    fn cells_follow_the_json_values() {
+        use crate::render::escape::json_text;
+        use serde_json::json;
+        assert_eq!(cell(&json!(null)), "");
+        assert_eq!(cell(&json!(1.5)), "1.5");
+        assert_eq!(cell(&json!(false)), "false");
+        assert_eq!(cell(&json!("a\nb")), "a\\nb");
+        // A literal backslash is doubled, a real byte that is not UTF-8 is not.
+        assert_eq!(cell(&json_text(b"fake\\e[31m")), "fake\\\\e[31m");
+        assert_eq!(cell(&json_text(b"real\x1b[31m")), "real\\e[31m");
+        assert_eq!(cell(&json_text(b"lit\\xff")), "lit\\\\xff");
+        assert_eq!(cell(&json_text(b"raw\xff")), "raw\\xff");
+        // Lists are JSON, so they split back; no raw control reaches the cell.
+        let args = json!(["sh", "-c", "echo a b", "\u{1b}[2J\u{9b}\u{202e}"]);
+        let text = cell(&args);
         assert_eq!(
-            field_text(&serde_json::json!("bad\\xff\\x41")),
-            "bad\\xff\\\\x41"
+            text,
+            "[\"sh\",\"-c\",\"echo a b\",\"\\u001b[2J\\u009b\\u202e\"]"
         );
         assert_eq!(
-            field_text(&serde_json::json!("\\x\u{e9}\u{e9}")),
-            "\\\\x\u{e9}\u{e9}"
+            serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+            args
         );
-    }
-
-    #[test]
-    fn values_are_escaped_from_their_bytes() {
-        let tz = TimeZone::UTC;
-        let text = |b: &[u8]| value_text(&Value::Text(b.to_vec()), &tz);
-        assert_eq!(text(b"fake\\e[31m"), "fake\\\\e[31m");
-        assert_eq!(text(b"real\x1b[31m"), "real\\e[31m");
-        assert_eq!(text(b"lit\\xff"), "lit\\\\xff");
-        assert_eq!(text(b"raw\xff"), "raw\\xff");
-        assert_eq!(value_text(&Value::Int(7), &tz), "7");
-        assert_eq!(value_text(&Value::Missing, &tz), "");
     }
 
     #[test]

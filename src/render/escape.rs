@@ -81,21 +81,34 @@ pub fn procps_text(bytes: &[u8]) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Text for JSON: the exact string when it is valid UTF-8; otherwise each
-/// invalid byte is written as `\xNN` (JSON strings cannot hold raw bytes).
-pub fn json_text(bytes: &[u8]) -> Cow<'_, str> {
+/// Text for JSON: the exact string when the bytes are valid UTF-8;
+/// otherwise an object `{"text": ..., "bytes": [...]}` holding the text
+/// with U+FFFD for each invalid sequence and every byte as a number. A
+/// JSON string is thus always the process's own text: the name `\xff`
+/// (backslash, x, f, f) is the string "\\xff", a real 0xff byte is never
+/// a string (docs/json.md, "Text that is not UTF-8").
+pub fn json_text(bytes: &[u8]) -> serde_json::Value {
     match std::str::from_utf8(bytes) {
-        Ok(s) => Cow::Borrowed(s),
-        Err(_) => {
-            let mut out = String::with_capacity(bytes.len() + 8);
-            for chunk in bytes.utf8_chunks() {
-                out.push_str(chunk.valid());
-                for b in chunk.invalid() {
-                    let _ = write!(out, "\\x{b:02x}");
-                }
-            }
-            Cow::Owned(out)
-        }
+        Ok(s) => serde_json::Value::from(s),
+        Err(_) => serde_json::json!({
+            "text": String::from_utf8_lossy(bytes),
+            "bytes": bytes,
+        }),
+    }
+}
+
+/// The bytes a JSON text value stands for: a string's UTF-8, or the
+/// `bytes` of the object [`json_text`] writes for other bytes.
+pub fn json_text_bytes(value: &serde_json::Value) -> Option<Vec<u8>> {
+    match value {
+        serde_json::Value::String(s) => Some(s.as_bytes().to_vec()),
+        serde_json::Value::Object(o) if o.len() == 2 && o.contains_key("text") => o
+            .get("bytes")?
+            .as_array()?
+            .iter()
+            .map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
+            .collect(),
+        _ => None,
     }
 }
 
@@ -147,7 +160,21 @@ mod tests {
     #[test]
     fn invalid_utf8_is_shown_not_dropped() {
         assert_eq!(escape_bytes(b"bad\xff\xfename"), "bad\\xff\\xfename");
-        assert_eq!(json_text(b"bad\xffname"), "bad\\xffname");
         assert_eq!(json_text(b"ok\n"), "ok\n");
+    }
+
+    #[test]
+    fn json_text_cannot_confuse_bytes_with_text() {
+        let raw = json_text(b"bad\xffname");
+        assert_eq!(
+            raw,
+            serde_json::json!({"text": "bad\u{fffd}name", "bytes": [98, 97, 100, 255, 110, 97, 109, 101]})
+        );
+        let literal = json_text(b"bad\\xffname");
+        assert_eq!(literal, "bad\\xffname");
+        assert_ne!(raw, literal);
+        assert_eq!(json_text_bytes(&raw).unwrap(), b"bad\xffname");
+        assert_eq!(json_text_bytes(&literal).unwrap(), b"bad\\xffname");
+        assert_eq!(json_text_bytes(&serde_json::json!(1)), None);
     }
 }

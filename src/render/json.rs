@@ -16,13 +16,8 @@ pub fn to_json(value: &Value, tz: &TimeZone) -> serde_json::Value {
         Value::Int(n) => J::from(*n),
         Value::Float(f) => J::from(round(*f, 1)),
         Value::Seconds(s) => J::from(round(*s, 2)),
-        Value::Text(t) => J::from(json_text(t).into_owned()),
-        Value::List(items) => J::Array(
-            items
-                .iter()
-                .map(|i| J::from(json_text(i).into_owned()))
-                .collect(),
-        ),
+        Value::Text(t) => json_text(t),
+        Value::List(items) => J::Array(items.iter().map(|i| json_text(i)).collect()),
         Value::Numbers(items) => J::Array(items.iter().map(|&n| J::from(n)).collect()),
         Value::Instant(t) => crate::columns::format_iso8601(*t, tz).map_or(J::Null, J::from),
     }

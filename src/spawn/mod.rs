@@ -741,14 +741,14 @@ pub fn report_json(argv: &[OsString], o: &Outcome, tz: &jiff::tz::TimeZone) -> s
     let time = |t: jiff::Timestamp| crate::columns::format_iso8601(t.as_second(), tz);
     let signal_name = |n: i32| crate::signal::Signal::from_number(n).map(|s| s.name());
     serde_json::json!({
-        "argv": argv.iter().map(|a| crate::render::escape::json_text(a.as_bytes()).into_owned()).collect::<Vec<_>>(),
+        "args": argv.iter().map(|a| crate::render::escape::json_text(a.as_bytes())).collect::<Vec<_>>(),
         "pid": o.pid,
-        "started_at": time(o.started_at),
-        "ended_at": time(o.ended_at),
-        "wall_seconds": o.wall.as_secs_f64(),
+        "start_time": time(o.started_at),
+        "end_time": time(o.ended_at),
+        "elapsed_seconds": o.wall.as_secs_f64(),
         "user_cpu_seconds": o.user_cpu.as_secs_f64(),
         "system_cpu_seconds": o.system_cpu.as_secs_f64(),
-        "max_rss_kib": o.max_rss_kib,
+        "peak_rss_kib": o.max_rss_kib,
         "exit_code": o.code(),
         "signal": o.signal().and_then(signal_name),
         "core_dumped": o.core_dumped(),

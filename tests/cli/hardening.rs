@@ -225,10 +225,14 @@ fn hostile_names_and_arguments_never_reach_the_terminal() {
         .iter()
         .find(|r| r["pid"] == child.pid())
         .unwrap();
-    assert_eq!(row["comm"], name);
+    assert_eq!(row["name"], name);
     assert_eq!(row["args"][4], "\x1b]0;owned\x07");
     assert_eq!(row["args"][8], "new\nline");
-    assert_eq!(row["args"][9], "bad \\xff\\xfe utf8");
+    // Bytes that are not UTF-8 are an object, never text (docs/json.md).
+    assert_eq!(
+        row["args"][9],
+        serde_json::json!({"text": "bad \u{fffd}\u{fffd} utf8", "bytes": b"bad \xff\xfe utf8"})
+    );
     let total: usize = (10..18)
         .map(|i| row["args"][i].as_str().unwrap().len())
         .sum();

@@ -276,22 +276,23 @@ fn json_types_and_sorting_on_raw_values() {
     assert_eq!(rows.len(), 2);
     let first = &rows[0];
     assert_eq!(first["pid"], pa);
-    assert_eq!(first["affinity"], serde_json::json!([0]));
+    // JSON names are the quantities' (docs/json.md), with their units.
+    assert_eq!(first["cpu_affinity"], serde_json::json!([0]));
     assert_eq!(first["io"], "none");
     assert_eq!(first["nofile_soft"], 50);
-    assert_eq!(first["cpu_hard"], "unlimited");
-    assert!(first["pss"].is_u64() && first["uss"].is_u64(), "{first}");
+    assert_eq!(first["cpu_hard_seconds"], "unlimited");
+    assert!(first["pss_kib"].is_u64() && first["uss_kib"].is_u64(), "{first}");
     let all: Vec<u64> = (0..)
-        .take(rows[1]["affinity"].as_array().unwrap().len())
+        .take(rows[1]["cpu_affinity"].as_array().unwrap().len())
         .collect();
-    assert_eq!(rows[1]["affinity"], serde_json::json!(all));
+    assert_eq!(rows[1]["cpu_affinity"], serde_json::json!(all));
     // A sleep's private memory (USS) hardly moves between two reads; its
     // PSS moves with how many processes share its libraries, so it is
     // checked to lie between USS and RSS.
     let (_, uss, rss) = rollup(pa);
     let (ours_pss, ours_uss) = (
-        first["pss"].as_u64().unwrap(),
-        first["uss"].as_u64().unwrap(),
+        first["pss_kib"].as_u64().unwrap(),
+        first["uss_kib"].as_u64().unwrap(),
     );
     assert!(ours_uss.abs_diff(uss) <= 8, "{first} {uss}");
     assert!(ours_uss <= ours_pss && ours_pss <= rss + 8, "{first} {rss}");
@@ -328,7 +329,7 @@ fn json_types_and_sorting_on_raw_values() {
             "json",
         ]);
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(v, serde_json::json!([{"pss": null, "uss": null}]));
+        assert_eq!(v, serde_json::json!([{"pss_kib": null, "uss_kib": null}]));
         let out = as_nobody(&["ps", "-p", &pa.to_string(), "-o", "pss=,uss="]);
         assert_eq!(
             String::from_utf8(out.stdout)

@@ -464,15 +464,15 @@ fn report_fields() {
     assert_eq!(code, 3);
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
-    assert_eq!(v["argv"], serde_json::json!(["sh", "-c", "exit 3"]));
+    assert_eq!(v["args"], serde_json::json!(["sh", "-c", "exit 3"]));
     assert_eq!(v["exit_code"], 3);
     assert!(v["signal"].is_null());
     assert_eq!(v["timed_out"], false);
     assert!(v["pid"].as_i64().unwrap() > 0);
-    assert!(v["wall_seconds"].as_f64().unwrap() >= 0.0);
+    assert!(v["elapsed_seconds"].as_f64().unwrap() >= 0.0);
     assert!(v["user_cpu_seconds"].is_number() && v["system_cpu_seconds"].is_number());
-    assert!(v["max_rss_kib"].as_i64().unwrap() > 0);
-    assert!(v["started_at"].as_str().unwrap().contains('T'));
+    assert!(v["peak_rss_kib"].as_i64().unwrap() > 0);
+    assert!(v["start_time"].as_str().unwrap().contains('T'));
     let (code, out, _) = spawn(&["--report", "-", "--timeout", "50ms", "sleep", "10"]);
     assert_eq!(code, 124);
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();

@@ -728,7 +728,7 @@ fn the_report_is_written_in_every_case() {
     assert_eq!(v["exit_code"], 3);
     assert_eq!(v["core_dumped"], false);
     assert!(v["error"].is_null());
-    assert!(v["ended_at"].as_str().unwrap() >= v["started_at"].as_str().unwrap());
+    assert!(v["end_time"].as_str().unwrap() >= v["start_time"].as_str().unwrap());
 }
 
 #[test]
@@ -756,7 +756,7 @@ fn max_rss_is_the_programs_own() {
     }
     for program in programs {
         let (_, v) = report_of(&[&["--"][..], program].concat());
-        let ours = v["max_rss_kib"].as_i64().unwrap() as f64;
+        let ours = v["peak_rss_kib"].as_i64().unwrap() as f64;
         let out = StdCommand::new(&time)
             .args(["-f", "%M"])
             .args(program)

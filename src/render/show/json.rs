@@ -23,7 +23,7 @@ use crate::model::users::NameCache;
 use crate::render::escape::json_text;
 
 fn text(b: &[u8]) -> J {
-    J::from(json_text(b).into_owned())
+    json_text(b)
 }
 
 /// A limit's side: a number, "unlimited", or null when unknown.
@@ -110,8 +110,9 @@ pub fn to_json(d: &ProcessDetail, sys: &SystemFacts, opts: ShowOptions) -> J {
     let mut why = Reasons(Map::new());
     let uid = |i: usize| d.uids.map(|u| u[i]);
     let gid = |i: usize| d.gids.map(|g| g[i]);
-    let user = |id: Option<u32>| id.and_then(|u| cache.user(u));
-    let group = |id: Option<u32>| id.and_then(|g| cache.group(g));
+    // A user or group with no name is its id as text, as in ps and top.
+    let user = |id: Option<u32>| id.map(|u| cache.user(u).unwrap_or_else(|| u.to_string()));
+    let group = |id: Option<u32>| id.map(|g| cache.group(g).unwrap_or_else(|| g.to_string()));
     let mut o = Map::new();
     let mut put = |k: &str, v: J| {
         o.insert(k.to_string(), v);
@@ -162,7 +163,10 @@ pub fn to_json(d: &ProcessDetail, sys: &SystemFacts, opts: ShowOptions) -> J {
     put("state", p.state.to_string().into());
     put("nice", p.nice.into());
     put("priority", p.priority.into());
-    put("policy", policy_name(p.policy).into());
+    put(
+        "policy",
+        Some(policy_name(p.policy)).filter(|n| *n != "-").into(),
+    );
     put("rt_priority", d.scheduling.rt_priority.into());
     put(
         "cpu_affinity",
@@ -193,7 +197,12 @@ pub fn to_json(d: &ProcessDetail, sys: &SystemFacts, opts: ShowOptions) -> J {
         "system_cpu_seconds",
         (p.stime as f64 / sys.hz as f64).into(),
     );
-    put("cpu_seconds", (p.cpu_ticks() / sys.hz.max(1)).into());
+    // Seconds to 1/100, a number as in ps (not whole seconds).
+    let cpu_seconds = p.cpu_ticks() as f64 / sys.hz.max(1) as f64;
+    put(
+        "cpu_seconds",
+        ((cpu_seconds * 100.0).round() / 100.0).into(),
+    );
     put("cpu_percent", cpu_percent(d, sys).into());
     // Memory.
     let m = d.status_memory.clone().unwrap_or_default();
@@ -328,7 +337,7 @@ pub fn to_json(d: &ProcessDetail, sys: &SystemFacts, opts: ShowOptions) -> J {
                     } else {
                         v.as_slice()
                     };
-                    (json_text(k).into_owned(), text(value))
+                    (String::from_utf8_lossy(k).into_owned(), text(value))
                 })
                 .collect::<Map<_, _>>()
                 .into()
