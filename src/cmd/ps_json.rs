@@ -315,11 +315,7 @@ mod tests {
         }
         for c in COLUMNS {
             let listed = COLUMN_KINDS.iter().any(|(id, _)| *id == c.id);
-            assert!(
-                listed || matches!(c.id, ColumnId::Rlimit(..)),
-                "{:?}",
-                c.id
-            );
+            assert!(listed || matches!(c.id, ColumnId::Rlimit(..)), "{:?}", c.id);
         }
     }
 

@@ -281,7 +281,10 @@ fn json_types_and_sorting_on_raw_values() {
     assert_eq!(first["io"], "none");
     assert_eq!(first["nofile_soft"], 50);
     assert_eq!(first["cpu_hard_seconds"], "unlimited");
-    assert!(first["pss_kib"].is_u64() && first["uss_kib"].is_u64(), "{first}");
+    assert!(
+        first["pss_kib"].is_u64() && first["uss_kib"].is_u64(),
+        "{first}"
+    );
     let all: Vec<u64> = (0..)
         .take(rows[1]["cpu_affinity"].as_array().unwrap().len())
         .collect();
