@@ -41,6 +41,8 @@ pub fn run(config: &TopConfig, mut sampler: Sampler) -> Result<Exit> {
         color: config.color,
     };
     let mut next_refresh = Instant::now() + state.delay;
+    let panic_after = forced_panic_after();
+    let mut draws = 0u64;
     loop {
         // The size is asked for before each draw: a resize event read late
         // (or merged with others) must not leave the layout behind.
@@ -54,6 +56,10 @@ pub fn run(config: &TopConfig, mut sampler: Sampler) -> Result<Exit> {
         guard
             .terminal
             .draw(|screen| draw(screen, &state, palette))?;
+        draws += 1;
+        if panic_after.is_some_and(|n| draws >= n) {
+            panic!("PROCTL_TOP_PANIC_AFTER={draws}: a panic forced for the tests");
+        }
         let action = loop {
             if let Some(signal) = ending_signal() {
                 drop(guard);
@@ -117,6 +123,19 @@ pub fn run(config: &TopConfig, mut sampler: Sampler) -> Result<Exit> {
             },
         }
     }
+}
+
+/// Debug builds only: `PROCTL_TOP_PANIC_AFTER=N` panics after the Nth
+/// draw, so that the tests can check that a panic restores the terminal.
+fn forced_panic_after() -> Option<u64> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    std::env::var("PROCTL_TOP_PANIC_AFTER")
+        .ok()?
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
 }
 
 /// The terminal the keys come from: stdin when it is one, else /dev/tty

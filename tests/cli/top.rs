@@ -577,6 +577,37 @@ fn live_view_leaves_the_terminal_as_it_was() {
 }
 
 #[test]
+fn live_view_panic_restores_the_terminal_and_exits_101() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = dir.path().join("before");
+    let after = dir.path().join("after");
+    // Debug builds panic after the second draw when asked to (the tests
+    // run the debug binary); the shell records the terminal around it.
+    let script = format!(
+        "stty -g > {b}; echo marker-before; RUST_BACKTRACE=0 PROCTL_TOP_PANIC_AFTER=2 {top}; echo exit=$?; stty -g > {a}; echo marker-after; sleep 1000",
+        b = before.display(),
+        a = after.display(),
+        top = top_line("")
+    );
+    let tmux = Tmux::start("panic", 100, 30, &format!("sh -c '{script}'"));
+    let screen = tmux.wait_for("the shell again", |s| s.contains("marker-after"));
+    assert!(screen.contains("marker-before\n"), "{screen}");
+    assert!(
+        screen.contains("PROCTL_TOP_PANIC_AFTER=2: a panic forced for the tests"),
+        "the panic message is on the normal screen: {screen}"
+    );
+    assert!(screen.contains("\nexit=101\n"), "{screen}");
+    assert!(!screen.contains("PID USER"), "{screen}");
+    assert_eq!(tmux.format("#{alternate_on}"), "0");
+    assert_eq!(tmux.format("#{cursor_flag}"), "1", "the cursor is shown");
+    assert_eq!(
+        std::fs::read_to_string(&before).unwrap(),
+        std::fs::read_to_string(&after).unwrap(),
+        "raw mode is undone (echo and canonical mode back)"
+    );
+}
+
+#[test]
 fn live_view_sigterm_restores_the_terminal() {
     let script = format!(
         "echo marker-before; {}; echo exit=$?; sleep 1000",
