@@ -7,7 +7,7 @@
 use std::io::Write;
 
 use crate::cmd::ps_cells::{CellCtx, cell, sort_value};
-use crate::columns::keys::{Just, PrintOn};
+use crate::columns::keys::{Just, KeySpec, PrintOn};
 use crate::error::{Exit, Result};
 use crate::model::users::NameCache;
 use crate::model::{Needs, ProcSource, ProcessInfo, SystemFacts};
@@ -77,15 +77,19 @@ fn parse_c_long(s: &str) -> Option<i64> {
 
 /// Which /proc files the columns, sort keys and selection read.
 pub fn needs(req: &Request) -> Needs {
-    use crate::columns::keys::Pr;
-    let mut n = Needs::STATUS | Needs::CMDLINE;
-    let prs = req
+    let specs = req
         .format
         .iter()
         .filter_map(|f| f.spec)
-        .chain(req.sort.iter().map(|s| s.spec))
-        .map(|s| s.pr);
-    for pr in prs {
+        .chain(req.sort.iter().map(|s| s.spec));
+    keys_need(specs)
+}
+
+/// Which /proc files the values of these keys come from.
+pub fn keys_need<'a>(specs: impl Iterator<Item = &'a KeySpec>) -> Needs {
+    use crate::columns::keys::Pr;
+    let mut n = Needs::STATUS | Needs::CMDLINE;
+    for pr in specs.map(|s| s.pr) {
         match pr {
             Pr::Wchan => n.wchan = true,
             Pr::Cgroup | Pr::Cgname | Pr::SdUnit | Pr::SdSlice | Pr::SdUunit => n.cgroup = true,
@@ -665,24 +669,7 @@ pub fn run_machine(
     let rows = procs.iter().map(|p| {
         columns
             .iter()
-            .map(|f| {
-                let spec = f.spec.expect("filtered to keys");
-                if let Some(id) = typed_column(spec.pr) {
-                    let value = crate::columns::value_of(id, p, &typed);
-                    return crate::render::json::to_json(&value, &snapshot.system.tz);
-                }
-                let (text, _) = cell(spec, p, &ctx, OUTBUF_SIZE - 1, &[]);
-                let text = String::from_utf8_lossy(&text).trim().to_string();
-                if text == "-" {
-                    serde_json::Value::Null
-                } else if let Ok(n) = text.parse::<i64>() {
-                    serde_json::Value::from(n)
-                } else if let Ok(f) = text.parse::<f64>() {
-                    serde_json::Value::from(f)
-                } else {
-                    serde_json::Value::from(text)
-                }
-            })
+            .map(|f| machine_value(f.spec.expect("filtered to keys"), p, &ctx, &typed))
             .collect::<Vec<_>>()
     });
     let names: Vec<&str> = keys.iter().map(String::as_str).collect();
@@ -703,6 +690,30 @@ pub fn run_machine(
     } else {
         Exit::Success
     })
+}
+
+/// The JSON value of a key for a process (also `proctl top`'s JSON frames).
+pub fn machine_value(
+    spec: &KeySpec,
+    p: &ProcessInfo,
+    ctx: &CellCtx,
+    typed: &crate::columns::ColumnCtx,
+) -> serde_json::Value {
+    if let Some(id) = typed_column(spec.pr) {
+        let value = crate::columns::value_of(id, p, typed);
+        return crate::render::json::to_json(&value, &ctx.system.tz);
+    }
+    let (text, _) = cell(spec, p, ctx, OUTBUF_SIZE - 1, &[]);
+    let text = String::from_utf8_lossy(&text).trim().to_string();
+    if text == "-" {
+        serde_json::Value::Null
+    } else if let Ok(n) = text.parse::<i64>() {
+        serde_json::Value::from(n)
+    } else if let Ok(f) = text.parse::<f64>() {
+        serde_json::Value::from(f)
+    } else {
+        serde_json::Value::from(text)
+    }
 }
 
 /// The typed column a key shares with proctl's own view, for JSON and CSV:

@@ -14,7 +14,8 @@ use crate::render::Theme;
 use crate::select::parse_pid;
 use crate::terminal::Terminal;
 use crate::top::batch::{self, BatchFormat};
-use crate::top::columns;
+use crate::top::columns::{self, Shown};
+use crate::top::keys::KeyColumn;
 use crate::top::sample::Sampler;
 use crate::top::state::{MIN_DELAY, Selection, TopState, ViewOptions};
 
@@ -89,17 +90,10 @@ impl TopConfig {
                 })
             })
             .transpose()?;
+        let (keys, request) = crate::top::keys::parse_lists(&args.fields)?;
         let sort = match &args.sort {
-            Some(key) => columns::lookup(key.trim()).ok_or_else(|| {
-                let hint = closest(key, columns::keys())
-                    .map(|k| format!(" (did you mean '{k}'?)"))
-                    .unwrap_or_default();
-                Error::usage(format!(
-                    "unknown sort key '{key}'{hint}; use one of: {}",
-                    columns::keys().collect::<Vec<_>>().join(", ")
-                ))
-            })?,
-            None => columns::by_header("%CPU"),
+            Some(key) => sort_column(key.trim(), &keys)?,
+            None => Shown::top("%CPU"),
         };
         Ok(TopConfig {
             batch,
@@ -107,6 +101,8 @@ impl TopConfig {
             view: ViewOptions {
                 selection: Selection { pids, uid, pattern },
                 sort,
+                keys,
+                request,
                 reverse: false,
                 tree: args.tree,
                 threads: args.threads,
@@ -115,6 +111,27 @@ impl TopConfig {
             color: theme.enabled(),
         })
     }
+}
+
+/// The `--sort` column: one of top's, else a key of `-o` (top's own
+/// spellings win: `rss` is RES).
+fn sort_column(key: &str, keys: &[KeyColumn]) -> Result<Shown> {
+    if let Some(i) = columns::lookup(key) {
+        return Ok(Shown::Top(i));
+    }
+    if let Some(k) = keys.iter().find(|k| k.spec.key == key) {
+        return Ok(Shown::Key(k.clone()));
+    }
+    let known: Vec<&str> = columns::keys()
+        .chain(keys.iter().map(|k| k.spec.key))
+        .collect();
+    let hint = closest(key, known.iter().copied())
+        .map(|k| format!(" (did you mean '{k}'?)"))
+        .unwrap_or_default();
+    Err(Error::usage(format!(
+        "unknown sort key '{key}'{hint}; use one of: {}",
+        known.join(", ")
+    )))
 }
 
 /// Runs `proctl top`.
@@ -138,7 +155,8 @@ fn run_batch(
         if frames > 0 {
             std::thread::sleep(config.view.delay);
         }
-        let frame = sampler.sample(config.view.threads).map_err(|e| {
+        let needs = crate::top::keys::needs(&config.view.keys);
+        let frame = sampler.sample(config.view.threads, needs).map_err(|e| {
             Error::Failed(format!(
                 "cannot read {}: {e}",
                 sampler.source().root().display()

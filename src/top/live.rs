@@ -31,7 +31,7 @@ pub fn run(config: &TopConfig, mut sampler: Sampler) -> Result<Exit> {
     // Read the first frame before taking the terminal over: a failure is
     // then an ordinary one-line error.
     let first = sampler
-        .sample(config.view.threads)
+        .sample(config.view.threads, super::keys::needs(&config.view.keys))
         .map_err(|e| read_error(&sampler, e))?;
     let tty = TtyWatch::open()?;
     let mut guard = TerminalGuard::enter()?;
@@ -98,7 +98,7 @@ pub fn run(config: &TopConfig, mut sampler: Sampler) -> Result<Exit> {
             Action::None => {}
             Action::Quit => return Ok(Exit::Success),
             Action::Refresh => {
-                match sampler.sample(state.threads) {
+                match sampler.sample(state.threads, state.needs()) {
                     Ok(frame) => state.apply_frame(frame),
                     Err(e) => state.message = Some(read_error(&sampler, e).to_string()),
                 }

@@ -6,8 +6,10 @@
 pub mod batch;
 pub mod columns;
 pub mod draw;
+pub mod fields;
 pub mod help;
 pub mod input;
+pub mod keys;
 pub mod live;
 pub mod sample;
 pub mod state;

@@ -15,6 +15,7 @@
 
 use std::collections::HashMap;
 use std::io;
+use std::path::PathBuf;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -55,6 +56,8 @@ pub struct Frame {
     pub system: SystemFacts,
     /// Whether %CPU was measured over an interval (not on the first frame).
     pub measured: bool,
+    /// The /proc tree it was read from (ps's value code reads some files itself).
+    pub root: PathBuf,
 }
 
 /// A row of a frame, for columns and sorting.
@@ -119,14 +122,15 @@ impl Sampler {
         &self.source
     }
 
-    /// Reads a frame: processes, or with `threads` every thread.
-    pub fn sample(&mut self, threads: bool) -> io::Result<Frame> {
+    /// Reads a frame: processes, or with `threads` every thread; `needs`
+    /// says which files besides `stat` (the shown columns').
+    pub fn sample(&mut self, threads: bool, needs: Needs) -> io::Result<Frame> {
         let root = self.source.root().to_path_buf();
         // Read the counters close together so that the shares and %CPU
         // cover the same interval.
         let cpu = summary::read_cpu(&root);
         let at = Instant::now();
-        let snapshot = self.source.snapshot(Needs::STAT, threads)?;
+        let snapshot = self.source.snapshot(needs, threads)?;
         let mut processes = snapshot.processes;
         self.fill_cmdlines(&mut processes);
         let system = snapshot.system;
@@ -199,6 +203,7 @@ impl Sampler {
             derived,
             system,
             measured,
+            root,
         })
     }
 }
@@ -281,7 +286,7 @@ mod tests {
     fn first_frame_uses_lifetime_cpu_and_the_second_the_interval() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/proc");
         let mut sampler = Sampler::new(ProcSource::new(Some(root)));
-        let first = sampler.sample(false).unwrap();
+        let first = sampler.sample(false, Needs::STAT).unwrap();
         assert!(!first.measured);
         let java = first.index_of(400).unwrap();
         assert!(
@@ -289,7 +294,7 @@ mod tests {
             "lifetime %CPU of a busy process"
         );
         assert_eq!(first.processes[java].sampled_cpu, None);
-        let second = sampler.sample(false).unwrap();
+        let second = sampler.sample(false, Needs::STAT).unwrap();
         assert!(second.measured);
         // Nothing ran in a fixture between the reads.
         assert_eq!(second.derived[second.index_of(400).unwrap()].cpu, 0.0);
@@ -318,7 +323,11 @@ mod tests {
         }
         copy_tree(&fixture.join("400"), &dir.path().join("400"));
         let mut sampler = Sampler::new(ProcSource::new(Some(dir.path().to_path_buf())));
-        let command = |s: &mut Sampler| s.sample(false).unwrap().derived[0].command.clone();
+        let command = |s: &mut Sampler| {
+            s.sample(false, Needs::STAT).unwrap().derived[0]
+                .command
+                .clone()
+        };
         assert_eq!(command(&mut sampler), "java -Xmx2g -jar /opt/app/app.jar");
         // A new title alone is seen at the next refresh of every command line.
         std::fs::write(dir.path().join("400/cmdline"), "retitled\0").unwrap();

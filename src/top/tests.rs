@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use super::columns::by_header;
+use super::columns::Shown;
+use super::keys::parse_lists;
 use super::sample::{Derived, Frame};
 use super::state::{Action, Key, Mode, Selection, TopState, ViewOptions};
 use super::summary::Summary;
@@ -53,6 +54,7 @@ fn frame(specs: &[Spec]) -> Frame {
             tz: jiff::tz::TimeZone::UTC,
         },
         measured: true,
+        root: std::path::PathBuf::from("/proc"),
     }
 }
 
@@ -68,7 +70,9 @@ const TREE: &[Spec] = &[
 fn options() -> ViewOptions {
     ViewOptions {
         selection: Selection::default(),
-        sort: by_header("%CPU"),
+        sort: Shown::top("%CPU"),
+        keys: Vec::new(),
+        request: parse_lists(&[]).unwrap().1,
         reverse: false,
         tree: false,
         threads: false,
@@ -109,9 +113,9 @@ fn sorts_by_cpu_first_and_with_the_sort_keys() {
     assert_eq!(pids(&s)[0], 12);
     // < and > walk the columns: from TIME+ to %MEM.
     press(&mut s, "<");
-    assert_eq!(s.sort, by_header("%MEM"));
+    assert_eq!(s.sort, Shown::top("%MEM"));
     press(&mut s, ">>>>");
-    assert_eq!(s.sort, by_header("COMMAND"));
+    assert_eq!(s.sort, Shown::top("COMMAND"));
 }
 
 #[test]
@@ -337,7 +341,7 @@ fn mouse_clicks_select_rows_and_sort_by_titles() {
         x: 2,
         y: layout.titles,
     });
-    assert_eq!(s.sort, by_header("PID"));
+    assert_eq!(s.sort, Shown::top("PID"));
     assert_eq!(pids(&s)[0], 1);
     s.handle_key(Key::Click {
         x: 2,
@@ -442,4 +446,66 @@ fn drawing_dialogs_in_front_of_the_table() {
     let screen = drawn(&s, 100, 40);
     assert!(screen[0].contains("PID 12 (vim)"), "{screen:#?}");
     assert_eq!(screen[1], "│Identity".to_string() + &" ".repeat(90) + "│");
+}
+
+fn headers(s: &TopState) -> Vec<String> {
+    s.shown.iter().map(|c| c.header().to_string()).collect()
+}
+
+#[test]
+fn ps_keys_are_columns_sorted_like_the_others() {
+    let (keys, request) = parse_lists(&["ppid".to_string()]).unwrap();
+    let options = ViewOptions {
+        keys,
+        request,
+        ..options()
+    };
+    let mut s = TopState::new(frame(TREE), options, (100, 20));
+    let shown = headers(&s);
+    assert_eq!(shown[shown.len() - 2..], ["PPID", "COMMAND"]);
+    press(&mut s, ">>>>>>>>>>>>>>>>");
+    assert_eq!(s.sort.header(), "COMMAND");
+    press(&mut s, "<");
+    assert_eq!(s.sort.header(), "PPID");
+    // Numbers, largest first; equal ones by pid.
+    assert_eq!(pids(&s), [21, 12, 11, 10, 20, 1]);
+    press(&mut s, "R");
+    assert_eq!(pids(&s), [1, 10, 20, 11, 12, 21]);
+    assert_eq!(s.key_text(&s.columns.keys[0].clone(), 5), "20");
+}
+
+#[test]
+fn the_fields_screen_shows_and_hides_columns() {
+    use super::fields::{Entry, entries};
+    let mut s = state();
+    press(&mut s, "f");
+    assert_eq!(s.mode, Mode::Fields { cursor: 0 });
+    // The first entry is top's PID: hidden, and a new frame is asked for.
+    assert_eq!(s.handle_key(Key::Char(' ')), Action::Refresh);
+    assert!(!headers(&s).contains(&"PID".to_string()));
+    // A letter finds the next entry with that initial: ps's ppid.
+    let all = entries();
+    for _ in 0..all.len() {
+        let Mode::Fields { cursor } = s.mode else {
+            panic!("the fields screen stays open")
+        };
+        if matches!(all[cursor], Entry::Key(k) if k.key == "ppid") {
+            break;
+        }
+        press(&mut s, "p");
+    }
+    press(&mut s, " ");
+    assert!(s.needs().status, "ps's values read status");
+    let shown = headers(&s);
+    assert_eq!(shown[shown.len() - 2..], ["PPID", "COMMAND"]);
+    // The command cannot be hidden.
+    press(&mut s, "c ");
+    assert!(headers(&s).contains(&"COMMAND".to_string()));
+    s.handle_key(Key::Enter);
+    assert_eq!(s.mode, Mode::Normal);
+    // Shown again: PID is back in its place.
+    press(&mut s, "f ");
+    assert_eq!(headers(&s)[0], "PID");
+    s.handle_key(Key::Esc);
+    assert_eq!(s.mode, Mode::Normal);
 }

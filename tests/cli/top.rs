@@ -123,6 +123,50 @@ fn ndjson_frames_carry_the_ps_vocabulary() {
 }
 
 #[test]
+fn batch_frames_with_ps_keys() {
+    // Any key of ps -o, with its header and width rules, before COMMAND;
+    // --sort takes them too (ELAPSED: the longest first).
+    golden_run(
+        "top_fields.txt",
+        &[
+            "-b",
+            "-n",
+            "1",
+            "-o",
+            "ppid,lstart,nlwp:5,ruser=REAL",
+            "-o",
+            "etime,fds",
+            "--sort",
+            "etime",
+        ],
+    );
+    // In JSON frames, under ps's names with ps's values.
+    let keys = "ppid,lstart,nlwp,ruser,etime,fds,wchan";
+    let out = fixture()
+        .args(["top", "--format", "ndjson", "-n", "1", "-o", keys])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let frame: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ps = fixture()
+        .args(["ps", "-e", "-o", &format!("pid,{keys}"), "--format", "json"])
+        .output()
+        .unwrap();
+    let ps: Value = serde_json::from_slice(&ps.stdout).unwrap();
+    let procs = frame["processes"].as_array().unwrap();
+    assert_eq!(procs.len(), ps.as_array().unwrap().len());
+    for row in ps.as_array().unwrap() {
+        let ours = procs
+            .iter()
+            .find(|p| p["pid"] == row["pid"])
+            .unwrap_or_else(|| panic!("{row} in the frame"));
+        for (key, value) in row.as_object().unwrap() {
+            assert_eq!(ours.get(key), Some(value), "pid {} field {key}", row["pid"]);
+        }
+    }
+}
+
+#[test]
 fn json_is_one_array_of_frames() {
     let out = fixture()
         .args(["top", "--format", "json", "-n", "3", "-d", "0", "-p", "1"])
@@ -149,6 +193,9 @@ fn bad_usage_is_one_line_and_exit_2() {
         ),
         (&["--match", "("], "invalid regex '('"),
         (&["--format", "yaml"], "invalid value 'yaml'"),
+        (&["-o", "pid,nope"], "invalid -o 'pid,nope'"),
+        (&["-o", ""], "invalid -o ''"),
+        (&["--sort", "lstart"], "unknown sort key 'lstart'"),
     ] {
         let out = fixture().arg("top").args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -517,6 +564,48 @@ fn live_view_k_asks_then_ends_only_the_selected_process() {
         "only the selected process gets the signal"
     );
     tmux.wait_for("one row left", |s| table_rows(s).len() == 1);
+    tmux.keys(&["q"]);
+}
+
+#[test]
+fn live_view_f_adds_a_ps_key_as_a_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let shown = spawn_named(dir.path(), "pxtopfields", "sleep", &["1000"]);
+    let tmux = Tmux::start("fields", 160, 40, &top_command("--match ^pxtopfields"));
+    tmux.wait_for("the process", |s| table_rows(s).len() == 1);
+    tmux.keys(&["f"]);
+    // `>` marks the selected line; a letter finds the next key with it.
+    let selected = |s: &str| {
+        s.lines()
+            .find_map(|l| l.split_once("> [")?.1.split_whitespace().nth(2))
+            .map(str::to_string)
+    };
+    let mut screen = tmux.wait_for("the fields screen", |s| selected(s).is_some());
+    for _ in 0..60 {
+        if screen.contains("> [ ] ps  ppid ") {
+            break;
+        }
+        let before = selected(&screen);
+        tmux.keys(&["p"]);
+        screen = tmux.wait_for("the next key", |s| selected(s) != before);
+    }
+    tmux.keys(&["Space"]);
+    tmux.wait_for("ppid shown", |s| s.contains("> [x] ps  ppid "));
+    tmux.keys(&["Enter"]);
+    // The new column, before COMMAND, holds the process's parent (this
+    // test): the 12th cell, after PID USER PRI NI VIRT RES SHR S %CPU %MEM TIME+.
+    let parent = std::process::id().to_string();
+    let pid = shown.pid().to_string();
+    tmux.wait_for("the PPID column", |s| {
+        let Some(titles) = s.lines().find(|l| l.contains("PID USER")) else {
+            return false;
+        };
+        let rows = table_rows(s);
+        titles.contains(" PPID COMMAND")
+            && rows.len() == 1
+            && rows[0].split_whitespace().next() == Some(pid.as_str())
+            && rows[0].split_whitespace().nth(11) == Some(parent.as_str())
+    });
     tmux.keys(&["q"]);
 }
 
