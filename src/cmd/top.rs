@@ -18,6 +18,7 @@ use crate::top::columns::{self, Shown};
 use crate::top::keys::KeyColumn;
 use crate::top::sample::Sampler;
 use crate::top::state::{MIN_DELAY, Selection, TopState, ViewOptions};
+use crate::top::timing::{Phase, Timing};
 
 /// Everything `proctl top` was asked for, validated.
 #[derive(Debug, Clone)]
@@ -151,25 +152,32 @@ fn run_batch(
 ) -> Result<Exit> {
     let mut state: Option<TopState> = None;
     let mut frames = 0u64;
+    let mut timing = Timing::from_env();
     while config.iterations.is_none_or(|n| frames < n) {
         if frames > 0 {
             std::thread::sleep(config.view.delay);
         }
         let needs = crate::top::keys::needs(&config.view.keys);
-        let frame = sampler.sample(config.view.threads, needs).map_err(|e| {
-            Error::Failed(format!(
-                "cannot read {}: {e}",
-                sampler.source().root().display()
-            ))
-        })?;
-        let state = match &mut state {
-            Some(s) => {
+        let frame = timing
+            .time(Phase::Read, || sampler.sample(config.view.threads, needs))
+            .map_err(|e| {
+                Error::Failed(format!(
+                    "cannot read {}: {e}",
+                    sampler.source().root().display()
+                ))
+            })?;
+        let current = timing.time(Phase::Rebuild, || match state.take() {
+            Some(mut s) => {
                 s.apply_frame(frame);
                 s
             }
-            None => state.insert(TopState::new(frame, config.view.clone(), (0, 0))),
-        };
-        batch::write_frame(out, state, format, frames)?;
+            None => TopState::new(frame, config.view.clone(), (0, 0)),
+        });
+        timing.time(Phase::Draw, || {
+            batch::write_frame(out, &current, format, frames)
+        })?;
+        state = Some(current);
+        timing.frame_done("batch");
         frames += 1;
         // Each frame is seen as soon as it is made (a pipe is not line-buffered).
         out.flush()?;

@@ -20,10 +20,11 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
+use super::read::ProcDir;
 use super::summary::{self, CpuCounters, Summary, Tasks};
 use crate::columns::{ColumnCtx, ColumnId, Value, value_of};
 use crate::model::users::NameCache;
-use crate::model::{Needs, ProcSource, ProcessInfo, SystemFacts};
+use crate::model::{Needs, ProcSource, ProcessInfo, Snapshot, SystemFacts};
 use crate::render::escape::escape_bytes;
 
 /// Values of a row that the model does not hold, computed once per frame.
@@ -40,8 +41,11 @@ pub struct Derived {
     /// %MEM, in tenths truncated as procps does.
     pub mem: f64,
     pub res_kib: u64,
-    /// Shared memory from statm; `None` when unreadable.
+    /// Shared memory from statm; `None` when unreadable or not read.
     pub shr_kib: Option<u64>,
+    /// Whether statm was read (the live view reads it for the rows on
+    /// screen only, unless it sorts by SHR).
+    pub shr_read: bool,
     /// CPU time in hundredths of a second.
     pub time_centis: u64,
 }
@@ -92,6 +96,8 @@ type TaskKey = (i32, u64, Vec<u8>);
 #[derive(Debug)]
 pub struct Sampler {
     source: ProcSource,
+    /// The tree's root, open: process files are read relative to it.
+    dir: Option<ProcDir>,
     /// Command lines of the previous frame's tasks.
     cmdlines: HashMap<TaskKey, Option<Vec<u8>>>,
     frames: u64,
@@ -101,12 +107,15 @@ pub struct Sampler {
     previous: HashMap<(i32, u64), u64>,
     previous_cpu: Option<CpuCounters>,
     previous_at: Option<Instant>,
+    /// Leave statm to [`Sampler::shared_kib`] for the rows that need it.
+    pub lazy_shared: bool,
 }
 
 impl Sampler {
     /// A sampler reading from `source`.
     pub fn new(source: ProcSource) -> Sampler {
         Sampler {
+            dir: ProcDir::open(source.root()).ok(),
             source,
             cmdlines: HashMap::new(),
             frames: 0,
@@ -114,6 +123,7 @@ impl Sampler {
             previous: HashMap::new(),
             previous_cpu: None,
             previous_at: None,
+            lazy_shared: false,
         }
     }
 
@@ -130,7 +140,16 @@ impl Sampler {
         // cover the same interval.
         let cpu = summary::read_cpu(&root);
         let at = Instant::now();
-        let snapshot = self.source.snapshot(needs, threads)?;
+        let snapshot = match &self.dir {
+            // What top's own columns need, read the cheap way. In a
+            // fixture tree the owners come from status (git keeps none),
+            // as the shared reader knows.
+            Some(dir) if needs == Needs::STAT && !threads && self.live() => Snapshot {
+                processes: dir.processes(&self.source.pids()?),
+                system: self.source.system_facts(),
+            },
+            _ => self.source.snapshot(needs, threads)?,
+        };
         let mut processes = snapshot.processes;
         self.fill_cmdlines(&mut processes);
         let system = snapshot.system;
@@ -151,9 +170,9 @@ impl Sampler {
                 p.sampled_cpu = Some(spent as f64 / hz / secs * 100.0);
             }
         }
-        let shr: Vec<Option<u64>> = processes
+        let shr: Vec<Option<Option<u64>>> = processes
             .par_iter()
-            .map(|p| read_shared_kib(&self.source, p, system.page_kib))
+            .map(|p| (!self.lazy_shared).then(|| self.shared_kib(p, system.page_kib)))
             .collect();
         let ctx = ColumnCtx {
             system: &system,
@@ -164,7 +183,7 @@ impl Sampler {
         let derived = processes
             .iter()
             .zip(shr)
-            .map(|(p, shr_kib)| derive(p, shr_kib, &ctx))
+            .map(|(p, shr)| derive(p, shr, &ctx))
             .collect();
         let (shares, per_cpu) = match &self.previous_cpu {
             Some(before) if measured => (
@@ -209,6 +228,32 @@ impl Sampler {
 }
 
 impl Sampler {
+    /// Whether it reads the live /proc.
+    fn live(&self) -> bool {
+        self.source.root() == std::path::Path::new("/proc")
+    }
+
+    /// A file of a process's directory: relative to the open root.
+    fn read(&self, pid: i32, name: &str) -> Option<Vec<u8>> {
+        let path = format!("{pid}/{name}");
+        match &self.dir {
+            Some(dir) => dir.read(&path),
+            None => std::fs::read(self.source.root().join(path)).ok(),
+        }
+    }
+
+    /// Shared pages from /proc/PID/statm (third field), in KiB (proc(5)).
+    pub fn shared_kib(&self, p: &ProcessInfo, page_kib: u64) -> Option<u64> {
+        let text = self.read(p.pid, "statm")?;
+        let pages: u64 = std::str::from_utf8(&text)
+            .ok()?
+            .split_whitespace()
+            .nth(2)?
+            .parse()
+            .ok()?;
+        Some(pages.saturating_mul(page_kib))
+    }
+
     /// Gives each task its command line: from the cache when it is known,
     /// else read (in parallel); the cache then holds this frame's tasks.
     fn fill_cmdlines(&mut self, processes: &mut [ProcessInfo]) {
@@ -223,11 +268,10 @@ impl Sampler {
             .iter()
             .map(|k| if refresh { None } else { previous.remove(k) })
             .collect();
-        let source = &self.source;
         let read: Vec<Option<Vec<u8>>> = processes
             .par_iter()
             .zip(cached)
-            .map(|(p, cached)| cached.unwrap_or_else(|| read_cmdline(source, p.pid)))
+            .map(|(p, cached)| cached.unwrap_or_else(|| self.read(p.pid, "cmdline")))
             .collect();
         for ((p, cmdline), key) in processes.iter_mut().zip(read).zip(keys) {
             self.cmdlines.insert(key, cmdline.clone());
@@ -236,12 +280,8 @@ impl Sampler {
     }
 }
 
-/// /proc/PID/cmdline, raw (the process's, for a thread row too).
-fn read_cmdline(source: &ProcSource, pid: i32) -> Option<Vec<u8>> {
-    std::fs::read(source.root().join(pid.to_string()).join("cmdline")).ok()
-}
-
-fn derive(p: &ProcessInfo, shr_kib: Option<u64>, ctx: &ColumnCtx) -> Derived {
+/// The derived values; `shr`: statm's shared memory if it was read.
+fn derive(p: &ProcessInfo, shr: Option<Option<u64>>, ctx: &ColumnCtx) -> Derived {
     let float = |id| match value_of(id, p, ctx) {
         Value::Float(f) => f,
         _ => 0.0,
@@ -265,17 +305,10 @@ fn derive(p: &ProcessInfo, shr_kib: Option<u64>, ctx: &ColumnCtx) -> Derived {
         cpu: float(ColumnId::Pcpu),
         mem: float(ColumnId::Pmem),
         res_kib,
-        shr_kib,
+        shr_kib: shr.flatten(),
+        shr_read: shr.is_some(),
         time_centis: p.cpu_ticks().saturating_mul(100) / ctx.system.hz.max(1),
     }
-}
-
-/// Shared pages from /proc/PID/statm (third field), in KiB (proc(5)).
-fn read_shared_kib(source: &ProcSource, p: &ProcessInfo, page_kib: u64) -> Option<u64> {
-    let path = source.root().join(p.pid.to_string()).join("statm");
-    let text = std::fs::read_to_string(path).ok()?;
-    let pages: u64 = text.split_whitespace().nth(2)?.parse().ok()?;
-    Some(pages.saturating_mul(page_kib))
 }
 
 #[cfg(test)]

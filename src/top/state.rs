@@ -255,6 +255,36 @@ impl TopState {
         self.rebuild();
     }
 
+    /// Reads statm's shared memory (with `read`) for the rows that show
+    /// it and have it not: those on screen, or every row when sorting by
+    /// SHR (then the view is sorted again).
+    pub fn fill_shared(&mut self, read: impl Fn(&crate::model::ProcessInfo, u64) -> Option<u64>) {
+        let page_kib = self.frame.system.page_kib;
+        let by_shared = self.sort == Shown::top("SHR");
+        let rows: Vec<usize> = if by_shared {
+            (0..self.frame.derived.len()).collect()
+        } else {
+            let page = self.layout().rows;
+            self.view
+                .iter()
+                .skip(self.scroll)
+                .take(page)
+                .map(|v| v.index)
+                .collect()
+        };
+        let mut filled = false;
+        for i in rows {
+            if !self.frame.derived[i].shr_read {
+                self.frame.derived[i].shr_kib = read(&self.frame.processes[i], page_kib);
+                self.frame.derived[i].shr_read = true;
+                filled = true;
+            }
+        }
+        if filled && by_shared {
+            self.rebuild();
+        }
+    }
+
     /// The text of a key column's cell for the task at `index`.
     pub fn key_text(&self, column: &KeyColumn, index: usize) -> String {
         let f = &self.frame;

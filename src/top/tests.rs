@@ -37,6 +37,7 @@ fn frame(specs: &[Spec]) -> Frame {
             mem: res as f64 / 1000.0,
             res_kib: res,
             shr_kib: Some(0),
+            shr_read: true,
             time_centis: (cpu * 100.0) as u64,
         })
         .collect();
@@ -508,4 +509,30 @@ fn the_fields_screen_shows_and_hides_columns() {
     assert_eq!(headers(&s)[0], "PID");
     s.handle_key(Key::Esc);
     assert_eq!(s.mode, Mode::Normal);
+}
+
+#[test]
+fn shared_memory_is_read_for_the_rows_on_screen_only() {
+    let specs: Vec<Spec> = (1..=30).map(|pid| (pid, 0, "task", 0.0, 100)).collect();
+    let mut f = frame(&specs);
+    for d in &mut f.derived {
+        d.shr_kib = None;
+        d.shr_read = false;
+    }
+    // 12 lines: 5 of summary, the titles, 5 rows, the status line.
+    let mut s = TopState::new(f, options(), (100, 12));
+    let reads = std::cell::Cell::new(0);
+    let read = |p: &crate::model::ProcessInfo, page_kib: u64| {
+        reads.set(reads.get() + 1);
+        Some(p.pid as u64 * page_kib)
+    };
+    s.fill_shared(read);
+    assert_eq!(reads.get(), 5);
+    s.fill_shared(read);
+    assert_eq!(reads.get(), 5, "each row once a frame");
+    // Sorting by SHR reads every row, and sorts by it: the largest first.
+    s.sort = Shown::top("SHR");
+    s.fill_shared(read);
+    assert_eq!(reads.get(), 30);
+    assert_eq!(pids(&s)[..3], [30, 29, 28]);
 }
