@@ -152,7 +152,13 @@ fn summary(state: &TopState, palette: Palette, width: u16) -> Vec<Line<'static>>
                 palette.fg(Color::Yellow),
             ),
         ],
-        &format!("{}/{}", gib(m.used()), gib(m.total)),
+        // What a new program can still have, as top's `avail Mem`.
+        &format!(
+            "{}/{} avail {}",
+            gib(m.used()),
+            gib(m.total),
+            gib(m.available)
+        ),
         width,
     ));
     let swap_total = m.swap_total.max(1) as f64;

@@ -404,6 +404,8 @@ fn drawing_shows_the_summary_the_rows_on_screen_and_the_status_line() {
     );
     assert!(lines[1].starts_with("Tasks:"), "{lines:#?}");
     assert!(lines[2].starts_with("CPU ["), "{lines:#?}");
+    assert!(lines[3].starts_with("Mem ["), "{lines:#?}");
+    assert!(lines[3].ends_with("0/0 avail 0]"), "{lines:#?}");
     assert_eq!(
         lines[5],
         "    PID USER     PRI  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND"

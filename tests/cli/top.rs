@@ -609,6 +609,122 @@ fn live_view_f_adds_a_ps_key_as_a_column() {
     tmux.keys(&["q"]);
 }
 
+/// The line of the table's titles on a screen (0-based).
+fn titles_line(screen: &str) -> usize {
+    screen
+        .lines()
+        .position(|l| l.trim_start().starts_with("PID USER"))
+        .expect("the titles on screen")
+}
+
+/// The first cell (the pid) of each table row.
+fn row_pids(screen: &str) -> Vec<String> {
+    table_rows(screen)
+        .iter()
+        .filter_map(|r| r.split_whitespace().next().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn live_view_mouse_selects_rows_and_sorts_by_titles() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = spawn_named(dir.path(), "pxtopmousea", "sleep", &["1000"]);
+    let b = spawn_named(dir.path(), "pxtopmouseb", "sleep", &["1000"]);
+    let tmux = Tmux::start(
+        "mouse",
+        160,
+        40,
+        &top_command("--match ^pxtopmouse --sort pid"),
+    );
+    let mut ascending = [a.pid().to_string(), b.pid().to_string()];
+    ascending.sort_by_key(|p| p.parse::<i32>().unwrap());
+    let screen = tmux.wait_for("both rows", |s| row_pids(s) == ascending);
+    // A click (xterm's SGR mouse report, 1-based) on the second row.
+    let y = titles_line(&screen) + 3;
+    tmux.type_text(&format!("\x1b[<0;3;{y}M\x1b[<0;3;{y}m"));
+    tmux.keys(&["k"]);
+    tmux.wait_for("the chooser for the clicked row", |s| {
+        s.contains(&format!("Signal to PID {} ", ascending[1]))
+    });
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the chooser closed", |s| !s.contains("Signal to PID"));
+    // A click on the sorted column's title reverses the order.
+    let y = titles_line(&screen) + 1;
+    tmux.type_text(&format!("\x1b[<0;5;{y}M\x1b[<0;5;{y}m"));
+    let descending = [ascending[1].clone(), ascending[0].clone()];
+    tmux.wait_for("the rows reversed", |s| row_pids(s) == descending);
+    tmux.keys(&["q"]);
+}
+
+#[test]
+fn live_view_u_shows_one_users_processes() {
+    let dir = tempfile::tempdir().unwrap();
+    let theirs = spawn_named(
+        dir.path(),
+        "pxtopuser",
+        "setpriv",
+        &[
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "sleep",
+            "1000",
+        ],
+    );
+    let pid = theirs.pid().to_string();
+    let tmux = Tmux::start(
+        "user",
+        160,
+        40,
+        &top_command(&format!("-p 1,{pid} --sort pid")),
+    );
+    tmux.wait_for("both rows", |s| row_pids(s) == ["1", pid.as_str()]);
+    tmux.keys(&["u"]);
+    tmux.type_text("65534");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("only uid 65534's process", |s| {
+        row_pids(s) == [pid.as_str()]
+    });
+    // Empty: everyone's again.
+    tmux.keys(&["u", "Enter"]);
+    tmux.wait_for("both rows again", |s| row_pids(s) == ["1", pid.as_str()]);
+    tmux.keys(&["q"]);
+}
+
+#[test]
+fn live_view_h_shows_threads() {
+    // This test's own process has threads (the harness runs each test in
+    // one of its own).
+    let pid = std::process::id().to_string();
+    let tids = || -> Vec<String> {
+        let mut tids: Vec<i32> = std::fs::read_dir(format!("/proc/{pid}/task"))
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+            .collect();
+        tids.sort();
+        tids.iter().map(i32::to_string).collect()
+    };
+    assert!(tids().len() > 1);
+    let tmux = Tmux::start(
+        "threads",
+        160,
+        40,
+        &top_command(&format!("-p {pid} --sort pid")),
+    );
+    tmux.wait_for("the process", |s| row_pids(s) == [pid.as_str()]);
+    tmux.keys(&["H"]);
+    // Each thread a row, the leader first: the other threads are this
+    // test's, so they are all there (a test that ends may take its away).
+    tmux.wait_for("its threads", |s| {
+        let rows = row_pids(s);
+        let now = tids();
+        rows.len() > 1 && rows[0] == pid && rows.iter().all(|t| now.contains(t))
+    });
+    tmux.keys(&["H"]);
+    tmux.wait_for("the process alone again", |s| row_pids(s) == [pid.as_str()]);
+    tmux.keys(&["q"]);
+}
+
 #[test]
 fn live_view_enter_shows_details_and_escape_goes_back() {
     let dir = tempfile::tempdir().unwrap();
