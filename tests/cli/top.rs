@@ -726,6 +726,107 @@ fn live_view_h_shows_threads() {
 }
 
 #[test]
+fn live_view_big_k_ends_the_selected_tree_and_r_renices() {
+    let dir = tempfile::tempdir().unwrap();
+    // A family: the shell and two children, and a bystander.
+    let mut family = spawn_named(
+        dir.path(),
+        "pxtopkfam",
+        "sh",
+        &["-c", "sleep 1000 & sleep 1001 & wait"],
+    );
+    let mut bystander = spawn_named(dir.path(), "pxtopkby", "sleep", &["1000"]);
+    let pid = family.pid();
+    let children = || -> Vec<i32> {
+        std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter_map(|c| c.parse().ok())
+            .collect()
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while children().len() < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "the shell's children did not start"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let kids = children();
+    let tmux = Tmux::start("ktree", 160, 40, &top_command("--match ^pxtopk --sort pid"));
+    let by_pid = bystander.pid();
+    let screen = tmux.wait_for("both processes", |s| table_rows(s).len() == 2);
+    // Select the family's row.
+    let rows = row_pids(&screen);
+    if rows[0] != pid.to_string() {
+        tmux.keys(&["Down"]);
+    }
+    // r: renice the selected process.
+    tmux.keys(&["r"]);
+    tmux.wait_for("the renice prompt", |s| {
+        s.contains(&format!("Renice PID {pid} to value:"))
+    });
+    tmux.type_text("7");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the report", |s| {
+        s.contains(&format!("PID {pid} reniced to 7"))
+    });
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let nice = stat.rsplit_once(") ").unwrap().1.split_whitespace().nth(16);
+    assert_eq!(nice, Some("7"), "{stat}");
+    // K: TERM to it and all its descendants, after the confirmation.
+    tmux.keys(&["K"]);
+    tmux.wait_for("the chooser", |s| {
+        s.contains(&format!("Signal to the tree of PID {pid}"))
+    });
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the confirmation", |s| {
+        s.contains(&format!("Send TERM to the tree of PID {pid}"))
+    });
+    tmux.keys(&["y"]);
+    tmux.wait_for("the report", |s| s.contains("TERM sent to the tree of PID"));
+    let gone = |p: i32| {
+        std::fs::read_to_string(format!("/proc/{p}/stat")).map_or(true, |s| s.contains(") Z "))
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !kids.iter().all(|&k| gone(k)) {
+        assert!(Instant::now() < deadline, "the children did not end");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // The shell itself, this test's child, ended by TERM too.
+    let status = family.0.wait().unwrap();
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&status),
+        Some(15)
+    );
+    assert!(
+        alive(&mut bystander),
+        "only the selected tree gets the signal"
+    );
+    tmux.wait_for("the bystander alone", |s| {
+        row_pids(s) == [by_pid.to_string()]
+    });
+    tmux.keys(&["q"]);
+}
+
+#[test]
+fn live_view_ctrl_c_quits_and_restores_the_terminal() {
+    let script = format!(
+        "echo marker-before; {}; echo exit=$?; sleep 1000",
+        top_line("")
+    );
+    let tmux = Tmux::start("ctrlc", 100, 30, &format!("sh -c '{script}'"));
+    tmux.wait_for("the live view", |s| s.contains("PID USER"));
+    assert_eq!(tmux.format("#{alternate_on}"), "1");
+    // Raw mode: Ctrl+C is a key to the view, which quits as top does.
+    tmux.keys(&["C-c"]);
+    let screen = tmux.wait_for("the shell again", |s| s.contains("exit="));
+    assert!(screen.contains("marker-before\nexit=0"), "{screen}");
+    assert_eq!(tmux.format("#{alternate_on}"), "0");
+    assert_eq!(tmux.format("#{cursor_flag}"), "1");
+}
+
+#[test]
 fn live_view_enter_shows_details_and_escape_goes_back() {
     let dir = tempfile::tempdir().unwrap();
     let shown = spawn_named(dir.path(), "pxtopshow", "sleep", &["1000"]);
