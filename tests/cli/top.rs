@@ -713,12 +713,14 @@ fn live_view_h_shows_threads() {
     );
     tmux.wait_for("the process", |s| row_pids(s) == [pid.as_str()]);
     tmux.keys(&["H"]);
-    // Each thread a row, the leader first: the other threads are this
-    // test's, so they are all there (a test that ends may take its away).
+    // Each thread a row, sorted by id like the rest: the leader and the
+    // harness's threads (one of which runs this test), each a thread of
+    // this process (a test that ends takes its thread away: then the next
+    // frame is awaited).
     tmux.wait_for("its threads", |s| {
         let rows = row_pids(s);
         let now = tids();
-        rows.len() > 1 && rows[0] == pid && rows.iter().all(|t| now.contains(t))
+        rows.len() > 1 && rows.contains(&pid) && rows.iter().all(|t| now.contains(t))
     });
     tmux.keys(&["H"]);
     tmux.wait_for("the process alone again", |s| row_pids(s) == [pid.as_str()]);
