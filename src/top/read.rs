@@ -2,10 +2,11 @@
 //! frame of top's own columns needs is each process's `stat` and the
 //! owner of its directory (as procps's readproc takes it), and the
 //! shared reader (`ProcSource::snapshot`) costs more for that: it opens
-//! each /proc/PID directory to read through it. Here every file is opened
-//! relative to one open /proc, so each read is one short path lookup:
-//! with 10000 processes that halves the kernel's time per frame (most of
-//! it went to path lookups, opens and closes; see README, "top").
+//! each /proc/PID directory to read through it (an open, a stat and a
+//! close more per process). Here every file is opened relative to one
+//! open /proc: with 10000 processes a batch frame went from about 235 to
+//! 204 ms of CPU (most of what is left is the kernel producing the files
+//! and looking up their paths; see README, "top").
 
 use std::io;
 use std::os::fd::{AsFd, OwnedFd};
