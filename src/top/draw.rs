@@ -318,8 +318,9 @@ fn status_line(state: &TopState, palette: Palette) -> Line<'static> {
     if let Some(message) = &state.message {
         return Line::styled(message.clone(), palette.fg(Color::Yellow));
     }
-    let mut hints =
-        String::from("? help  / filter  t tree  k signal  r renice  Enter details  q quit");
+    let mut hints = String::from(
+        "? help  / filter  t tree  f fields  k signal  r renice  Enter details  q quit",
+    );
     if !state.filter.is_empty() {
         hints = format!("[filter: {}]  {hints}", state.filter);
     }
