@@ -14,6 +14,10 @@
 #
 #   bench/top-frame.sh [N]
 #
+# RT=1 runs proctl under SCHED_FIFO (chrt -f 10; needs root), so that on
+# a busy machine the wall time is proctl's own and not the wait for a CPU
+# behind other work.
+#
 # Needs tmux; builds proctl in release mode. Prints a Markdown table of
 # medians, in milliseconds.
 set -euo pipefail
@@ -23,6 +27,9 @@ want=${1:-10000}
 command -v tmux >/dev/null || { echo "bench: tmux is needed (apt-get install tmux)" >&2; exit 2; }
 cargo build --release --locked --quiet
 P="$PWD/target/release/proctl"
+if [ "${RT:-0}" = 1 ]; then
+  P="chrt -f 10 $P"
+fi
 T=(tmux -L "pxbenchframe$$" -f /dev/null)
 work=$(mktemp -d)
 group=""
@@ -69,7 +76,7 @@ row() {
 }
 
 batch="$work/batch"
-PROCTL_TOP_TIMING="$batch" "$P" top -b -n 11 -d 0 >/dev/null
+PROCTL_TOP_TIMING="$batch" $P top -b -n 11 -d 0 >/dev/null
 # The first frame reads every command line: leave it out.
 sed -i 1d "$batch"
 
@@ -88,7 +95,9 @@ while [ "$(frames)" -lt 12 ]; do sleep 0.2; done
 # The first live frame reads every command line too.
 sed -i 1d "$live"
 
-echo "### One frame of proctl top with $total processes ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)), medians in ms"
+sched=""
+[ "${RT:-0}" = 1 ] && sched=", proctl under SCHED_FIFO"
+echo "### One frame of proctl top with $total processes ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)$sched), medians in ms"
 echo
 echo "| frames (count) | read | rebuild | draw/write | read CPU | rebuild CPU | draw/write CPU |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
