@@ -167,6 +167,32 @@ fn batch_frames_with_ps_keys() {
 }
 
 #[test]
+fn frame_times_for_the_benchmark() {
+    // bench/top-frame.sh reads these lines: read, rebuild, write in wall
+    // time, the same in CPU time, and what the frame was.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("times");
+    let out = fixture()
+        .env("PROCTL_TOP_TIMING", &file)
+        .args(["top", "-b", "-n", "2", "-d", "0"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    for line in text.lines() {
+        let fields: Vec<&str> = line.split(' ').collect();
+        assert_eq!(fields.len(), 7, "{line}");
+        assert!(
+            fields[..6]
+                .iter()
+                .all(|f| f.parse::<f64>().is_ok_and(|ms| ms >= 0.0))
+        );
+        assert_eq!(fields[6], "batch");
+    }
+}
+
+#[test]
 fn json_is_one_array_of_frames() {
     let out = fixture()
         .args(["top", "--format", "json", "-n", "3", "-d", "0", "-p", "1"])
