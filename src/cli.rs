@@ -862,13 +862,17 @@ pub struct TopArgs {
     #[arg(long)]
     pub tree: bool,
 
-    /// Sort by this column: pid, user, pri, ni, virt, res, shr, s, %cpu (default), %mem, time, command.
+    /// Sort by this column: pid, user, pri, ni, virt, res, shr, s, %cpu (default), %mem, time, command, or a key of -o.
     #[arg(long, value_name = "KEY")]
     pub sort: Option<String>,
 
     /// Show threads instead of processes.
     #[arg(short = 'H', long)]
     pub threads: bool,
+
+    /// More columns: any `proctl ps -o` key (KEY[=HEADER][:WIDTH], comma-separated, repeatable), before COMMAND.
+    #[arg(short = 'o', long = "fields", value_name = "KEY,...", action = ArgAction::Append)]
+    pub fields: Vec<String>,
 
     /// Batch output format (implies --batch).
     #[arg(long, value_enum, value_name = "FORMAT")]

@@ -11,9 +11,17 @@ extern "C" fn main(
     _argv: *const *const std::ffi::c_char,
 ) -> std::ffi::c_int {
     proctl::startup::prepare();
-    let exit = proctl::main_with_args(std::env::args_os().collect());
+    // A panic cannot unwind out of this C function (that aborts with
+    // SIGABRT): it is caught here and ends with Rust's usual status, 101,
+    // its message already printed by the panic hook.
+    let code = std::panic::catch_unwind(|| {
+        proctl::main_with_args(std::env::args_os().collect())
+            .code()
+            .into()
+    })
+    .unwrap_or(101);
     // Flushes stdout, as returning from Rust's `main` would.
-    std::process::exit(exit.code().into())
+    std::process::exit(code)
 }
 
 // The unwinder is linked in from libgcc_eh.a (GCC's `-static-libgcc`)

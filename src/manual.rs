@@ -202,12 +202,16 @@ const PAGES: &[Extras] = &[
                 "three text frames like top -b, 2 s apart",
             ),
             (
+                "proctl top -o ppid,lstart,fds --sort fds",
+                "more columns: any ps -o key",
+            ),
+            (
                 "proctl top --format ndjson -n 5 | jq .cpu",
                 "JSON frames for scripts",
             ),
         ],
         exit_status: "0 success; 2 on bad usage; 128+N when signal N ended the live view \
-            (129 when its terminal hung up).",
+            (129 when its terminal hung up); 101 on a panic (a bug), the terminal restored.",
         see_also: "top(1), htop(1), proctl(1), proctl-ps(1), proctl-show(1), proctl-signal(1)",
     },
 ];

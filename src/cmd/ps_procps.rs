@@ -78,15 +78,19 @@ fn parse_c_long(s: &str) -> Option<i64> {
 
 /// Which /proc files the columns, sort keys and selection read.
 pub fn needs(req: &Request) -> Needs {
-    use crate::columns::keys::Pr;
-    let mut n = Needs::STATUS | Needs::CMDLINE;
-    let prs = req
+    let specs = req
         .format
         .iter()
         .filter_map(|f| f.spec)
-        .chain(req.sort.iter().map(|s| s.spec))
-        .map(|s| s.pr);
-    for pr in prs {
+        .chain(req.sort.iter().map(|s| s.spec));
+    keys_need(specs)
+}
+
+/// Which /proc files the values of these keys come from.
+pub fn keys_need<'a>(specs: impl Iterator<Item = &'a KeySpec>) -> Needs {
+    use crate::columns::keys::Pr;
+    let mut n = Needs::STATUS | Needs::CMDLINE;
+    for pr in specs.map(|s| s.pr) {
         match pr {
             Pr::Wchan => n.wchan = true,
             Pr::Cgroup | Pr::Cgname | Pr::SdUnit | Pr::SdSlice | Pr::SdUunit => n.cgroup = true,
@@ -715,6 +719,18 @@ pub fn run_machine(
     } else {
         Exit::Success
     })
+}
+
+/// The JSON value of a key for a process (also `proctl top`'s JSON frames).
+pub fn machine_value(
+    spec: &KeySpec,
+    p: &ProcessInfo,
+    ctx: &CellCtx,
+    typed: &crate::columns::ColumnCtx,
+) -> serde_json::Value {
+    let (_, kind) = crate::cmd::ps_json::field(spec);
+    let value = crate::cmd::ps_json::value(spec, p, ctx, typed);
+    crate::cmd::ps_json::to_json(kind, &value, &ctx.system.tz)
 }
 
 /// The typed column a key shares with proctl's own view, for JSON and CSV:

@@ -14,9 +14,11 @@ use crate::render::Theme;
 use crate::select::parse_pid;
 use crate::terminal::Terminal;
 use crate::top::batch::{self, BatchFormat};
-use crate::top::columns;
+use crate::top::columns::{self, Shown};
+use crate::top::keys::KeyColumn;
 use crate::top::sample::Sampler;
 use crate::top::state::{MIN_DELAY, Selection, TopState, ViewOptions};
+use crate::top::timing::{Phase, Timing};
 
 /// Everything `proctl top` was asked for, validated.
 #[derive(Debug, Clone)]
@@ -89,17 +91,10 @@ impl TopConfig {
                 })
             })
             .transpose()?;
+        let (keys, request) = crate::top::keys::parse_lists(&args.fields)?;
         let sort = match &args.sort {
-            Some(key) => columns::lookup(key.trim()).ok_or_else(|| {
-                let hint = closest(key, columns::keys())
-                    .map(|k| format!(" (did you mean '{k}'?)"))
-                    .unwrap_or_default();
-                Error::usage(format!(
-                    "unknown sort key '{key}'{hint}; use one of: {}",
-                    columns::keys().collect::<Vec<_>>().join(", ")
-                ))
-            })?,
-            None => columns::by_header("%CPU"),
+            Some(key) => sort_column(key.trim(), &keys)?,
+            None => Shown::top("%CPU"),
         };
         Ok(TopConfig {
             batch,
@@ -107,6 +102,8 @@ impl TopConfig {
             view: ViewOptions {
                 selection: Selection { pids, uid, pattern },
                 sort,
+                keys,
+                request,
                 reverse: false,
                 tree: args.tree,
                 threads: args.threads,
@@ -115,6 +112,27 @@ impl TopConfig {
             color: theme.enabled(),
         })
     }
+}
+
+/// The `--sort` column: one of top's, else a key of `-o` (top's own
+/// spellings win: `rss` is RES).
+fn sort_column(key: &str, keys: &[KeyColumn]) -> Result<Shown> {
+    if let Some(i) = columns::lookup(key) {
+        return Ok(Shown::Top(i));
+    }
+    if let Some(k) = keys.iter().find(|k| k.spec.key == key) {
+        return Ok(Shown::Key(k.clone()));
+    }
+    let known: Vec<&str> = columns::keys()
+        .chain(keys.iter().map(|k| k.spec.key))
+        .collect();
+    let hint = closest(key, known.iter().copied())
+        .map(|k| format!(" (did you mean '{k}'?)"))
+        .unwrap_or_default();
+    Err(Error::usage(format!(
+        "unknown sort key '{key}'{hint}; use one of: {}",
+        known.join(", ")
+    )))
 }
 
 /// Runs `proctl top`.
@@ -134,24 +152,32 @@ fn run_batch(
 ) -> Result<Exit> {
     let mut state: Option<TopState> = None;
     let mut frames = 0u64;
+    let mut timing = Timing::from_env();
     while config.iterations.is_none_or(|n| frames < n) {
         if frames > 0 {
             std::thread::sleep(config.view.delay);
         }
-        let frame = sampler.sample(config.view.threads).map_err(|e| {
-            Error::Failed(format!(
-                "cannot read {}: {e}",
-                sampler.source().root().display()
-            ))
-        })?;
-        let state = match &mut state {
-            Some(s) => {
+        let needs = crate::top::keys::needs(&config.view.keys);
+        let frame = timing
+            .time(Phase::Read, || sampler.sample(config.view.threads, needs))
+            .map_err(|e| {
+                Error::Failed(format!(
+                    "cannot read {}: {e}",
+                    sampler.source().root().display()
+                ))
+            })?;
+        let current = timing.time(Phase::Rebuild, || match state.take() {
+            Some(mut s) => {
                 s.apply_frame(frame);
                 s
             }
-            None => state.insert(TopState::new(frame, config.view.clone(), (0, 0))),
-        };
-        batch::write_frame(out, state, format, frames)?;
+            None => TopState::new(frame, config.view.clone(), (0, 0)),
+        });
+        timing.time(Phase::Draw, || {
+            batch::write_frame(out, &current, format, frames)
+        })?;
+        state = Some(current);
+        timing.frame_done("batch");
         frames += 1;
         // Each frame is seen as soon as it is made (a pipe is not line-buffered).
         out.flush()?;

@@ -191,13 +191,6 @@ pub struct KeySpec {
     pub proctl_only: bool,
 }
 
-impl KeySpec {
-    /// The JSON field name: the key itself, `%` spelled out.
-    pub fn json_name(&self) -> String {
-        self.key.replace('%', "percent_")
-    }
-}
-
 macro_rules! key {
     ($k:literal, $h:literal, $w:literal, $j:ident, $pm:literal, $on:ident, $pr:ident) => {
         KeySpec {

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value as J, json};
 
-use super::columns::{Align, COLUMNS};
+use super::columns::{Align, COLUMNS, Shown};
 use super::state::TopState;
 use super::summary::{CpuShare, Summary};
 use crate::columns::{COLUMNS as PS_COLUMNS, ColumnCtx, ColumnId, format_iso8601, value_of};
@@ -85,17 +85,22 @@ pub fn write_text(out: &mut dyn Write, state: &TopState) -> io::Result<()> {
         writeln!(out, "{line}")?;
     }
     writeln!(out)?;
-    writeln!(out, "{}", titles_line())?;
+    writeln!(out, "{}", titles_line(&state.shown))?;
+    let last = state.shown.len().saturating_sub(1);
     for row in &state.view {
-        let r = frame.row(row.index);
         let mut line = String::with_capacity(120);
-        for (i, c) in COLUMNS.iter().enumerate() {
-            let cell = (c.cell)(r);
-            if i + 1 == COLUMNS.len() {
+        for (i, c) in state.shown.iter().enumerate() {
+            // Nothing is cut: a ps key's wider value pushes the rest
+            // right, as in ps.
+            let cell = match c {
+                Shown::Top(t) => (COLUMNS[*t].cell)(frame.row(row.index)),
+                Shown::Key(k) => state.key_text(k, row.index),
+            };
+            if i == last {
                 line.push_str(&row.prefix);
                 line.push_str(&cell);
             } else {
-                pad(&mut line, &cell, c.width, c.align);
+                pad(&mut line, &cell, c.width(), c.align());
                 line.push(' ');
             }
         }
@@ -105,13 +110,13 @@ pub fn write_text(out: &mut dyn Write, state: &TopState) -> io::Result<()> {
 }
 
 /// The column titles, aligned as the cells.
-pub fn titles_line() -> String {
+pub fn titles_line(shown: &[Shown]) -> String {
     let mut line = String::new();
-    for (i, c) in COLUMNS.iter().enumerate() {
-        if i + 1 == COLUMNS.len() {
-            line.push_str(c.header);
+    for (i, c) in shown.iter().enumerate() {
+        if i + 1 == shown.len() {
+            line.push_str(c.header());
         } else {
-            pad(&mut line, c.header, c.width, c.align);
+            pad(&mut line, c.header(), c.width(), c.align());
             line.push(' ');
         }
     }
@@ -274,6 +279,16 @@ fn write_processes(out: &mut dyn Write, state: &TopState) -> io::Result<()> {
     if state.threads {
         keys.push("tid");
     }
+    // The -o keys under ps's JSON names; a name already there is the same
+    // quantity, given once.
+    let mut extra = Vec::new();
+    for column in &state.columns.keys {
+        let name = crate::cmd::ps_json::field(column.spec).0;
+        if !keys.contains(&name) && !extra.iter().any(|(n, _)| *n == name) {
+            extra.push((name, column));
+        }
+    }
+    keys.extend(extra.iter().map(|(n, _)| *n));
     out.write_all(b"[")?;
     for (i, row) in state.view.iter().enumerate() {
         if i > 0 {
@@ -288,6 +303,9 @@ fn write_processes(out: &mut dyn Write, state: &TopState) -> io::Result<()> {
         values.push(json!(frame.derived[row.index].shr_kib));
         if state.threads {
             values.push(json!(p.tid));
+        }
+        for (_, column) in &extra {
+            values.push(state.cells.json(column, p, &frame.system, &frame.root));
         }
         write_object(out, &keys, &values)?;
     }
@@ -312,8 +330,9 @@ mod tests {
 
     #[test]
     fn titles_line_up_like_top() {
+        let shown = super::super::fields::ColumnSet::default().shown();
         assert_eq!(
-            titles_line(),
+            titles_line(&shown),
             "    PID USER     PRI  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND"
         );
     }

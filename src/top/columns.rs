@@ -7,6 +7,7 @@
 
 use std::cmp::Ordering;
 
+use super::keys::KeyColumn;
 use super::sample::Row;
 
 /// How a column's cells line up.
@@ -146,6 +147,52 @@ pub static COLUMNS: &[TopColumn] = &[
         compare: |a, b| a.d.command.cmp(&b.d.command),
     },
 ];
+
+/// A column of the table: one of top's own or a ps key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shown {
+    /// An index into [`COLUMNS`].
+    Top(usize),
+    Key(KeyColumn),
+}
+
+impl Shown {
+    /// The column named by its header among top's own.
+    pub fn top(header: &str) -> Shown {
+        Shown::Top(by_header(header))
+    }
+
+    pub fn header(&self) -> &str {
+        match self {
+            Shown::Top(i) => COLUMNS[*i].header,
+            Shown::Key(k) => &k.header,
+        }
+    }
+
+    /// Cells are padded to this width; 0 for the command, which runs to the edge.
+    pub fn width(&self) -> usize {
+        match self {
+            Shown::Top(i) => COLUMNS[*i].width,
+            Shown::Key(k) => k.width,
+        }
+    }
+
+    pub fn align(&self) -> Align {
+        match self {
+            Shown::Top(i) => COLUMNS[*i].align,
+            Shown::Key(k) => k.align(),
+        }
+    }
+
+    /// Whether sorting on it puts the largest first: top's columns say,
+    /// ps's numbers do.
+    pub fn descending(&self) -> bool {
+        match self {
+            Shown::Top(i) => COLUMNS[*i].descending,
+            Shown::Key(k) => k.align() == Align::Right,
+        }
+    }
+}
 
 /// The index of the column for a `--sort` key (case-insensitive).
 pub fn lookup(key: &str) -> Option<usize> {

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::batch::summary_lines;
-use super::columns::{Align, COLUMNS};
+use super::columns::{Align, COLUMNS, Shown};
 use super::state::{Mode, TopState, signal_choices};
 use super::summary::CpuShare;
 
@@ -106,6 +106,7 @@ pub fn draw(screen: &mut Screen, state: &TopState, palette: Palette) {
     }
     match &state.mode {
         Mode::Help => draw_help(screen, area),
+        Mode::Fields { cursor } => draw_fields(screen, area, state, *cursor, palette),
         Mode::ChooseSignal {
             choice,
             tree,
@@ -151,7 +152,13 @@ fn summary(state: &TopState, palette: Palette, width: u16) -> Vec<Line<'static>>
                 palette.fg(Color::Yellow),
             ),
         ],
-        &format!("{}/{}", gib(m.used()), gib(m.total)),
+        // What a new program can still have, as top's `avail Mem`.
+        &format!(
+            "{}/{} avail {}",
+            gib(m.used()),
+            gib(m.total),
+            gib(m.available)
+        ),
         width,
     ));
     let swap_total = m.swap_total.max(1) as f64;
@@ -212,17 +219,18 @@ fn draw_table(screen: &mut Screen, state: &TopState, palette: Palette, area: Rec
         return;
     }
     let mut titles = Vec::new();
-    for (i, c) in COLUMNS.iter().enumerate() {
-        let style = if i == state.sort {
+    let shown = &state.shown;
+    for (i, c) in shown.iter().enumerate() {
+        let style = if *c == state.sort {
             palette.sorted_title()
         } else {
             palette.titles()
         };
-        let last = i + 1 == COLUMNS.len();
+        let last = i + 1 == shown.len();
         let text = if last {
-            c.header.to_string()
+            c.header().to_string()
         } else {
-            padded(c.header, c.width, c.align)
+            padded(c.header(), c.width(), c.align())
         };
         titles.push(Span::styled(text, style));
         if !last {
@@ -238,10 +246,15 @@ fn draw_table(screen: &mut Screen, state: &TopState, palette: Palette, area: Rec
         .take(layout.rows)
     {
         let r = state.frame.row(row.index);
-        let mut spans = Vec::with_capacity(COLUMNS.len() * 2);
-        for (i, c) in COLUMNS.iter().enumerate() {
-            let cell = (c.cell)(r);
-            let style = match c.header {
+        let mut spans = Vec::with_capacity(shown.len() * 2);
+        for (i, c) in shown.iter().enumerate() {
+            let (cell, header) = match c {
+                Shown::Top(t) => ((COLUMNS[*t].cell)(r), COLUMNS[*t].header),
+                // Only the rows on screen are formatted; a value wider
+                // than its column is cut, marked with `+` as top does.
+                Shown::Key(k) => (cut(state.key_text(k, row.index), k.width), ""),
+            };
+            let style = match header {
                 "S" => palette.state(r.p.state),
                 "%CPU" => palette.load(r.d.cpu),
                 "%MEM" => palette.load(r.d.mem),
@@ -250,14 +263,14 @@ fn draw_table(screen: &mut Screen, state: &TopState, palette: Palette, area: Rec
                 _ if r.p.is_kernel_thread() => palette.fg(Color::DarkGray),
                 _ => Style::new(),
             };
-            if i + 1 == COLUMNS.len() {
+            if i + 1 == shown.len() {
                 spans.push(Span::styled(
                     row.prefix.clone(),
                     palette.fg(Color::DarkGray),
                 ));
                 spans.push(Span::styled(cell, style));
             } else {
-                spans.push(Span::styled(padded(&cell, c.width, c.align), style));
+                spans.push(Span::styled(padded(&cell, c.width(), c.align()), style));
                 spans.push(Span::raw(" "));
             }
         }
@@ -281,6 +294,16 @@ fn draw_table(screen: &mut Screen, state: &TopState, palette: Palette, area: Rec
     screen.render_widget(Paragraph::new(lines), table);
 }
 
+/// A cell cut to `width` characters, its last one `+` when cut.
+fn cut(cell: String, width: usize) -> String {
+    if cell.chars().count() <= width || width == 0 {
+        return cell;
+    }
+    let mut text: String = cell.chars().take(width - 1).collect();
+    text.push('+');
+    text
+}
+
 fn padded(cell: &str, width: usize, align: Align) -> String {
     match align {
         Align::Right => format!("{cell:>width$}"),
@@ -295,8 +318,9 @@ fn status_line(state: &TopState, palette: Palette) -> Line<'static> {
     if let Some(message) = &state.message {
         return Line::styled(message.clone(), palette.fg(Color::Yellow));
     }
-    let mut hints =
-        String::from("? help  / filter  t tree  k signal  r renice  Enter details  q quit");
+    let mut hints = String::from(
+        "? help  / filter  t tree  f fields  k signal  r renice  Enter details  q quit",
+    );
     if !state.filter.is_empty() {
         hints = format!("[filter: {}]  {hints}", state.filter);
     }
@@ -325,6 +349,38 @@ fn draw_help(screen: &mut Screen, area: Rect) {
     screen.render_widget(Clear, rect);
     screen.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(" Keys (any key closes) ")),
+        rect,
+    );
+}
+
+/// The fields screen: every column with its toggle, the selected line
+/// kept in view.
+fn draw_fields(screen: &mut Screen, area: Rect, state: &TopState, cursor: usize, palette: Palette) {
+    let entries = super::fields::entries();
+    let height = area.height.saturating_sub(2).max(3);
+    let visible = usize::from(height - 2);
+    let first = cursor.saturating_sub(visible.saturating_sub(1));
+    let lines: Vec<Line> = entries
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(visible)
+        .map(|(i, &entry)| {
+            let text = super::fields::entry_line(&state.columns, entry, i == cursor);
+            if i == cursor {
+                Line::styled(text, palette.selected())
+            } else {
+                Line::raw(text)
+            }
+        })
+        .collect();
+    let rect = centered(area, 64, height);
+    screen.render_widget(Clear, rect);
+    screen.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered()
+                .title(" Fields: space shows or hides, a letter finds, Enter goes back "),
+        ),
         rect,
     );
 }

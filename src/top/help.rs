@@ -13,6 +13,10 @@ pub static KEYS: &[(&str, &str)] = &[
     ),
     ("R", "reverse the sort order"),
     (
+        "f",
+        "the fields screen: show or hide columns, any ps -o key among them (space)",
+    ),
+    (
         "click",
         "select a row; a click on a title sorts by it (again: reverse)",
     ),

@@ -11,6 +11,7 @@ use super::input::key_of;
 use super::sample::Sampler;
 use super::state::{Action, Key, TopState};
 use super::terminal::{TerminalGuard, ending_signal};
+use super::timing::{Phase, Timing};
 use crate::cmd::top::TopConfig;
 use crate::error::{Error, Exit, Result};
 use crate::model::ProcSource;
@@ -28,19 +29,31 @@ const TICK: Duration = Duration::from_millis(250);
 
 /// Runs the live view until the user quits or a signal ends it.
 pub fn run(config: &TopConfig, mut sampler: Sampler) -> Result<Exit> {
+    // Shared memory (statm) costs a file a process: read for the rows on
+    // screen only.
+    sampler.lazy_shared = true;
     // Read the first frame before taking the terminal over: a failure is
     // then an ordinary one-line error.
-    let first = sampler
-        .sample(config.view.threads)
+    let mut timing = Timing::from_env();
+    let first = timing
+        .time(Phase::Read, || {
+            sampler.sample(config.view.threads, super::keys::needs(&config.view.keys))
+        })
         .map_err(|e| read_error(&sampler, e))?;
     let tty = TtyWatch::open()?;
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
-    let mut state = TopState::new(first, config.view.clone(), (size.width, size.height));
+    let mut state = timing.time(Phase::Rebuild, || {
+        TopState::new(first, config.view.clone(), (size.width, size.height))
+    });
     let palette = Palette {
         color: config.color,
     };
     let mut next_refresh = Instant::now() + state.delay;
+    let panic_after = forced_panic_after();
+    let mut draws = 0u64;
+    // What the next draw follows (for PROCTL_TOP_TIMING).
+    let mut drawing = "refresh";
     loop {
         // The size is asked for before each draw: a resize event read late
         // (or merged with others) must not leave the layout behind.
@@ -51,9 +64,18 @@ pub fn run(config: &TopConfig, mut sampler: Sampler) -> Result<Exit> {
                 height: size.height,
             });
         }
-        guard
-            .terminal
-            .draw(|screen| draw(screen, &state, palette))?;
+        timing.time(Phase::Read, || {
+            state.fill_shared(|p, page_kib| sampler.shared_kib(p, page_kib))
+        });
+        timing.time(Phase::Draw, || {
+            guard.terminal.draw(|screen| draw(screen, &state, palette))
+        })?;
+        timing.frame_done(drawing);
+        drawing = "key";
+        draws += 1;
+        if panic_after.is_some_and(|n| draws >= n) {
+            panic!("PROCTL_TOP_PANIC_AFTER={draws}: a panic forced for the tests");
+        }
         let action = loop {
             if let Some(signal) = ending_signal() {
                 drop(guard);
@@ -85,18 +107,20 @@ pub fn run(config: &TopConfig, mut sampler: Sampler) -> Result<Exit> {
             if event::poll(Duration::ZERO)?
                 && let Some(key) = key_of(event::read()?)
             {
-                break state.handle_key(key);
+                break timing.time(Phase::Rebuild, || state.handle_key(key));
             }
         };
         match action {
             Action::None => {}
             Action::Quit => return Ok(Exit::Success),
             Action::Refresh => {
-                match sampler.sample(state.threads) {
-                    Ok(frame) => state.apply_frame(frame),
+                let needs = state.needs();
+                match timing.time(Phase::Read, || sampler.sample(state.threads, needs)) {
+                    Ok(frame) => timing.time(Phase::Rebuild, || state.apply_frame(frame)),
                     Err(e) => state.message = Some(read_error(&sampler, e).to_string()),
                 }
                 next_refresh = Instant::now() + state.delay;
+                drawing = "refresh";
             }
             Action::Signal {
                 target,
@@ -117,6 +141,19 @@ pub fn run(config: &TopConfig, mut sampler: Sampler) -> Result<Exit> {
             },
         }
     }
+}
+
+/// Debug builds only: `PROCTL_TOP_PANIC_AFTER=N` panics after the Nth
+/// draw, so that the tests can check that a panic restores the terminal.
+fn forced_panic_after() -> Option<u64> {
+    if !cfg!(debug_assertions) {
+        return None;
+    }
+    std::env::var("PROCTL_TOP_PANIC_AFTER")
+        .ok()?
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
 }
 
 /// The terminal the keys come from: stdin when it is one, else /dev/tty

@@ -6,13 +6,17 @@
 pub mod batch;
 pub mod columns;
 pub mod draw;
+pub mod fields;
 pub mod help;
 pub mod input;
+pub mod keys;
 pub mod live;
+pub mod read;
 pub mod sample;
 pub mod state;
 pub mod summary;
 pub mod terminal;
+pub mod timing;
 
 #[cfg(test)]
 mod tests;

@@ -15,14 +15,16 @@
 
 use std::collections::HashMap;
 use std::io;
+use std::path::PathBuf;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
+use super::read::ProcDir;
 use super::summary::{self, CpuCounters, Summary, Tasks};
 use crate::columns::{ColumnCtx, ColumnId, Value, value_of};
 use crate::model::users::NameCache;
-use crate::model::{Needs, ProcSource, ProcessInfo, SystemFacts};
+use crate::model::{Needs, ProcSource, ProcessInfo, Snapshot, SystemFacts};
 use crate::render::escape::escape_bytes;
 
 /// Values of a row that the model does not hold, computed once per frame.
@@ -39,8 +41,11 @@ pub struct Derived {
     /// %MEM, in tenths truncated as procps does.
     pub mem: f64,
     pub res_kib: u64,
-    /// Shared memory from statm; `None` when unreadable.
+    /// Shared memory from statm; `None` when unreadable or not read.
     pub shr_kib: Option<u64>,
+    /// Whether statm was read (the live view reads it for the rows on
+    /// screen only, unless it sorts by SHR).
+    pub shr_read: bool,
     /// CPU time in hundredths of a second.
     pub time_centis: u64,
 }
@@ -55,6 +60,8 @@ pub struct Frame {
     pub system: SystemFacts,
     /// Whether %CPU was measured over an interval (not on the first frame).
     pub measured: bool,
+    /// The /proc tree it was read from (ps's value code reads some files itself).
+    pub root: PathBuf,
 }
 
 /// A row of a frame, for columns and sorting.
@@ -89,6 +96,8 @@ type TaskKey = (i32, u64, Vec<u8>);
 #[derive(Debug)]
 pub struct Sampler {
     source: ProcSource,
+    /// The tree's root, open: process files are read relative to it.
+    dir: Option<ProcDir>,
     /// Command lines of the previous frame's tasks.
     cmdlines: HashMap<TaskKey, Option<Vec<u8>>>,
     frames: u64,
@@ -98,12 +107,15 @@ pub struct Sampler {
     previous: HashMap<(i32, u64), u64>,
     previous_cpu: Option<CpuCounters>,
     previous_at: Option<Instant>,
+    /// Leave statm to [`Sampler::shared_kib`] for the rows that need it.
+    pub lazy_shared: bool,
 }
 
 impl Sampler {
     /// A sampler reading from `source`.
     pub fn new(source: ProcSource) -> Sampler {
         Sampler {
+            dir: ProcDir::open(source.root()).ok(),
             source,
             cmdlines: HashMap::new(),
             frames: 0,
@@ -111,6 +123,7 @@ impl Sampler {
             previous: HashMap::new(),
             previous_cpu: None,
             previous_at: None,
+            lazy_shared: false,
         }
     }
 
@@ -119,14 +132,24 @@ impl Sampler {
         &self.source
     }
 
-    /// Reads a frame: processes, or with `threads` every thread.
-    pub fn sample(&mut self, threads: bool) -> io::Result<Frame> {
+    /// Reads a frame: processes, or with `threads` every thread; `needs`
+    /// says which files besides `stat` (the shown columns').
+    pub fn sample(&mut self, threads: bool, needs: Needs) -> io::Result<Frame> {
         let root = self.source.root().to_path_buf();
         // Read the counters close together so that the shares and %CPU
         // cover the same interval.
         let cpu = summary::read_cpu(&root);
         let at = Instant::now();
-        let snapshot = self.source.snapshot(Needs::STAT, threads)?;
+        let snapshot = match &self.dir {
+            // What top's own columns need, read the cheap way. In a
+            // fixture tree the owners come from status (git keeps none),
+            // as the shared reader knows.
+            Some(dir) if needs == Needs::STAT && !threads && self.live() => Snapshot {
+                processes: dir.processes(&self.source.pids()?),
+                system: self.source.system_facts(),
+            },
+            _ => self.source.snapshot(needs, threads)?,
+        };
         let mut processes = snapshot.processes;
         self.fill_cmdlines(&mut processes);
         let system = snapshot.system;
@@ -147,9 +170,9 @@ impl Sampler {
                 p.sampled_cpu = Some(spent as f64 / hz / secs * 100.0);
             }
         }
-        let shr: Vec<Option<u64>> = processes
+        let shr: Vec<Option<Option<u64>>> = processes
             .par_iter()
-            .map(|p| read_shared_kib(&self.source, p, system.page_kib))
+            .map(|p| (!self.lazy_shared).then(|| self.shared_kib(p, system.page_kib)))
             .collect();
         let ctx = ColumnCtx {
             system: &system,
@@ -160,7 +183,7 @@ impl Sampler {
         let derived = processes
             .iter()
             .zip(shr)
-            .map(|(p, shr_kib)| derive(p, shr_kib, &ctx))
+            .map(|(p, shr)| derive(p, shr, &ctx))
             .collect();
         let (shares, per_cpu) = match &self.previous_cpu {
             Some(before) if measured => (
@@ -199,11 +222,38 @@ impl Sampler {
             derived,
             system,
             measured,
+            root,
         })
     }
 }
 
 impl Sampler {
+    /// Whether it reads the live /proc.
+    fn live(&self) -> bool {
+        self.source.root() == std::path::Path::new("/proc")
+    }
+
+    /// A file of a process's directory: relative to the open root.
+    fn read(&self, pid: i32, name: &str) -> Option<Vec<u8>> {
+        let path = format!("{pid}/{name}");
+        match &self.dir {
+            Some(dir) => dir.read(&path),
+            None => std::fs::read(self.source.root().join(path)).ok(),
+        }
+    }
+
+    /// Shared pages from /proc/PID/statm (third field), in KiB (proc(5)).
+    pub fn shared_kib(&self, p: &ProcessInfo, page_kib: u64) -> Option<u64> {
+        let text = self.read(p.pid, "statm")?;
+        let pages: u64 = std::str::from_utf8(&text)
+            .ok()?
+            .split_whitespace()
+            .nth(2)?
+            .parse()
+            .ok()?;
+        Some(pages.saturating_mul(page_kib))
+    }
+
     /// Gives each task its command line: from the cache when it is known,
     /// else read (in parallel); the cache then holds this frame's tasks.
     fn fill_cmdlines(&mut self, processes: &mut [ProcessInfo]) {
@@ -218,11 +268,10 @@ impl Sampler {
             .iter()
             .map(|k| if refresh { None } else { previous.remove(k) })
             .collect();
-        let source = &self.source;
         let read: Vec<Option<Vec<u8>>> = processes
             .par_iter()
             .zip(cached)
-            .map(|(p, cached)| cached.unwrap_or_else(|| read_cmdline(source, p.pid)))
+            .map(|(p, cached)| cached.unwrap_or_else(|| self.read(p.pid, "cmdline")))
             .collect();
         for ((p, cmdline), key) in processes.iter_mut().zip(read).zip(keys) {
             self.cmdlines.insert(key, cmdline.clone());
@@ -231,12 +280,8 @@ impl Sampler {
     }
 }
 
-/// /proc/PID/cmdline, raw (the process's, for a thread row too).
-fn read_cmdline(source: &ProcSource, pid: i32) -> Option<Vec<u8>> {
-    std::fs::read(source.root().join(pid.to_string()).join("cmdline")).ok()
-}
-
-fn derive(p: &ProcessInfo, shr_kib: Option<u64>, ctx: &ColumnCtx) -> Derived {
+/// The derived values; `shr`: statm's shared memory if it was read.
+fn derive(p: &ProcessInfo, shr: Option<Option<u64>>, ctx: &ColumnCtx) -> Derived {
     let float = |id| match value_of(id, p, ctx) {
         Value::Float(f) => f,
         _ => 0.0,
@@ -260,17 +305,10 @@ fn derive(p: &ProcessInfo, shr_kib: Option<u64>, ctx: &ColumnCtx) -> Derived {
         cpu: float(ColumnId::Pcpu),
         mem: float(ColumnId::Pmem),
         res_kib,
-        shr_kib,
+        shr_kib: shr.flatten(),
+        shr_read: shr.is_some(),
         time_centis: p.cpu_ticks().saturating_mul(100) / ctx.system.hz.max(1),
     }
-}
-
-/// Shared pages from /proc/PID/statm (third field), in KiB (proc(5)).
-fn read_shared_kib(source: &ProcSource, p: &ProcessInfo, page_kib: u64) -> Option<u64> {
-    let path = source.root().join(p.pid.to_string()).join("statm");
-    let text = std::fs::read_to_string(path).ok()?;
-    let pages: u64 = text.split_whitespace().nth(2)?.parse().ok()?;
-    Some(pages.saturating_mul(page_kib))
 }
 
 #[cfg(test)]
@@ -281,7 +319,7 @@ mod tests {
     fn first_frame_uses_lifetime_cpu_and_the_second_the_interval() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/proc");
         let mut sampler = Sampler::new(ProcSource::new(Some(root)));
-        let first = sampler.sample(false).unwrap();
+        let first = sampler.sample(false, Needs::STAT).unwrap();
         assert!(!first.measured);
         let java = first.index_of(400).unwrap();
         assert!(
@@ -289,7 +327,7 @@ mod tests {
             "lifetime %CPU of a busy process"
         );
         assert_eq!(first.processes[java].sampled_cpu, None);
-        let second = sampler.sample(false).unwrap();
+        let second = sampler.sample(false, Needs::STAT).unwrap();
         assert!(second.measured);
         // Nothing ran in a fixture between the reads.
         assert_eq!(second.derived[second.index_of(400).unwrap()].cpu, 0.0);
@@ -318,7 +356,11 @@ mod tests {
         }
         copy_tree(&fixture.join("400"), &dir.path().join("400"));
         let mut sampler = Sampler::new(ProcSource::new(Some(dir.path().to_path_buf())));
-        let command = |s: &mut Sampler| s.sample(false).unwrap().derived[0].command.clone();
+        let command = |s: &mut Sampler| {
+            s.sample(false, Needs::STAT).unwrap().derived[0]
+                .command
+                .clone()
+        };
         assert_eq!(command(&mut sampler), "java -Xmx2g -jar /opt/app/app.jar");
         // A new title alone is seen at the next refresh of every command line.
         std::fs::write(dir.path().join("400/cmdline"), "retitled\0").unwrap();

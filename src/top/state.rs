@@ -10,10 +10,15 @@ use std::time::Duration;
 
 use regex::bytes::Regex;
 
-use super::columns::{COLUMNS, TopColumn};
+use super::columns::{COLUMNS, Shown};
+use super::fields::ColumnSet;
 use super::help::KEYS;
+use super::keys::{KeyCells, KeyColumn};
 use super::sample::{Frame, Row};
+use crate::cmd::ps_cells::SortValue;
+use crate::model::Needs;
 use crate::model::tree::Tree;
+use crate::procps::Request;
 use crate::signal::Signal;
 use crate::signal::deliver::Target;
 
@@ -82,6 +87,10 @@ pub enum Mode {
     /// Typing a new delay.
     Delay(String),
     Help,
+    /// The fields screen: which columns are shown; `cursor` is its selected line.
+    Fields {
+        cursor: usize,
+    },
     /// Choosing a signal for the target: an index into [`signal_choices`].
     ChooseSignal {
         target: Target,
@@ -128,8 +137,11 @@ pub struct Selection {
 #[derive(Debug, Clone)]
 pub struct ViewOptions {
     pub selection: Selection,
-    /// Index into [`COLUMNS`].
-    pub sort: usize,
+    pub sort: Shown,
+    /// ps keys shown beside top's columns (`-o`).
+    pub keys: Vec<KeyColumn>,
+    /// The options ps's value code reads (its defaults).
+    pub request: Request,
     pub reverse: bool,
     pub tree: bool,
     pub threads: bool,
@@ -155,7 +167,15 @@ pub struct TopState {
     pub frame: Frame,
     /// The rows shown, in order.
     pub view: Vec<ViewRow>,
-    pub sort: usize,
+    /// The sort column (it may be hidden).
+    pub sort: Shown,
+    /// With a ps key as the sort column: each task's value, by frame index.
+    sort_values: Vec<SortValue>,
+    /// The columns chosen, and [`ColumnSet::shown`] of it.
+    pub columns: ColumnSet,
+    pub shown: Vec<Shown>,
+    /// What ps's value code needs for the key columns' cells.
+    pub cells: KeyCells,
     pub reverse: bool,
     pub tree: bool,
     /// Pids whose subtrees are folded in the tree view.
@@ -190,10 +210,15 @@ pub const MIN_DELAY: Duration = Duration::from_millis(100);
 impl TopState {
     /// The state for the first frame.
     pub fn new(frame: Frame, options: ViewOptions, size: (u16, u16)) -> TopState {
+        let columns = ColumnSet::new(options.keys);
         let mut state = TopState {
             frame,
             view: Vec::new(),
             sort: options.sort,
+            sort_values: Vec::new(),
+            shown: columns.shown(),
+            columns,
+            cells: KeyCells::new(options.request),
             reverse: options.reverse,
             tree: options.tree,
             folded: HashSet::new(),
@@ -219,9 +244,52 @@ impl TopState {
         self.rebuild();
     }
 
-    /// The sort column.
-    pub fn sort_column(&self) -> &'static TopColumn {
-        &COLUMNS[self.sort]
+    /// The /proc files a frame must read for the columns shown.
+    pub fn needs(&self) -> Needs {
+        super::keys::needs(&self.columns.keys)
+    }
+
+    /// Takes note of a change to the columns shown.
+    pub fn columns_changed(&mut self) {
+        self.shown = self.columns.shown();
+        self.rebuild();
+    }
+
+    /// Reads statm's shared memory (with `read`) for the rows that show
+    /// it and have it not: those on screen, or every row when sorting by
+    /// SHR (then the view is sorted again).
+    pub fn fill_shared(&mut self, read: impl Fn(&crate::model::ProcessInfo, u64) -> Option<u64>) {
+        let page_kib = self.frame.system.page_kib;
+        let by_shared = self.sort == Shown::top("SHR");
+        let rows: Vec<usize> = if by_shared {
+            (0..self.frame.derived.len()).collect()
+        } else {
+            let page = self.layout().rows;
+            self.view
+                .iter()
+                .skip(self.scroll)
+                .take(page)
+                .map(|v| v.index)
+                .collect()
+        };
+        let mut filled = false;
+        for i in rows {
+            if !self.frame.derived[i].shr_read {
+                self.frame.derived[i].shr_kib = read(&self.frame.processes[i], page_kib);
+                self.frame.derived[i].shr_read = true;
+                filled = true;
+            }
+        }
+        if filled && by_shared {
+            self.rebuild();
+        }
+    }
+
+    /// The text of a key column's cell for the task at `index`.
+    pub fn key_text(&self, column: &KeyColumn, index: usize) -> String {
+        let f = &self.frame;
+        self.cells
+            .text(column, &f.processes[index], &f.system, &f.root)
     }
 
     /// The task on the selected line.
@@ -244,14 +312,15 @@ impl TopState {
     /// The x range of each column on the titles line (the last runs to the edge).
     pub fn column_spans(&self) -> Vec<(u16, u16)> {
         let mut x = 0u16;
-        COLUMNS
+        self.shown
             .iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(i, c)| {
                 let start = x;
-                let width = if c.width == 0 {
+                let width = if i + 1 == self.shown.len() {
                     self.size.0.saturating_sub(x)
                 } else {
-                    c.width as u16
+                    c.width() as u16
                 };
                 x = x.saturating_add(width + 1);
                 (start, start.saturating_add(width))
@@ -261,6 +330,16 @@ impl TopState {
 
     /// Recomputes the view: selection, filters, sort and tree.
     pub fn rebuild(&mut self) {
+        self.sort_values = match &self.sort {
+            Shown::Key(column) => {
+                let f = &self.frame;
+                f.processes
+                    .iter()
+                    .map(|p| self.cells.sort_value(column, p, &f.system, &f.root))
+                    .collect()
+            }
+            Shown::Top(_) => Vec::new(),
+        };
         let needle = self.filter.to_lowercase();
         let keep: Vec<bool> = (0..self.frame.processes.len())
             .map(|i| self.shown(i, &needle))
@@ -299,10 +378,12 @@ impl TopState {
 
     /// The order of two tasks: the sort column, then the pid.
     fn compare(&self, a: usize, b: usize) -> std::cmp::Ordering {
-        let column = self.sort_column();
         let (ra, rb) = (self.frame.row(a), self.frame.row(b));
-        let mut order = (column.compare)(ra, rb);
-        if column.descending {
+        let mut order = match &self.sort {
+            Shown::Top(i) => (COLUMNS[*i].compare)(ra, rb),
+            Shown::Key(_) => self.sort_values[a].cmp(&self.sort_values[b]),
+        };
+        if self.sort.descending() {
             order = order.reverse();
         }
         if self.reverse {
@@ -415,7 +496,7 @@ impl TopState {
         })
     }
 
-    fn set_sort(&mut self, column: usize) {
+    fn set_sort(&mut self, column: Shown) {
         if self.sort == column {
             self.reverse = !self.reverse;
         } else {
@@ -423,6 +504,21 @@ impl TopState {
             self.reverse = false;
         }
         self.rebuild();
+    }
+
+    /// Sorts by the shown column `delta` places from the sort column's
+    /// (from the first or last when the sort column is hidden).
+    fn move_sort(&mut self, delta: isize) {
+        let last = self.shown.len().saturating_sub(1);
+        let at = match self.shown.iter().position(|c| *c == self.sort) {
+            Some(at) => at.saturating_add_signed(delta).min(last),
+            None if delta < 0 => 0,
+            None => last,
+        };
+        if let Some(column) = self.shown.get(at) {
+            self.sort = column.clone();
+            self.rebuild();
+        }
     }
 
     /// Shows the details of a process (the text of `proctl show`).
@@ -505,6 +601,7 @@ impl TopState {
                 },
             },
             Mode::Help => Action::None,
+            Mode::Fields { cursor } => self.fields_key(cursor, key),
             Mode::ChooseSignal {
                 target,
                 tree,
@@ -599,18 +696,13 @@ impl TopState {
                     'T' => "TIME+",
                     _ => "PID",
                 };
-                self.sort = super::columns::by_header(header);
+                self.sort = Shown::top(header);
                 self.reverse = false;
                 self.rebuild();
             }
-            Key::Char('<') | Key::Left => {
-                self.sort = self.sort.saturating_sub(1);
-                self.rebuild();
-            }
-            Key::Char('>') | Key::Right => {
-                self.sort = (self.sort + 1).min(COLUMNS.len() - 1);
-                self.rebuild();
-            }
+            Key::Char('<') | Key::Left => self.move_sort(-1),
+            Key::Char('>') | Key::Right => self.move_sort(1),
+            Key::Char('f' | 'F') => self.mode = Mode::Fields { cursor: 0 },
             Key::Char('R') => {
                 self.reverse = !self.reverse;
                 self.rebuild();
@@ -686,7 +778,7 @@ impl TopState {
                 .iter()
                 .position(|&(start, end)| x >= start && x <= end)
             {
-                self.set_sort(column);
+                self.set_sort(self.shown[column].clone());
             }
         } else if y > layout.titles && usize::from(y - layout.titles) <= layout.rows {
             let line = self.scroll + usize::from(y - layout.titles - 1);

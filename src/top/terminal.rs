@@ -6,7 +6,7 @@
 
 use std::io::{self, Stdout, Write};
 use std::sync::Once;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
 use crossterm::cursor::{Hide, Show};
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
@@ -44,6 +44,7 @@ impl TerminalGuard {
     pub fn enter() -> io::Result<TerminalGuard> {
         install_handlers();
         enable_raw_mode()?;
+        TAKEN.store(true, Ordering::SeqCst);
         // From here on, a failure still restores what was set.
         let guard_on_error = RestoreOnDrop;
         execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture, Hide)?;
@@ -67,8 +68,16 @@ impl Drop for RestoreOnDrop {
     }
 }
 
-/// Puts the terminal back as it was; harmless when it already is.
+/// Whether the terminal is in the live view's modes now.
+static TAKEN: AtomicBool = AtomicBool::new(false);
+
+/// Puts the terminal back as it was, once: leaving the alternate screen
+/// again would move the cursor back to where it was saved (xterm's
+/// `?1049l`), over what was printed since, such as a panic's message.
 pub fn restore() {
+    if !TAKEN.swap(false, Ordering::SeqCst) {
+        return;
+    }
     let mut out = io::stdout();
     let _ = execute!(out, DisableMouseCapture, LeaveAlternateScreen, Show);
     let _ = out.flush();

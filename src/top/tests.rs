@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use super::columns::by_header;
+use super::columns::Shown;
+use super::keys::parse_lists;
 use super::sample::{Derived, Frame};
 use super::state::{Action, Key, Mode, Selection, TopState, ViewOptions};
 use super::summary::Summary;
@@ -36,6 +37,7 @@ fn frame(specs: &[Spec]) -> Frame {
             mem: res as f64 / 1000.0,
             res_kib: res,
             shr_kib: Some(0),
+            shr_read: true,
             time_centis: (cpu * 100.0) as u64,
         })
         .collect();
@@ -53,6 +55,7 @@ fn frame(specs: &[Spec]) -> Frame {
             tz: jiff::tz::TimeZone::UTC,
         },
         measured: true,
+        root: std::path::PathBuf::from("/proc"),
     }
 }
 
@@ -68,7 +71,9 @@ const TREE: &[Spec] = &[
 fn options() -> ViewOptions {
     ViewOptions {
         selection: Selection::default(),
-        sort: by_header("%CPU"),
+        sort: Shown::top("%CPU"),
+        keys: Vec::new(),
+        request: parse_lists(&[]).unwrap().1,
         reverse: false,
         tree: false,
         threads: false,
@@ -109,9 +114,9 @@ fn sorts_by_cpu_first_and_with_the_sort_keys() {
     assert_eq!(pids(&s)[0], 12);
     // < and > walk the columns: from TIME+ to %MEM.
     press(&mut s, "<");
-    assert_eq!(s.sort, by_header("%MEM"));
+    assert_eq!(s.sort, Shown::top("%MEM"));
     press(&mut s, ">>>>");
-    assert_eq!(s.sort, by_header("COMMAND"));
+    assert_eq!(s.sort, Shown::top("COMMAND"));
 }
 
 #[test]
@@ -337,7 +342,7 @@ fn mouse_clicks_select_rows_and_sort_by_titles() {
         x: 2,
         y: layout.titles,
     });
-    assert_eq!(s.sort, by_header("PID"));
+    assert_eq!(s.sort, Shown::top("PID"));
     assert_eq!(pids(&s)[0], 1);
     s.handle_key(Key::Click {
         x: 2,
@@ -399,6 +404,8 @@ fn drawing_shows_the_summary_the_rows_on_screen_and_the_status_line() {
     );
     assert!(lines[1].starts_with("Tasks:"), "{lines:#?}");
     assert!(lines[2].starts_with("CPU ["), "{lines:#?}");
+    assert!(lines[3].starts_with("Mem ["), "{lines:#?}");
+    assert!(lines[3].ends_with("0/0 avail 0]"), "{lines:#?}");
     assert_eq!(
         lines[5],
         "    PID USER     PRI  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND"
@@ -442,4 +449,92 @@ fn drawing_dialogs_in_front_of_the_table() {
     let screen = drawn(&s, 100, 40);
     assert!(screen[0].contains("PID 12 (vim)"), "{screen:#?}");
     assert_eq!(screen[1], "│Identity".to_string() + &" ".repeat(90) + "│");
+}
+
+fn headers(s: &TopState) -> Vec<String> {
+    s.shown.iter().map(|c| c.header().to_string()).collect()
+}
+
+#[test]
+fn ps_keys_are_columns_sorted_like_the_others() {
+    let (keys, request) = parse_lists(&["ppid".to_string()]).unwrap();
+    let options = ViewOptions {
+        keys,
+        request,
+        ..options()
+    };
+    let mut s = TopState::new(frame(TREE), options, (100, 20));
+    let shown = headers(&s);
+    assert_eq!(shown[shown.len() - 2..], ["PPID", "COMMAND"]);
+    press(&mut s, ">>>>>>>>>>>>>>>>");
+    assert_eq!(s.sort.header(), "COMMAND");
+    press(&mut s, "<");
+    assert_eq!(s.sort.header(), "PPID");
+    // Numbers, largest first; equal ones by pid.
+    assert_eq!(pids(&s), [21, 12, 11, 10, 20, 1]);
+    press(&mut s, "R");
+    assert_eq!(pids(&s), [1, 10, 20, 11, 12, 21]);
+    assert_eq!(s.key_text(&s.columns.keys[0].clone(), 5), "20");
+}
+
+#[test]
+fn the_fields_screen_shows_and_hides_columns() {
+    use super::fields::{Entry, entries};
+    let mut s = state();
+    press(&mut s, "f");
+    assert_eq!(s.mode, Mode::Fields { cursor: 0 });
+    // The first entry is top's PID: hidden, and a new frame is asked for.
+    assert_eq!(s.handle_key(Key::Char(' ')), Action::Refresh);
+    assert!(!headers(&s).contains(&"PID".to_string()));
+    // A letter finds the next entry with that initial: ps's ppid.
+    let all = entries();
+    for _ in 0..all.len() {
+        let Mode::Fields { cursor } = s.mode else {
+            panic!("the fields screen stays open")
+        };
+        if matches!(all[cursor], Entry::Key(k) if k.key == "ppid") {
+            break;
+        }
+        press(&mut s, "p");
+    }
+    press(&mut s, " ");
+    assert!(s.needs().status, "ps's values read status");
+    let shown = headers(&s);
+    assert_eq!(shown[shown.len() - 2..], ["PPID", "COMMAND"]);
+    // The command cannot be hidden.
+    press(&mut s, "c ");
+    assert!(headers(&s).contains(&"COMMAND".to_string()));
+    s.handle_key(Key::Enter);
+    assert_eq!(s.mode, Mode::Normal);
+    // Shown again: PID is back in its place.
+    press(&mut s, "f ");
+    assert_eq!(headers(&s)[0], "PID");
+    s.handle_key(Key::Esc);
+    assert_eq!(s.mode, Mode::Normal);
+}
+
+#[test]
+fn shared_memory_is_read_for_the_rows_on_screen_only() {
+    let specs: Vec<Spec> = (1..=30).map(|pid| (pid, 0, "task", 0.0, 100)).collect();
+    let mut f = frame(&specs);
+    for d in &mut f.derived {
+        d.shr_kib = None;
+        d.shr_read = false;
+    }
+    // 12 lines: 5 of summary, the titles, 5 rows, the status line.
+    let mut s = TopState::new(f, options(), (100, 12));
+    let reads = std::cell::Cell::new(0);
+    let read = |p: &crate::model::ProcessInfo, page_kib: u64| {
+        reads.set(reads.get() + 1);
+        Some(p.pid as u64 * page_kib)
+    };
+    s.fill_shared(read);
+    assert_eq!(reads.get(), 5);
+    s.fill_shared(read);
+    assert_eq!(reads.get(), 5, "each row once a frame");
+    // Sorting by SHR reads every row, and sorts by it: the largest first.
+    s.sort = Shown::top("SHR");
+    s.fill_shared(read);
+    assert_eq!(reads.get(), 30);
+    assert_eq!(pids(&s)[..3], [30, 29, 28]);
 }

@@ -123,6 +123,76 @@ fn ndjson_frames_carry_the_ps_vocabulary() {
 }
 
 #[test]
+fn batch_frames_with_ps_keys() {
+    // Any key of ps -o, with its header and width rules, before COMMAND;
+    // --sort takes them too (ELAPSED: the longest first).
+    golden_run(
+        "top_fields.txt",
+        &[
+            "-b",
+            "-n",
+            "1",
+            "-o",
+            "ppid,lstart,nlwp:5,ruser=REAL",
+            "-o",
+            "etime,fds",
+            "--sort",
+            "etime",
+        ],
+    );
+    // In JSON frames, under ps's names with ps's values.
+    let keys = "ppid,lstart,nlwp,ruser,etime,fds,wchan";
+    let out = fixture()
+        .args(["top", "--format", "ndjson", "-n", "1", "-o", keys])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let frame: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ps = fixture()
+        .args(["ps", "-e", "-o", &format!("pid,{keys}"), "--format", "json"])
+        .output()
+        .unwrap();
+    let ps: Value = serde_json::from_slice(&ps.stdout).unwrap();
+    let procs = frame["processes"].as_array().unwrap();
+    assert_eq!(procs.len(), ps.as_array().unwrap().len());
+    for row in ps.as_array().unwrap() {
+        let ours = procs
+            .iter()
+            .find(|p| p["pid"] == row["pid"])
+            .unwrap_or_else(|| panic!("{row} in the frame"));
+        for (key, value) in row.as_object().unwrap() {
+            assert_eq!(ours.get(key), Some(value), "pid {} field {key}", row["pid"]);
+        }
+    }
+}
+
+#[test]
+fn frame_times_for_the_benchmark() {
+    // bench/top-frame.sh reads these lines: read, rebuild, write in wall
+    // time, the same in CPU time, and what the frame was.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("times");
+    let out = fixture()
+        .env("PROCTL_TOP_TIMING", &file)
+        .args(["top", "-b", "-n", "2", "-d", "0"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    for line in text.lines() {
+        let fields: Vec<&str> = line.split(' ').collect();
+        assert_eq!(fields.len(), 7, "{line}");
+        assert!(
+            fields[..6]
+                .iter()
+                .all(|f| f.parse::<f64>().is_ok_and(|ms| ms >= 0.0))
+        );
+        assert_eq!(fields[6], "batch");
+    }
+}
+
+#[test]
 fn json_is_one_array_of_frames() {
     let out = fixture()
         .args(["top", "--format", "json", "-n", "3", "-d", "0", "-p", "1"])
@@ -149,6 +219,9 @@ fn bad_usage_is_one_line_and_exit_2() {
         ),
         (&["--match", "("], "invalid regex '('"),
         (&["--format", "yaml"], "invalid value 'yaml'"),
+        (&["-o", "pid,nope"], "invalid -o 'pid,nope'"),
+        (&["-o", ""], "invalid -o ''"),
+        (&["--sort", "lstart"], "unknown sort key 'lstart'"),
     ] {
         let out = fixture().arg("top").args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -521,6 +594,267 @@ fn live_view_k_asks_then_ends_only_the_selected_process() {
 }
 
 #[test]
+fn live_view_f_adds_a_ps_key_as_a_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let shown = spawn_named(dir.path(), "pxtopfields", "sleep", &["1000"]);
+    let tmux = Tmux::start("fields", 160, 40, &top_command("--match ^pxtopfields"));
+    tmux.wait_for("the process", |s| table_rows(s).len() == 1);
+    tmux.keys(&["f"]);
+    // `>` marks the selected line; a letter finds the next key with it.
+    let selected = |s: &str| {
+        s.lines()
+            .find_map(|l| l.split_once("> [")?.1.split_whitespace().nth(2))
+            .map(str::to_string)
+    };
+    let mut screen = tmux.wait_for("the fields screen", |s| selected(s).is_some());
+    for _ in 0..60 {
+        if screen.contains("> [ ] ps  ppid ") {
+            break;
+        }
+        let before = selected(&screen);
+        tmux.keys(&["p"]);
+        screen = tmux.wait_for("the next key", |s| selected(s) != before);
+    }
+    tmux.keys(&["Space"]);
+    tmux.wait_for("ppid shown", |s| s.contains("> [x] ps  ppid "));
+    tmux.keys(&["Enter"]);
+    // The new column, before COMMAND, holds the process's parent (this
+    // test): the 12th cell, after PID USER PRI NI VIRT RES SHR S %CPU %MEM TIME+.
+    let parent = std::process::id().to_string();
+    let pid = shown.pid().to_string();
+    tmux.wait_for("the PPID column", |s| {
+        let Some(titles) = s.lines().find(|l| l.contains("PID USER")) else {
+            return false;
+        };
+        let rows = table_rows(s);
+        titles.contains(" PPID COMMAND")
+            && rows.len() == 1
+            && rows[0].split_whitespace().next() == Some(pid.as_str())
+            && rows[0].split_whitespace().nth(11) == Some(parent.as_str())
+    });
+    tmux.keys(&["q"]);
+}
+
+/// The line of the table's titles on a screen (0-based).
+fn titles_line(screen: &str) -> usize {
+    screen
+        .lines()
+        .position(|l| l.trim_start().starts_with("PID USER"))
+        .expect("the titles on screen")
+}
+
+/// The first cell (the pid) of each table row.
+fn row_pids(screen: &str) -> Vec<String> {
+    table_rows(screen)
+        .iter()
+        .filter_map(|r| r.split_whitespace().next().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn live_view_mouse_selects_rows_and_sorts_by_titles() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = spawn_named(dir.path(), "pxtopmousea", "sleep", &["1000"]);
+    let b = spawn_named(dir.path(), "pxtopmouseb", "sleep", &["1000"]);
+    let tmux = Tmux::start(
+        "mouse",
+        160,
+        40,
+        &top_command("--match ^pxtopmouse --sort pid"),
+    );
+    let mut ascending = [a.pid().to_string(), b.pid().to_string()];
+    ascending.sort_by_key(|p| p.parse::<i32>().unwrap());
+    let screen = tmux.wait_for("both rows", |s| row_pids(s) == ascending);
+    // A click (xterm's SGR mouse report, 1-based) on the second row.
+    let y = titles_line(&screen) + 3;
+    tmux.type_text(&format!("\x1b[<0;3;{y}M\x1b[<0;3;{y}m"));
+    tmux.keys(&["k"]);
+    tmux.wait_for("the chooser for the clicked row", |s| {
+        s.contains(&format!("Signal to PID {} ", ascending[1]))
+    });
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the chooser closed", |s| !s.contains("Signal to PID"));
+    // A click on the sorted column's title reverses the order.
+    let y = titles_line(&screen) + 1;
+    tmux.type_text(&format!("\x1b[<0;5;{y}M\x1b[<0;5;{y}m"));
+    let descending = [ascending[1].clone(), ascending[0].clone()];
+    tmux.wait_for("the rows reversed", |s| row_pids(s) == descending);
+    tmux.keys(&["q"]);
+}
+
+#[test]
+fn live_view_u_shows_one_users_processes() {
+    let dir = tempfile::tempdir().unwrap();
+    let theirs = spawn_named(
+        dir.path(),
+        "pxtopuser",
+        "setpriv",
+        &[
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "sleep",
+            "1000",
+        ],
+    );
+    let pid = theirs.pid().to_string();
+    let tmux = Tmux::start(
+        "user",
+        160,
+        40,
+        &top_command(&format!("-p 1,{pid} --sort pid")),
+    );
+    tmux.wait_for("both rows", |s| row_pids(s) == ["1", pid.as_str()]);
+    tmux.keys(&["u"]);
+    tmux.type_text("65534");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("only uid 65534's process", |s| {
+        row_pids(s) == [pid.as_str()]
+    });
+    // Empty: everyone's again.
+    tmux.keys(&["u", "Enter"]);
+    tmux.wait_for("both rows again", |s| row_pids(s) == ["1", pid.as_str()]);
+    tmux.keys(&["q"]);
+}
+
+#[test]
+fn live_view_h_shows_threads() {
+    // This test's own process has threads (the harness runs each test in
+    // one of its own).
+    let pid = std::process::id().to_string();
+    let tids = || -> Vec<String> {
+        let mut tids: Vec<i32> = std::fs::read_dir(format!("/proc/{pid}/task"))
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+            .collect();
+        tids.sort();
+        tids.iter().map(i32::to_string).collect()
+    };
+    assert!(tids().len() > 1);
+    let tmux = Tmux::start(
+        "threads",
+        160,
+        40,
+        &top_command(&format!("-p {pid} --sort pid")),
+    );
+    tmux.wait_for("the process", |s| row_pids(s) == [pid.as_str()]);
+    tmux.keys(&["H"]);
+    // Each thread a row, sorted by id like the rest: the leader and the
+    // harness's threads (one of which runs this test), each a thread of
+    // this process (a test that ends takes its thread away: then the next
+    // frame is awaited).
+    tmux.wait_for("its threads", |s| {
+        let rows = row_pids(s);
+        let now = tids();
+        rows.len() > 1 && rows.contains(&pid) && rows.iter().all(|t| now.contains(t))
+    });
+    tmux.keys(&["H"]);
+    tmux.wait_for("the process alone again", |s| row_pids(s) == [pid.as_str()]);
+    tmux.keys(&["q"]);
+}
+
+#[test]
+fn live_view_big_k_ends_the_selected_tree_and_r_renices() {
+    let dir = tempfile::tempdir().unwrap();
+    // A family: the shell and two children, and a bystander.
+    let mut family = spawn_named(
+        dir.path(),
+        "pxtopkfam",
+        "sh",
+        &["-c", "sleep 1000 & sleep 1001 & wait"],
+    );
+    let mut bystander = spawn_named(dir.path(), "pxtopkby", "sleep", &["1000"]);
+    let pid = family.pid();
+    let children = || -> Vec<i32> {
+        std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter_map(|c| c.parse().ok())
+            .collect()
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while children().len() < 2 {
+        assert!(
+            Instant::now() < deadline,
+            "the shell's children did not start"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let kids = children();
+    let tmux = Tmux::start("ktree", 160, 40, &top_command("--match ^pxtopk --sort pid"));
+    let by_pid = bystander.pid();
+    let screen = tmux.wait_for("both processes", |s| table_rows(s).len() == 2);
+    // Select the family's row.
+    let rows = row_pids(&screen);
+    if rows[0] != pid.to_string() {
+        tmux.keys(&["Down"]);
+    }
+    // r: renice the selected process.
+    tmux.keys(&["r"]);
+    tmux.wait_for("the renice prompt", |s| {
+        s.contains(&format!("Renice PID {pid} to value:"))
+    });
+    tmux.type_text("7");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the report", |s| {
+        s.contains(&format!("PID {pid} reniced to 7"))
+    });
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let nice = stat.rsplit_once(") ").unwrap().1.split_whitespace().nth(16);
+    assert_eq!(nice, Some("7"), "{stat}");
+    // K: TERM to it and all its descendants, after the confirmation.
+    tmux.keys(&["K"]);
+    tmux.wait_for("the chooser", |s| {
+        s.contains(&format!("Signal to the tree of PID {pid}"))
+    });
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the confirmation", |s| {
+        s.contains(&format!("Send TERM to the tree of PID {pid}"))
+    });
+    tmux.keys(&["y"]);
+    tmux.wait_for("the report", |s| s.contains("TERM sent to the tree of PID"));
+    let gone = |p: i32| {
+        std::fs::read_to_string(format!("/proc/{p}/stat")).map_or(true, |s| s.contains(") Z "))
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !kids.iter().all(|&k| gone(k)) {
+        assert!(Instant::now() < deadline, "the children did not end");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // The shell itself, this test's child, ended by TERM too.
+    let status = family.0.wait().unwrap();
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&status),
+        Some(15)
+    );
+    assert!(
+        alive(&mut bystander),
+        "only the selected tree gets the signal"
+    );
+    tmux.wait_for("the bystander alone", |s| {
+        row_pids(s) == [by_pid.to_string()]
+    });
+    tmux.keys(&["q"]);
+}
+
+#[test]
+fn live_view_ctrl_c_quits_and_restores_the_terminal() {
+    let script = format!(
+        "echo marker-before; {}; echo exit=$?; sleep 1000",
+        top_line("")
+    );
+    let tmux = Tmux::start("ctrlc", 100, 30, &format!("sh -c '{script}'"));
+    tmux.wait_for("the live view", |s| s.contains("PID USER"));
+    assert_eq!(tmux.format("#{alternate_on}"), "1");
+    // Raw mode: Ctrl+C is a key to the view, which quits as top does.
+    tmux.keys(&["C-c"]);
+    let screen = tmux.wait_for("the shell again", |s| s.contains("exit="));
+    assert!(screen.contains("marker-before\nexit=0"), "{screen}");
+    assert_eq!(tmux.format("#{alternate_on}"), "0");
+    assert_eq!(tmux.format("#{cursor_flag}"), "1");
+}
+
+#[test]
 fn live_view_enter_shows_details_and_escape_goes_back() {
     let dir = tempfile::tempdir().unwrap();
     let shown = spawn_named(dir.path(), "pxtopshow", "sleep", &["1000"]);
@@ -573,6 +907,37 @@ fn live_view_leaves_the_terminal_as_it_was() {
         std::fs::read_to_string(&before).unwrap(),
         std::fs::read_to_string(&after).unwrap(),
         "raw mode is undone"
+    );
+}
+
+#[test]
+fn live_view_panic_restores_the_terminal_and_exits_101() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = dir.path().join("before");
+    let after = dir.path().join("after");
+    // Debug builds panic after the second draw when asked to (the tests
+    // run the debug binary); the shell records the terminal around it.
+    let script = format!(
+        "stty -g > {b}; echo marker-before; RUST_BACKTRACE=0 PROCTL_TOP_PANIC_AFTER=2 {top}; echo exit=$?; stty -g > {a}; echo marker-after; sleep 1000",
+        b = before.display(),
+        a = after.display(),
+        top = top_line("")
+    );
+    let tmux = Tmux::start("panic", 100, 30, &format!("sh -c '{script}'"));
+    let screen = tmux.wait_for("the shell again", |s| s.contains("marker-after"));
+    assert!(screen.contains("marker-before\n"), "{screen}");
+    assert!(
+        screen.contains("PROCTL_TOP_PANIC_AFTER=2: a panic forced for the tests"),
+        "the panic message is on the normal screen: {screen}"
+    );
+    assert!(screen.contains("\nexit=101\n"), "{screen}");
+    assert!(!screen.contains("PID USER"), "{screen}");
+    assert_eq!(tmux.format("#{alternate_on}"), "0");
+    assert_eq!(tmux.format("#{cursor_flag}"), "1", "the cursor is shown");
+    assert_eq!(
+        std::fs::read_to_string(&before).unwrap(),
+        std::fs::read_to_string(&after).unwrap(),
+        "raw mode is undone (echo and canonical mode back)"
     );
 }
 
