@@ -8,7 +8,7 @@ use std::io::{IsTerminal, Write};
 
 use nix::errno::Errno;
 
-use crate::adjust::apply::{apply_to_thread, per_process, read};
+use crate::adjust::apply::{Refusal, apply_to_thread, per_process, read};
 use crate::adjust::{Change, ChangeOptions, Value, parse_changes};
 use crate::cli::{ReportFormat, SetArgs};
 use crate::cmd::signal::{Explicit, parse_target};
@@ -215,7 +215,7 @@ fn change_one(source: &ProcSource, handle: &Handle, changes: &[Change]) -> Proce
     let mut reports = Vec::new();
     for change in changes {
         let before = read(root, pid, change);
-        let mut result: std::result::Result<(), Errno> = Ok(());
+        let mut result: std::result::Result<(), Refusal> = Ok(());
         if per_process(change) {
             result = guarded(handle, || apply_to_thread(root, pid, pid, change));
         } else {
@@ -233,7 +233,7 @@ fn change_one(source: &ProcSource, handle: &Handle, changes: &[Change]) -> Proce
                 for tid in fresh {
                     match guarded(handle, || apply_to_thread(root, pid, tid, change)) {
                         // A thread that ended meanwhile needs no change.
-                        Err(Errno::ESRCH) if tid != pid && handle.is_alive() => {}
+                        Err(Refusal::Os(Errno::ESRCH)) if tid != pid && handle.is_alive() => {}
                         Err(e) => result = result.and(Err(e)),
                         Ok(()) => {}
                     }
@@ -242,15 +242,16 @@ fn change_one(source: &ProcSource, handle: &Handle, changes: &[Change]) -> Proce
         }
         let (outcome, why) = match result {
             Ok(()) => (Outcome::Sent, None),
-            Err(Errno::EPERM | Errno::EACCES) => (
+            Err(Refusal::Os(Errno::EPERM | Errno::EACCES)) => (
                 Outcome::PermissionDenied,
                 Some(format!("needs {}", change.capability())),
             ),
-            Err(Errno::ESRCH) => (Outcome::NoSuchProcess, None),
-            Err(e) => (
+            Err(Refusal::Os(Errno::ESRCH)) => (Outcome::NoSuchProcess, None),
+            Err(Refusal::Os(e)) => (
                 Outcome::Refused(e.desc().to_string()),
                 Some(e.desc().to_string()),
             ),
+            Err(Refusal::Values(why)) => (Outcome::Refused(why.clone()), Some(why)),
         };
         reports.push(ChangeReport {
             what: change.what(),
@@ -272,10 +273,10 @@ fn change_one(source: &ProcSource, handle: &Handle, changes: &[Change]) -> Proce
 /// pid freed and reused meanwhile is never touched.
 fn guarded(
     handle: &Handle,
-    f: impl FnOnce() -> std::result::Result<(), Errno>,
-) -> std::result::Result<(), Errno> {
+    f: impl FnOnce() -> std::result::Result<(), Refusal>,
+) -> std::result::Result<(), Refusal> {
     if !handle.is_alive() {
-        return Err(Errno::ESRCH);
+        return Err(Errno::ESRCH.into());
     }
     f()
 }
@@ -350,7 +351,6 @@ fn report(
                 }
                 for c in &r.changes {
                     let before = c.before.as_ref().map_or("-".to_string(), Value::to_string);
-                    let after = c.after.as_ref().map_or("-".to_string(), Value::to_string);
                     if dry_run {
                         writeln!(out, "would change {} of {who} (now {before})", c.what)?;
                     } else if !c.outcome.ok() {
@@ -359,12 +359,19 @@ fn report(
                             .as_deref()
                             .map(|w| format!(": {w}"))
                             .unwrap_or_default();
+                        // The value now, when it can be read.
+                        let still = c
+                            .after
+                            .as_ref()
+                            .map(|v| format!(" (still {v})"))
+                            .unwrap_or_default();
                         warn(format_args!(
-                            "{}: {} of {who} not changed (still {after}){why}",
+                            "{}: {} of {who} not changed{still}{why}",
                             outcome_key(&c.outcome).replace('_', " "),
                             c.what
                         ));
                     } else if config.verbose {
+                        let after = c.after.as_ref().map_or("-".to_string(), Value::to_string);
                         writeln!(out, "{who}: {} {before} -> {after}", c.what)?;
                     }
                 }

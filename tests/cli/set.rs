@@ -240,3 +240,84 @@ fn a_recycled_pid_is_never_changed() {
     assert_eq!(rows[0]["outcome"], "pid_reused");
     assert_eq!(thread_nice(child.pid(), child.pid()), 0);
 }
+
+/// A limit of a process as prlimit(1) reads it: (soft, hard).
+fn prlimit_of(pid: i32, option: &str) -> (String, String) {
+    let text = peer(
+        "prlimit",
+        &[
+            "--pid",
+            &pid.to_string(),
+            option,
+            "--raw",
+            "--noheadings",
+            "--output",
+            "SOFT,HARD",
+        ],
+    );
+    let fields: Vec<&str> = text.split_whitespace().collect();
+    assert_eq!(fields.len(), 2, "{text}");
+    (fields[0].to_string(), fields[1].to_string())
+}
+
+// Issue 17: reading another user's limits fails with EPERM, which was
+// reported as "no such process" with no value before.
+#[test]
+fn another_users_limit_is_permission_denied_not_gone() {
+    if !is_root() {
+        eprintln!("skipped: needs root to run proctl as nobody");
+        return;
+    }
+    let (child, _) = threaded("pxset-rlperm");
+    let pid = child.pid();
+    let before = prlimit_of(pid, "--core");
+    let p = pid.to_string();
+    let out = as_nobody(&["set", &p, "--rlimit", "core=0"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("proctl: permission denied: rlimit of ")
+            && err.contains("CAP_SYS_RESOURCE")
+            && !err.contains("no such process"),
+        "{err}"
+    );
+    let out = as_nobody(&["set", &p, "--rlimit", "core=0", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["pid"], pid);
+    assert_eq!(rows[0]["changes"][0]["outcome"], "permission_denied");
+    assert_eq!(prlimit_of(pid, "--core"), before, "nothing changed");
+}
+
+// Issue 17: `nofile=:10` under a soft limit above 10 said only "Invalid
+// argument"; prlimit(1) names the limit, and so do we, with both numbers.
+#[test]
+fn a_hard_limit_below_the_soft_one_is_named() {
+    let (child, _) = threaded("pxset-rlhard");
+    let pid = child.pid();
+    let p = pid.to_string();
+    let (code, _, err) = run(&["set", &p, "--rlimit", "nofile=50:100"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(&["set", &p, "--rlimit", "nofile=:10"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(
+        err,
+        format!(
+            "proctl: refused: rlimit of {pid} (pxset-rlhard) not changed (still nofile 50:100): \
+             the soft limit of nofile (50) cannot exceed the hard limit (10)\n"
+        )
+    );
+    assert_eq!(
+        prlimit_of(pid, "--nofile"),
+        ("50".to_string(), "100".to_string())
+    );
+    // And a soft limit above the process's own hard limit.
+    let (code, _, err) = run(&["set", &p, "--rlimit", "nofile=200:"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("the soft limit of nofile (200) cannot exceed the hard limit (100)"),
+        "{err}"
+    );
+}
