@@ -105,11 +105,17 @@ fn read_oom(root: &Path, pid: i32) -> Option<Value> {
 
 /// The value a change concerns, as the process (its main thread) has it now.
 pub fn read(root: &Path, pid: i32, change: &Change) -> Option<Value> {
+    read_thread(root, pid, pid, change)
+}
+
+/// The value a change concerns, as one thread has it now (the process's
+/// value for limits and the OOM score).
+pub fn read_thread(root: &Path, pid: i32, tid: i32, change: &Change) -> Option<Value> {
     match change {
-        Change::Nice(_) | Change::NiceBy(_) => read_nice(root, pid, pid).map(Value::Nice),
-        Change::Affinity(_) => read_affinity(pid).map(Value::Affinity),
-        Change::Policy { .. } => read_policy(pid),
-        Change::Io { .. } => read_io(pid),
+        Change::Nice(_) | Change::NiceBy(_) => read_nice(root, pid, tid).map(Value::Nice),
+        Change::Affinity(_) => read_affinity(tid).map(Value::Affinity),
+        Change::Policy { .. } => read_policy(tid),
+        Change::Io { .. } => read_io(tid),
         Change::Rlimit(r) => read_rlimit(pid, r).ok(),
         Change::OomScoreAdj(_) => read_oom(root, pid),
     }
@@ -175,24 +181,21 @@ pub fn apply_to_thread(root: &Path, pid: i32, tid: i32, change: &Change) -> Resu
             Ok(check(if rc == -1 { -1 } else { 0 })?)
         }
         Change::Rlimit(r) => {
-            let Value::Rlimit { soft, hard, .. } = read_rlimit(pid, r)? else {
+            let now = read_rlimit(pid, r)?;
+            // One side given: the other is the process's own.
+            let Some(target) = change.target(Some(&now)) else {
                 return Err(Errno::ESRCH.into());
             };
-            let new = libc::rlimit64 {
-                rlim_cur: r.soft.unwrap_or(soft),
-                rlim_max: r.hard.unwrap_or(hard),
-            };
-            // One side given: the other is the process's own, and the
-            // kernel's EINVAL would not say which numbers clash (prlimit(1)
-            // names the limit too).
-            if new.rlim_cur > new.rlim_max {
-                return Err(Refusal::Values(format!(
-                    "the soft limit of {} ({}) cannot exceed the hard limit ({})",
-                    r.name,
-                    super::limit_text(new.rlim_cur),
-                    super::limit_text(new.rlim_max)
-                )));
+            if let Some(why) = target.conflict() {
+                return Err(Refusal::Values(why));
             }
+            let Value::Rlimit { soft, hard, .. } = target else {
+                return Err(Errno::EINVAL.into());
+            };
+            let new = libc::rlimit64 {
+                rlim_cur: soft,
+                rlim_max: hard,
+            };
             // SAFETY: prlimit64 reads `new`; no old value is asked for.
             Ok(check(unsafe {
                 libc::prlimit64(

@@ -321,3 +321,94 @@ fn a_hard_limit_below_the_soft_one_is_named() {
         "{err}"
     );
 }
+
+fn json_change(args: &[&str]) -> (i32, serde_json::Value) {
+    let mut args = args.to_vec();
+    args.extend(["--format", "json"]);
+    let (code, out, err) = run(&args);
+    let rows: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out} {err}"));
+    (code, rows[0]["changes"][0].clone())
+}
+
+// Issue 17: --dry-run showed only the value now (JSON after: null), and
+// -v reported setting a value the process already had as a change.
+#[test]
+fn dry_run_shows_the_target_and_unchanged_values_say_so() {
+    let (child, tids) = threaded("pxset-dry");
+    let pid = child.pid();
+    let p = pid.to_string();
+    let who = format!("{pid} (pxset-dry)");
+    let (code, out, err) = run(&["set", &p, "--nice", "4", "--dry-run"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(
+        out,
+        format!("would change nice of {who} (now 0, would be 4)\n")
+    );
+    let (code, change) = json_change(&["set", &p, "--nice", "4", "--dry-run"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        (&change["before"], &change["after"], &change["outcome"]),
+        (&0.into(), &4.into(), &"would_change".into())
+    );
+    assert!(
+        tids.iter().all(|&t| thread_nice(pid, t) == 0),
+        "dry run changed nothing"
+    );
+
+    let (code, out, err) = run(&["set", &p, "--nice", "4", "-v"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(out, format!("{who}: nice 0 -> 4\n"));
+    let (code, out, err) = run(&["set", &p, "--nice", "4", "-v"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(out, format!("{who}: nice 4 (unchanged)\n"));
+    let (code, change) = json_change(&["set", &p, "--nice", "4"]);
+    assert_eq!(code, 0);
+    assert_eq!(change["outcome"], "unchanged");
+    let (code, out, _) = run(&["set", &p, "--nice", "4", "--dry-run"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        format!("nice of {who} is already 4, nothing to change\n")
+    );
+    let (_, change) = json_change(&["set", &p, "--nice-by", "0", "--dry-run"]);
+    assert_eq!(
+        (&change["after"], &change["outcome"]),
+        (&4.into(), &"unchanged".into())
+    );
+
+    // One thread apart from the rest: the change is a change.
+    let odd = *tids.iter().find(|&&t| t != pid).unwrap();
+    assert_eq!(
+        StdCommand::new(which("renice"))
+            .args(["-n", "9", "-p", &odd.to_string()])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap()
+            .code(),
+        Some(0)
+    );
+    let (_, change) = json_change(&["set", &p, "--nice", "4", "--dry-run"]);
+    assert_eq!(change["outcome"], "would_change");
+    let (code, change) = json_change(&["set", &p, "--nice", "4"]);
+    assert_eq!((code, &change["outcome"]), (0, &"changed".into()));
+    assert!(tids.iter().all(|&t| thread_nice(pid, t) == 4));
+
+    // A one-sided limit: the dry run shows the other side kept, and a
+    // clash is refused as the real run would be, changing nothing.
+    let (code, _, err) = run(&["set", &p, "--rlimit", "nofile=50:100"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(&["set", &p, "--rlimit", "nofile=:80", "--dry-run"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(
+        out,
+        format!("would change rlimit of {who} (now nofile 50:100, would be nofile 50:80)\n")
+    );
+    let (code, out, err) = run(&["set", &p, "--rlimit", "nofile=:10", "--dry-run"]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(err.contains("cannot exceed the hard limit (10)"), "{err}");
+    assert_eq!(
+        prlimit_of(pid, "--nofile"),
+        ("50".to_string(), "100".to_string())
+    );
+}
