@@ -2,11 +2,12 @@
 //! util-linux's taskset, chrt, ionice and prlimit.
 
 use std::io::{BufRead, BufReader};
+use std::os::fd::OwnedFd;
 use std::os::unix::process::CommandExt;
 use std::process::{Command as StdCommand, Stdio};
 
 use crate::signal::run;
-use crate::util::{Reaped, as_nobody, is_root, stdout_of, which};
+use crate::util::{Reaped, as_nobody, binary, is_root, stdout_of, which};
 
 /// A Python process with three extra threads, named `name` (written to
 /// /proc/self/comm: python3 may be a launcher that a symlink would
@@ -410,5 +411,57 @@ fn dry_run_shows_the_target_and_unchanged_values_say_so() {
     assert_eq!(
         prlimit_of(pid, "--nofile"),
         ("50".to_string(), "100".to_string())
+    );
+}
+
+/// Runs proctl with stdout on `stdout`; returns its status and stderr.
+fn with_stdout(args: &[&str], stdout: Stdio) -> (Option<i32>, String) {
+    let out = StdCommand::new(binary())
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+// Issue 17: a full stdout said only "No space left on device (os error
+// 28)", and a missing pidfile ended in "(os error 2)". Every command
+// writes through the same stdout, so the rule is checked for a few.
+#[test]
+fn write_errors_name_standard_output() {
+    let (child, _) = threaded("pxset-full");
+    let p = child.pid().to_string();
+    let full = "proctl: cannot write to standard output: No space left on device\n";
+    for args in [
+        &["set", &p, "--nice", "1", "-v"][..],
+        &["set", &p, "--nice", "1", "--format", "json"],
+        &["set", &p, "--nice", "2", "--dry-run"],
+        &["ps", "-p", &p],
+        &["pstree", &p],
+        &["show", &p],
+    ] {
+        let dev_full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let (code, err) = with_stdout(args, Stdio::from(dev_full));
+        assert_eq!((code, err.as_str()), (Some(1), full), "{args:?}");
+        // A closed pipe stays quiet.
+        let (reader, writer): (OwnedFd, OwnedFd) = nix::unistd::pipe().unwrap();
+        drop(reader);
+        let (code, err) = with_stdout(args, Stdio::from(writer));
+        assert_eq!((code, err.as_str()), (Some(0), ""), "{args:?}");
+    }
+    assert_eq!(thread_nice(child.pid(), child.pid()), 1);
+    let (code, out, err) = run(&["set", "--pidfile", "/nonexistent/pxset.pid", "--nice", "1"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert_eq!(
+        err,
+        "proctl: cannot read pidfile /nonexistent/pxset.pid: No such file or directory\n"
     );
 }
