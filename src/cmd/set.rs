@@ -10,7 +10,7 @@ use nix::errno::Errno;
 
 use crate::adjust::apply::{Refusal, apply_to_thread, per_process, read, read_thread};
 use crate::adjust::{Change, ChangeOptions, Value, parse_changes};
-use crate::cli::{ReportFormat, SetArgs};
+use crate::cli::{SetArgs, SetFormat};
 use crate::cmd::signal::{Explicit, parse_target};
 use crate::error::{Error, Exit, Result, warn};
 use crate::model::ProcSource;
@@ -31,7 +31,7 @@ pub struct SetConfig {
     pub yes: bool,
     pub dry_run: bool,
     pub verbose: bool,
-    pub format: ReportFormat,
+    pub format: SetFormat,
 }
 
 impl SetConfig {
@@ -351,7 +351,7 @@ fn report(config: &SetConfig, reports: &[ProcessReport], out: &mut dyn Write) ->
                     .all(|c| !matches!(c.outcome, Verdict::Failed(_)))
         });
     match config.format {
-        ReportFormat::Json => {
+        SetFormat::Json => {
             let rows: Vec<serde_json::Value> = reports
                 .iter()
                 .map(|r| {
@@ -384,7 +384,7 @@ fn report(config: &SetConfig, reports: &[ProcessReport], out: &mut dyn Write) ->
             serde_json::to_writer_pretty(&mut *out, &rows).map_err(std::io::Error::from)?;
             out.write_all(b"\n")?;
         }
-        ReportFormat::Text => {
+        SetFormat::Text => {
             for r in reports {
                 let who = if r.name.is_empty() {
                     r.pid.to_string()

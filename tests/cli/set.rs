@@ -465,3 +465,27 @@ fn write_errors_name_standard_output() {
         "proctl: cannot read pidfile /nonexistent/pxset.pid: No such file or directory\n"
     );
 }
+
+// Issue 17: set's help described signal's JSON ("pid, name, signal,
+// outcome").
+#[test]
+fn help_describes_sets_own_report() {
+    let (code, out, _) = run(&["set", "--help"]);
+    assert_eq!(code, 0);
+    assert!(!out.contains("signal, outcome"), "{out}");
+    assert!(
+        out.contains("changes [{what, before, after, outcome, reason}]"),
+        "{out}"
+    );
+    for outcome in [
+        "changed",
+        "unchanged",
+        "would_change",
+        "permission_denied",
+        "no_such_process",
+        "pid_reused",
+        "refused",
+    ] {
+        assert!(out.contains(outcome), "{outcome}: {out}");
+    }
+}
