@@ -149,7 +149,11 @@ it was not found; 2 on bad usage."
     #[command(
         after_help = "TARGET is a PID (a thread id means its process) or PID@TICKS; the selectors \
 are those of proctl signal. Nice, affinity, policy and I/O priority are changed in every thread.\n\
-Exit status: 0 when every change was made, 1 when any failed or nothing matched, 2 on bad usage."
+Outcomes (JSON \"outcome\"): changed; unchanged (the process already had the value); would_change \
+(--dry-run, \"after\" is the value it would set); permission_denied (names the capability); \
+no_such_process; pid_reused; refused (with the reason).\n\
+Exit status: 0 when every change was made or already in place, 1 when any failed or nothing \
+matched, 2 on bad usage."
     )]
     Set(Deferred<SetArgs>),
     /// Wait for processes (not only children) to exit, like pidwait.
@@ -166,6 +170,15 @@ Press ? in the live view for its keys.\n\
 Exit status: 0 success, 2 on bad usage."
     )]
     Top(Deferred<TopArgs>),
+}
+
+/// Output formats for set's report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SetFormat {
+    /// Failures on stderr; -v adds a line a change, --dry-run a line a planned change.
+    Text,
+    /// A JSON array: pid, name, changes [{what, before, after, outcome, reason}].
+    Json,
 }
 
 /// Output formats for signal reports.
@@ -403,8 +416,8 @@ pub struct SetArgs {
     pub verbose: bool,
 
     /// Report format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text, value_name = "FORMAT")]
-    pub format: ReportFormat,
+    #[arg(long, value_enum, default_value_t = SetFormat::Text, value_name = "FORMAT")]
+    pub format: SetFormat,
 }
 
 // Options of `proctl spawn`.

@@ -84,6 +84,57 @@ pub fn warn(msg: impl fmt::Display) {
     let _ = writeln!(io::stderr().lock(), "proctl: {msg}");
 }
 
+/// An I/O error's text without std's " (os error N)": one plain line.
+/// For a write to stdout, the system's words alone, for a message that
+/// names stdout itself.
+pub fn plain(e: &io::Error) -> String {
+    if let Some(StdoutError(inner)) = e.get_ref().and_then(|r| r.downcast_ref()) {
+        return plain(inner);
+    }
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+/// proctl's standard output, whose write errors name it ("cannot write
+/// to standard output: No space left on device"): every command writes
+/// through it, so a full disk or a closed terminal is reported the same
+/// way everywhere. The error keeps its kind, so that a broken pipe is
+/// still recognised and ends proctl quietly.
+pub struct Stdout<W>(pub W);
+
+impl<W: io::Write> io::Write for Stdout<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).map_err(stdout_error)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(stdout_error)
+    }
+}
+
+/// A failed write to stdout, as the error's payload.
+#[derive(Debug)]
+struct StdoutError(io::Error);
+
+impl fmt::Display for StdoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot write to standard output: {}", plain(&self.0))
+    }
+}
+
+impl std::error::Error for StdoutError {}
+
+fn stdout_error(e: io::Error) -> io::Error {
+    match e.kind() {
+        // Retried by write_all; never shown.
+        io::ErrorKind::Interrupted => e,
+        kind => io::Error::new(kind, StdoutError(e)),
+    }
+}
+
 /// Result with proctl's error.
 pub type Result<T> = std::result::Result<T, Error>;
 
@@ -150,5 +201,32 @@ mod tests {
         let e = Error::from(io::Error::from(io::ErrorKind::BrokenPipe));
         assert!(e.is_broken_pipe());
         assert!(!Error::usage("x").is_broken_pipe());
+    }
+
+    /// A writer that fails with one OS error.
+    struct Failing(i32);
+
+    impl io::Write for Failing {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::from_raw_os_error(self.0))
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn stdout_errors_name_stdout_and_keep_their_kind() {
+        use std::io::Write;
+        let full = Stdout(Failing(nix::libc::ENOSPC)).write_all(b"x");
+        let e = Error::from(full.unwrap_err());
+        assert_eq!(
+            e.to_string(),
+            "cannot write to standard output: No space left on device"
+        );
+        let full = Stdout(Failing(nix::libc::ENOSPC)).write_all(b"x");
+        assert_eq!(plain(&full.unwrap_err()), "No space left on device");
+        let pipe = Stdout(Failing(nix::libc::EPIPE)).write_all(b"x");
+        assert!(Error::from(pipe.unwrap_err()).is_broken_pipe());
     }
 }

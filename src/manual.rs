@@ -168,9 +168,13 @@ const PAGES: &[Extras] = &[
                 "proctl set --name '^backup' --io idle -y",
                 "idle I/O for every match",
             ),
+            (
+                "proctl set 1234 --rlimit nofile=:4096 --dry-run",
+                "show the limit now and the one it would set",
+            ),
         ],
-        exit_status: "0 when every change was made; 1 when any failed or nothing matched; \
-            2 on bad usage.",
+        exit_status: "0 when every change was made or already in place; 1 when any failed or \
+            nothing matched; 2 on bad usage.",
         see_also: "renice(1), taskset(1), chrt(1), ionice(1), prlimit(1), proc(5), proctl(1)",
     },
     Extras {

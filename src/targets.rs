@@ -64,8 +64,13 @@ fn pids(text: &str, what: &str) -> Result<Vec<i32>> {
 
 /// The pid in a pidfile: the first word of its first line, as pgrep -F reads it.
 pub fn read_pidfile(path: &Path) -> Result<i32> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::usage(format!("cannot read pidfile {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::usage(format!(
+            "cannot read pidfile {}: {}",
+            path.display(),
+            crate::error::plain(&e)
+        ))
+    })?;
     let word = text.split_whitespace().next().unwrap_or("");
     parse_pid(word, "pid").map_err(|_| {
         Error::usage(format!(

@@ -69,7 +69,10 @@ fn read_io(tid: i32) -> Option<Value> {
     })
 }
 
-fn read_rlimit(pid: i32, resource: &crate::spawn::attrs::RlimitSetting) -> Option<Value> {
+/// A process's limit. Reading another user's limits needs
+/// CAP_SYS_RESOURCE (prlimit(2)), so EPERM here means "not allowed", not
+/// "gone".
+fn read_rlimit(pid: i32, resource: &crate::spawn::attrs::RlimitSetting) -> Result<Value, Errno> {
     let mut old = libc::rlimit64 {
         rlim_cur: 0,
         rlim_max: 0,
@@ -83,7 +86,8 @@ fn read_rlimit(pid: i32, resource: &crate::spawn::attrs::RlimitSetting) -> Optio
             &mut old,
         )
     };
-    (rc == 0).then_some(Value::Rlimit {
+    check(rc)?;
+    Ok(Value::Rlimit {
         resource: resource.name,
         soft: old.rlim_cur,
         hard: old.rlim_max,
@@ -101,31 +105,55 @@ fn read_oom(root: &Path, pid: i32) -> Option<Value> {
 
 /// The value a change concerns, as the process (its main thread) has it now.
 pub fn read(root: &Path, pid: i32, change: &Change) -> Option<Value> {
+    read_thread(root, pid, pid, change)
+}
+
+/// The value a change concerns, as one thread has it now (the process's
+/// value for limits and the OOM score).
+pub fn read_thread(root: &Path, pid: i32, tid: i32, change: &Change) -> Option<Value> {
     match change {
-        Change::Nice(_) | Change::NiceBy(_) => read_nice(root, pid, pid).map(Value::Nice),
-        Change::Affinity(_) => read_affinity(pid).map(Value::Affinity),
-        Change::Policy { .. } => read_policy(pid),
-        Change::Io { .. } => read_io(pid),
-        Change::Rlimit(r) => read_rlimit(pid, r),
+        Change::Nice(_) | Change::NiceBy(_) => read_nice(root, pid, tid).map(Value::Nice),
+        Change::Affinity(_) => read_affinity(tid).map(Value::Affinity),
+        Change::Policy { .. } => read_policy(tid),
+        Change::Io { .. } => read_io(tid),
+        Change::Rlimit(r) => read_rlimit(pid, r).ok(),
         Change::OomScoreAdj(_) => read_oom(root, pid),
+    }
+}
+
+/// Why a change was not made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The kernel said no.
+    Os(Errno),
+    /// The values make no sense together for this process; says why.
+    Values(String),
+}
+
+impl From<Errno> for Refusal {
+    fn from(e: Errno) -> Refusal {
+        Refusal::Os(e)
     }
 }
 
 /// Applies a change to one thread (per-thread settings) or to the process
 /// (`tid` is then the process id).
-pub fn apply_to_thread(root: &Path, pid: i32, tid: i32, change: &Change) -> Result<(), Errno> {
+pub fn apply_to_thread(root: &Path, pid: i32, tid: i32, change: &Change) -> Result<(), Refusal> {
     match change {
-        Change::Nice(n) => set_nice(tid, *n),
+        Change::Nice(n) => Ok(set_nice(tid, *n)?),
         Change::NiceBy(delta) => {
             let now = read_nice(root, pid, tid).ok_or(Errno::ESRCH)?;
-            set_nice(tid, (now + delta).clamp(-20, 19))
+            Ok(set_nice(tid, (now + delta).clamp(-20, 19))?)
         }
         Change::Affinity(cpus) => {
             let mut set = nix::sched::CpuSet::new();
             for &c in cpus {
                 set.set(c).map_err(|_| Errno::EINVAL)?;
             }
-            nix::sched::sched_setaffinity(nix::unistd::Pid::from_raw(tid), &set)
+            Ok(nix::sched::sched_setaffinity(
+                nix::unistd::Pid::from_raw(tid),
+                &set,
+            )?)
         }
         Change::Policy {
             policy,
@@ -135,7 +163,9 @@ pub fn apply_to_thread(root: &Path, pid: i32, tid: i32, change: &Change) -> Resu
                 sched_priority: *rt_priority,
             };
             // SAFETY: sched_setscheduler(2) reads `param`.
-            check(unsafe { libc::sched_setscheduler(tid, policy.number(), &param) })
+            Ok(check(unsafe {
+                libc::sched_setscheduler(tid, policy.number(), &param)
+            })?)
         }
         Change::Io { class, level } => {
             let prio = (class.number() << IOPRIO_CLASS_SHIFT) | level.unwrap_or(0);
@@ -148,34 +178,39 @@ pub fn apply_to_thread(root: &Path, pid: i32, tid: i32, change: &Change) -> Resu
                     prio as libc::c_int,
                 )
             };
-            check(if rc == -1 { -1 } else { 0 })
+            Ok(check(if rc == -1 { -1 } else { 0 })?)
         }
         Change::Rlimit(r) => {
-            let Some(Value::Rlimit { soft, hard, .. }) = read_rlimit(pid, r) else {
-                return Err(Errno::ESRCH);
+            let now = read_rlimit(pid, r)?;
+            // One side given: the other is the process's own.
+            let Some(target) = change.target(Some(&now)) else {
+                return Err(Errno::ESRCH.into());
+            };
+            if let Some(why) = target.conflict() {
+                return Err(Refusal::Values(why));
+            }
+            let Value::Rlimit { soft, hard, .. } = target else {
+                return Err(Errno::EINVAL.into());
             };
             let new = libc::rlimit64 {
-                rlim_cur: r.soft.unwrap_or(soft),
-                rlim_max: r.hard.unwrap_or(hard),
+                rlim_cur: soft,
+                rlim_max: hard,
             };
-            if new.rlim_cur > new.rlim_max {
-                return Err(Errno::EINVAL);
-            }
             // SAFETY: prlimit64 reads `new`; no old value is asked for.
-            check(unsafe {
+            Ok(check(unsafe {
                 libc::prlimit64(
                     pid,
                     r.resource as libc::__rlimit_resource_t,
                     &new,
                     std::ptr::null_mut(),
                 )
-            })
+            })?)
         }
         Change::OomScoreAdj(n) => std::fs::write(
             root.join(pid.to_string()).join("oom_score_adj"),
             n.to_string(),
         )
-        .map_err(|e| Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO))),
+        .map_err(|e| Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO)).into()),
     }
 }
 

@@ -294,6 +294,53 @@ pub enum Value {
     OomScoreAdj(i32),
 }
 
+impl Change {
+    /// The value this change leaves where the value is `now` (a relative
+    /// nice or a one-sided limit needs `now`; `None` when it is unknown).
+    pub fn target(&self, now: Option<&Value>) -> Option<Value> {
+        Some(match (self, now) {
+            (Change::Nice(n), _) => Value::Nice(*n),
+            (Change::NiceBy(d), Some(Value::Nice(n))) => Value::Nice((n + d).clamp(-20, 19)),
+            (Change::Affinity(cpus), _) => Value::Affinity(cpus.clone()),
+            (
+                Change::Policy {
+                    policy,
+                    rt_priority,
+                },
+                _,
+            ) => Value::Policy {
+                policy: Some(*policy),
+                rt_priority: *rt_priority,
+            },
+            (Change::Io { class, level }, _) => Value::Io {
+                class: *class,
+                level: level.unwrap_or(0),
+            },
+            (Change::Rlimit(r), Some(Value::Rlimit { soft, hard, .. })) => Value::Rlimit {
+                resource: r.name,
+                soft: r.soft.unwrap_or(*soft),
+                hard: r.hard.unwrap_or(*hard),
+            },
+            (Change::Rlimit(r), None) => Value::Rlimit {
+                resource: r.name,
+                soft: r.soft?,
+                hard: r.hard?,
+            },
+            (Change::OomScoreAdj(n), _) => Value::OomScoreAdj(*n),
+            _ => return None,
+        })
+    }
+
+    /// Whether this change would alter `now`; an unknown value counts as
+    /// altered.
+    pub fn alters(&self, now: Option<&Value>) -> bool {
+        match (now, self.target(now)) {
+            (Some(now), Some(target)) => !now.same_as(&target),
+            _ => true,
+        }
+    }
+}
+
 fn limit_text(v: u64) -> String {
     if v == nix::libc::RLIM_INFINITY {
         "unlimited".to_string()
@@ -337,6 +384,35 @@ impl fmt::Display for Value {
 }
 
 impl Value {
+    /// Equal as far as the kernel is concerned: the idle and none I/O
+    /// classes have no level (ioprio_get(2) still reports one).
+    pub fn same_as(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Io { class: a, level: x }, Value::Io { class: b, level: y }) => {
+                a == b && (matches!(a, IoClass::Idle | IoClass::None) || x == y)
+            }
+            _ => self == other,
+        }
+    }
+
+    /// What is wrong with this value as a change's target, when something
+    /// is: a soft limit above the hard one (prlimit(1) refuses it too, and
+    /// the kernel's EINVAL would not say which numbers clash).
+    pub fn conflict(&self) -> Option<String> {
+        match self {
+            Value::Rlimit {
+                resource,
+                soft,
+                hard,
+            } if soft > hard => Some(format!(
+                "the soft limit of {resource} ({}) cannot exceed the hard limit ({})",
+                limit_text(*soft),
+                limit_text(*hard)
+            )),
+            _ => None,
+        }
+    }
+
     /// The value in JSON, typed: numbers, a list of CPUs, objects.
     pub fn to_json(&self) -> serde_json::Value {
         match self {
@@ -461,6 +537,40 @@ mod tests {
             let err = changes(o).unwrap_err().to_string();
             assert!(err.contains(needle), "{err}");
         }
+    }
+
+    #[test]
+    fn targets_follow_the_value_now() {
+        let rl = |t: &str| Change::Rlimit(parse_rlimit(t).unwrap());
+        let limit = |soft, hard| Value::Rlimit {
+            resource: "nofile",
+            soft,
+            hard,
+        };
+        assert_eq!(
+            Change::NiceBy(5).target(Some(&Value::Nice(17))),
+            Some(Value::Nice(19))
+        );
+        assert_eq!(Change::NiceBy(5).target(None), None);
+        assert_eq!(
+            rl("nofile=:10").target(Some(&limit(1024, 4096))),
+            Some(limit(1024, 10))
+        );
+        assert_eq!(rl("nofile=:10").target(None), None);
+        assert_eq!(rl("nofile=7").target(None), Some(limit(7, 7)));
+        assert!(!Change::Nice(4).alters(Some(&Value::Nice(4))));
+        assert!(Change::Nice(4).alters(Some(&Value::Nice(3))));
+        assert!(Change::Nice(4).alters(None));
+        let idle = Change::Io {
+            class: IoClass::Idle,
+            level: None,
+        };
+        assert!(!idle.alters(Some(&Value::Io {
+            class: IoClass::Idle,
+            level: 7
+        })));
+        assert!(rl("nofile=:10").alters(Some(&limit(5, 20))));
+        assert!(!rl("nofile=5:").alters(Some(&limit(5, 20))));
     }
 
     #[test]

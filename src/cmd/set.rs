@@ -8,9 +8,9 @@ use std::io::{IsTerminal, Write};
 
 use nix::errno::Errno;
 
-use crate::adjust::apply::{apply_to_thread, per_process, read};
+use crate::adjust::apply::{Refusal, apply_to_thread, per_process, read, read_thread};
 use crate::adjust::{Change, ChangeOptions, Value, parse_changes};
-use crate::cli::{ReportFormat, SetArgs};
+use crate::cli::{SetArgs, SetFormat};
 use crate::cmd::signal::{Explicit, parse_target};
 use crate::error::{Error, Exit, Result, warn};
 use crate::model::ProcSource;
@@ -31,7 +31,7 @@ pub struct SetConfig {
     pub yes: bool,
     pub dry_run: bool,
     pub verbose: bool,
-    pub format: ReportFormat,
+    pub format: SetFormat,
 }
 
 impl SetConfig {
@@ -81,13 +81,37 @@ impl SetConfig {
     }
 }
 
+/// How one change of one process turned out.
+#[derive(Debug)]
+enum Verdict {
+    Changed,
+    /// Already the value asked for (every thread of it, where per thread).
+    Unchanged,
+    /// --dry-run: it would change.
+    WouldChange,
+    Failed(Outcome),
+}
+
+impl Verdict {
+    /// The word JSON and the help use (README "proctl set").
+    fn key(&self) -> &'static str {
+        match self {
+            Verdict::Changed => "changed",
+            Verdict::Unchanged => "unchanged",
+            Verdict::WouldChange => "would_change",
+            Verdict::Failed(o) => outcome_key(o),
+        }
+    }
+}
+
 /// What happened to one change of one process.
 #[derive(Debug)]
 struct ChangeReport {
     what: &'static str,
     before: Option<Value>,
+    /// The value after the change; with --dry-run, the value it would set.
     after: Option<Value>,
-    outcome: Outcome,
+    outcome: Verdict,
     /// Why the kernel refused, when it did.
     why: Option<String>,
 }
@@ -150,7 +174,7 @@ pub fn run(config: &SetConfig, source: &ProcSource, out: &mut dyn Write) -> Resu
     chosen.retain(|c| seen.insert(c.target.pid));
     if chosen.is_empty() && reports.is_empty() {
         warn("no process matched");
-        report(config, &reports, out, false)?;
+        report(config, &reports, out)?;
         return Ok(Exit::Failure);
     }
     let several = (config.criteria.is_some() || config.tree.is_some()) && chosen.len() > 1;
@@ -182,12 +206,34 @@ pub fn run(config: &SetConfig, source: &ProcSource, out: &mut dyn Write) -> Resu
                 changes: config
                     .changes
                     .iter()
-                    .map(|ch| ChangeReport {
-                        what: ch.what(),
-                        before: read(&root, t.pid, ch),
-                        after: None,
-                        outcome: Outcome::Sent,
-                        why: None,
+                    .map(|ch| {
+                        let before = read(&root, t.pid, ch);
+                        let alters = if per_process(ch) {
+                            ch.alters(before.as_ref())
+                        } else {
+                            source
+                                .task_ids(t.pid)
+                                .into_iter()
+                                .any(|tid| ch.alters(read_thread(&root, t.pid, tid, ch).as_ref()))
+                        };
+                        let target = ch.target(before.as_ref());
+                        let conflict = target.as_ref().and_then(Value::conflict);
+                        // A refused change leaves the value as it is.
+                        let after = match conflict {
+                            Some(_) => before.clone(),
+                            None => target,
+                        };
+                        ChangeReport {
+                            what: ch.what(),
+                            outcome: match &conflict {
+                                Some(why) => Verdict::Failed(Outcome::Refused(why.clone())),
+                                None if alters => Verdict::WouldChange,
+                                None => Verdict::Unchanged,
+                            },
+                            why: conflict,
+                            after,
+                            before,
+                        }
                     })
                     .collect(),
                 outcome: None,
@@ -204,7 +250,7 @@ pub fn run(config: &SetConfig, source: &ProcSource, out: &mut dyn Write) -> Resu
             }),
         }
     }
-    report(config, &reports, out, config.dry_run)
+    report(config, &reports, out)
 }
 
 /// Makes every change to one held process, thread by thread where the
@@ -215,8 +261,12 @@ fn change_one(source: &ProcSource, handle: &Handle, changes: &[Change]) -> Proce
     let mut reports = Vec::new();
     for change in changes {
         let before = read(root, pid, change);
-        let mut result: std::result::Result<(), Errno> = Ok(());
+        let mut result: std::result::Result<(), Refusal> = Ok(());
+        // Applied even where it alters nothing, so that a change the
+        // caller may not make fails as it would otherwise.
+        let mut alters = false;
         if per_process(change) {
+            alters = change.alters(before.as_ref());
             result = guarded(handle, || apply_to_thread(root, pid, pid, change));
         } else {
             let mut done = std::collections::HashSet::new();
@@ -231,9 +281,10 @@ fn change_one(source: &ProcSource, handle: &Handle, changes: &[Change]) -> Proce
                     break;
                 }
                 for tid in fresh {
+                    alters |= change.alters(read_thread(root, pid, tid, change).as_ref());
                     match guarded(handle, || apply_to_thread(root, pid, tid, change)) {
                         // A thread that ended meanwhile needs no change.
-                        Err(Errno::ESRCH) if tid != pid && handle.is_alive() => {}
+                        Err(Refusal::Os(Errno::ESRCH)) if tid != pid && handle.is_alive() => {}
                         Err(e) => result = result.and(Err(e)),
                         Ok(()) => {}
                     }
@@ -241,16 +292,20 @@ fn change_one(source: &ProcSource, handle: &Handle, changes: &[Change]) -> Proce
             }
         }
         let (outcome, why) = match result {
-            Ok(()) => (Outcome::Sent, None),
-            Err(Errno::EPERM | Errno::EACCES) => (
-                Outcome::PermissionDenied,
+            Ok(()) if alters => (Verdict::Changed, None),
+            Ok(()) => (Verdict::Unchanged, None),
+            Err(Refusal::Os(Errno::EPERM | Errno::EACCES)) => (
+                Verdict::Failed(Outcome::PermissionDenied),
                 Some(format!("needs {}", change.capability())),
             ),
-            Err(Errno::ESRCH) => (Outcome::NoSuchProcess, None),
-            Err(e) => (
-                Outcome::Refused(e.desc().to_string()),
+            Err(Refusal::Os(Errno::ESRCH)) => (Verdict::Failed(Outcome::NoSuchProcess), None),
+            Err(Refusal::Os(e)) => (
+                Verdict::Failed(Outcome::Refused(e.desc().to_string())),
                 Some(e.desc().to_string()),
             ),
+            Err(Refusal::Values(why)) => {
+                (Verdict::Failed(Outcome::Refused(why.clone())), Some(why))
+            }
         };
         reports.push(ChangeReport {
             what: change.what(),
@@ -272,10 +327,10 @@ fn change_one(source: &ProcSource, handle: &Handle, changes: &[Change]) -> Proce
 /// pid freed and reused meanwhile is never touched.
 fn guarded(
     handle: &Handle,
-    f: impl FnOnce() -> std::result::Result<(), Errno>,
-) -> std::result::Result<(), Errno> {
+    f: impl FnOnce() -> std::result::Result<(), Refusal>,
+) -> std::result::Result<(), Refusal> {
     if !handle.is_alive() {
-        return Err(Errno::ESRCH);
+        return Err(Errno::ESRCH.into());
     }
     f()
 }
@@ -287,18 +342,16 @@ fn outcome_key(o: &Outcome) -> &'static str {
     }
 }
 
-fn report(
-    config: &SetConfig,
-    reports: &[ProcessReport],
-    out: &mut dyn Write,
-    dry_run: bool,
-) -> Result<Exit> {
+fn report(config: &SetConfig, reports: &[ProcessReport], out: &mut dyn Write) -> Result<Exit> {
     let ok = !reports.is_empty()
-        && reports
-            .iter()
-            .all(|r| r.outcome.is_none() && r.changes.iter().all(|c| c.outcome.ok()));
+        && reports.iter().all(|r| {
+            r.outcome.is_none()
+                && r.changes
+                    .iter()
+                    .all(|c| !matches!(c.outcome, Verdict::Failed(_)))
+        });
     match config.format {
-        ReportFormat::Json => {
+        SetFormat::Json => {
             let rows: Vec<serde_json::Value> = reports
                 .iter()
                 .map(|r| {
@@ -315,12 +368,13 @@ fn report(
                                 "what": c.what,
                                 "before": c.before.as_ref().map(Value::to_json),
                                 "after": c.after.as_ref().map(Value::to_json),
-                                "outcome": if dry_run { "would_change" } else { outcome_key(&c.outcome) },
+                                "outcome": c.outcome.key(),
                                 "reason": c.why,
                             })
                         })
                         .collect();
-                    let mut row = serde_json::json!({"pid": r.pid, "name": name, "changes": changes});
+                    let mut row =
+                        serde_json::json!({"pid": r.pid, "name": name, "changes": changes});
                     if let Some(o) = &r.outcome {
                         row["outcome"] = outcome_key(o).into();
                     }
@@ -330,7 +384,7 @@ fn report(
             serde_json::to_writer_pretty(&mut *out, &rows).map_err(std::io::Error::from)?;
             out.write_all(b"\n")?;
         }
-        ReportFormat::Text => {
+        SetFormat::Text => {
             for r in reports {
                 let who = if r.name.is_empty() {
                     r.pid.to_string()
@@ -349,23 +403,46 @@ fn report(
                     continue;
                 }
                 for c in &r.changes {
-                    let before = c.before.as_ref().map_or("-".to_string(), Value::to_string);
-                    let after = c.after.as_ref().map_or("-".to_string(), Value::to_string);
-                    if dry_run {
-                        writeln!(out, "would change {} of {who} (now {before})", c.what)?;
-                    } else if !c.outcome.ok() {
-                        let why = c
-                            .why
-                            .as_deref()
-                            .map(|w| format!(": {w}"))
-                            .unwrap_or_default();
-                        warn(format_args!(
-                            "{}: {} of {who} not changed (still {after}){why}",
-                            outcome_key(&c.outcome).replace('_', " "),
+                    let shown = |v: &Option<Value>| {
+                        v.as_ref().map_or("unknown".to_string(), Value::to_string)
+                    };
+                    let (before, after) = (shown(&c.before), shown(&c.after));
+                    match &c.outcome {
+                        Verdict::WouldChange => writeln!(
+                            out,
+                            "would change {} of {who} (now {before}, would be {after})",
                             c.what
-                        ));
-                    } else if config.verbose {
-                        writeln!(out, "{who}: {} {before} -> {after}", c.what)?;
+                        )?,
+                        Verdict::Unchanged if config.dry_run => writeln!(
+                            out,
+                            "{} of {who} is already {before}, nothing to change",
+                            c.what
+                        )?,
+                        Verdict::Unchanged if config.verbose => {
+                            writeln!(out, "{who}: {} {before} (unchanged)", c.what)?;
+                        }
+                        Verdict::Changed if config.verbose => {
+                            writeln!(out, "{who}: {} {before} -> {after}", c.what)?;
+                        }
+                        Verdict::Changed | Verdict::Unchanged => {}
+                        Verdict::Failed(o) => {
+                            let why = c
+                                .why
+                                .as_deref()
+                                .map(|w| format!(": {w}"))
+                                .unwrap_or_default();
+                            // The value now, when it can be read.
+                            let still = c
+                                .after
+                                .as_ref()
+                                .map(|v| format!(" (still {v})"))
+                                .unwrap_or_default();
+                            warn(format_args!(
+                                "{}: {} of {who} not changed{still}{why}",
+                                outcome_key(o).replace('_', " "),
+                                c.what
+                            ));
+                        }
                     }
                 }
             }

@@ -77,13 +77,7 @@ impl Opener {
 }
 
 /// An I/O error's text without std's " (os error N)".
-pub fn plain(e: &std::io::Error) -> String {
-    let text = e.to_string();
-    match text.find(" (os error") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    }
-}
+pub use crate::error::plain;
 
 #[cfg(test)]
 mod tests {
