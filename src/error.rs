@@ -103,15 +103,44 @@ pub fn plain(e: &io::Error) -> String {
 /// through it, so a full disk or a closed terminal is reported the same
 /// way everywhere. The error keeps its kind, so that a broken pipe is
 /// still recognised and ends proctl quietly.
-pub struct Stdout<W>(pub W);
+pub struct Stdout<W> {
+    inner: W,
+    /// A write or flush failed and the command was told.
+    failed: bool,
+}
+
+impl<W> Stdout<W> {
+    pub fn new(inner: W) -> Stdout<W> {
+        Stdout {
+            inner,
+            failed: false,
+        }
+    }
+
+    /// Whether the command was already handed a write error (and so has
+    /// reported it or passed it on).
+    pub fn failed(&self) -> bool {
+        self.failed
+    }
+
+    fn seen<T>(&mut self, r: io::Result<T>) -> io::Result<T> {
+        let r = r.map_err(stdout_error);
+        if matches!(&r, Err(e) if e.kind() != io::ErrorKind::Interrupted) {
+            self.failed = true;
+        }
+        r
+    }
+}
 
 impl<W: io::Write> io::Write for Stdout<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.write(buf).map_err(stdout_error)
+        let r = self.inner.write(buf);
+        self.seen(r)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.0.flush().map_err(stdout_error)
+        let r = self.inner.flush();
+        self.seen(r)
     }
 }
 
@@ -218,15 +247,15 @@ mod tests {
     #[test]
     fn stdout_errors_name_stdout_and_keep_their_kind() {
         use std::io::Write;
-        let full = Stdout(Failing(nix::libc::ENOSPC)).write_all(b"x");
+        let full = Stdout::new(Failing(nix::libc::ENOSPC)).write_all(b"x");
         let e = Error::from(full.unwrap_err());
         assert_eq!(
             e.to_string(),
             "cannot write to standard output: No space left on device"
         );
-        let full = Stdout(Failing(nix::libc::ENOSPC)).write_all(b"x");
+        let full = Stdout::new(Failing(nix::libc::ENOSPC)).write_all(b"x");
         assert_eq!(plain(&full.unwrap_err()), "No space left on device");
-        let pipe = Stdout(Failing(nix::libc::EPIPE)).write_all(b"x");
+        let pipe = Stdout::new(Failing(nix::libc::EPIPE)).write_all(b"x");
         assert!(Error::from(pipe.unwrap_err()).is_broken_pipe());
     }
 }

@@ -90,7 +90,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit, Error> {
     let theme = Theme::decide(cli.color, term.is_tty);
     let source = ProcSource::new(cli.proc_root);
     let stdout = std::io::stdout();
-    let mut out = BufWriter::with_capacity(64 * 1024, error::Stdout(stdout.lock()));
+    let mut out = BufWriter::with_capacity(64 * 1024, error::Stdout::new(stdout.lock()));
     let exit = match cli.command {
         Command::Ps(cli::Deferred(args)) => {
             columns::keys::init_pid_length(source.root());
@@ -139,11 +139,13 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit, Error> {
             cmd::top::run(&config, source, &mut out)?
         }
     };
+    let told = out.get_ref().failed();
     match out.flush() {
-        // A command that failed already said why (e.g. spawn's "cannot
-        // write the pid to stdout"); the same unwritten bytes must not
-        // fail it a second time with another message and status.
-        Err(_) if exit != Exit::Success => Ok(exit),
+        // A command that was handed a write error and still returned
+        // said why itself (spawn's "cannot write the pid to stdout"); the
+        // same unwritten bytes must not fail it again. Any other failed
+        // flush is reported, whatever the command's status.
+        Err(_) if told && exit != Exit::Success => Ok(exit),
         flushed => flushed.map(|()| exit).map_err(Error::from),
     }
 }
