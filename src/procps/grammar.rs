@@ -5,6 +5,7 @@
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 
 use super::layout::{self, SfCode, SfOption};
+use super::personality::{self as per, Personality};
 use super::{Action, Forest, HeaderType, Rejected, Request, SelKind, SelList, Threads};
 
 /// proctl's own options, recognised only where procps rejects the command line.
@@ -71,7 +72,8 @@ pub(super) struct State {
     pub screen_cols: Option<usize>,
     pub screen_rows: Option<usize>,
     pub prefer_bsd_defaults: bool,
-    pub old_m: bool,
+    /// The personality, as this pass sees it.
+    pub pers: Personality,
     pub sf: Vec<SfOption>,
     pub ext: Extensions,
     pub action: Option<Action>,
@@ -90,14 +92,29 @@ struct Parser<'a> {
     st: State,
 }
 
-/// Parses a ps command line (without the program name). `allow_ext`
-/// admits proctl's own options (only used after procps's grammar alone
-/// rejected the line). `cached_tty` is ps's own terminal (for `T`, `t`).
+/// Parses a ps command line (without the program name) under the
+/// personality the environment names. `allow_ext` admits proctl's own
+/// options (only used after procps's grammar alone rejected the line).
+/// `cached_tty` is ps's own terminal (for `T`, `t`).
 pub fn parse(args: &[String], allow_ext: bool, cached_tty: i64) -> Result<Request, Rejected> {
-    let first = run_pass(args, false, allow_ext, cached_tty);
+    parse_as(args, allow_ext, cached_tty, Personality::from_env())
+}
+
+/// `parse` under a given personality. A personality that forces BSD skips
+/// the first pass and reports the second pass's error.
+pub fn parse_as(
+    args: &[String],
+    allow_ext: bool,
+    cached_tty: i64,
+    pers: Personality,
+) -> Result<Request, Rejected> {
+    if pers.has(per::FORCE_BSD) {
+        return run_pass(args, true, allow_ext, cached_tty, pers);
+    }
+    let first = run_pass(args, false, allow_ext, cached_tty, pers);
     match first {
         Ok(r) => Ok(r),
-        Err(err) => run_pass(args, true, allow_ext, cached_tty).map_err(|_| err),
+        Err(err) => run_pass(args, true, allow_ext, cached_tty, pers).map_err(|_| err),
     }
 }
 
@@ -106,7 +123,13 @@ fn run_pass(
     force_bsd: bool,
     allow_ext: bool,
     cached_tty: i64,
+    mut pers: Personality,
 ) -> Result<Request, Rejected> {
+    // The second pass prefers old Linux's `m` over BSD's unless the
+    // personality chose one.
+    if force_bsd && !pers.has(per::OLD_M | per::BSD_M) {
+        pers.flags |= per::OLD_M;
+    }
     let mut p = Parser {
         args,
         at: 0,
@@ -114,8 +137,8 @@ fn run_pass(
         allow_ext,
         cached_tty,
         st: State {
-            prefer_bsd_defaults: force_bsd,
-            old_m: force_bsd,
+            prefer_bsd_defaults: force_bsd || pers.prefer_bsd,
+            pers,
             allow_ext,
             ..State::default()
         },
@@ -233,6 +256,11 @@ impl Parser<'_> {
             match arg_type(&arg) {
                 ArgType::Gnu => self.gnu_option(&arg)?,
                 ArgType::Sysv if !self.force_bsd => self.sysv_option(&arg)?,
+                // The second pass reads only dashed words as BSD, unless the
+                // personality forces BSD.
+                ArgType::Bsd if self.force_bsd && !self.st.pers.has(per::FORCE_BSD) => {
+                    self.second_pass_word(&arg)?;
+                }
                 ArgType::Sysv | ArgType::Bsd => {
                     self.st.prefer_bsd_defaults = true;
                     self.bsd_word(&arg)?;
@@ -272,6 +300,23 @@ impl Parser<'_> {
                 Ok(())
             }
         }
+    }
+
+    /// A bare word in the second pass: procps refuses it ("way bad"); with
+    /// extensions, a word that is not a BSD option is proctl's PATTERN.
+    fn second_pass_word(&mut self, arg: &str) -> Step {
+        if !self.allow_ext || self.st.ext.pattern.is_some() {
+            return fail("way bad");
+        }
+        let saved = (self.st.clone(), self.at);
+        let as_bsd = self.bsd_option(arg);
+        (self.st, self.at) = saved;
+        if as_bsd.is_ok() {
+            return fail("way bad");
+        }
+        self.st.ext.pattern = Some(arg.to_string());
+        self.st.last_was_ext = true;
+        Ok(())
     }
 
     /// The argument of an option letter: the rest of this word, else the
@@ -334,10 +379,17 @@ impl Parser<'_> {
                     self.st.format_flags |= layout::FF_UF;
                     self.st.unix_f = true;
                 }
+                // Flavours with a `-j` layout of their own (Debian, Digital).
+                'j' if self.st.pers.sysv[2].is_some() => self.st.format_flags |= layout::FF_UJ,
                 'j' => self.st.format_modifiers |= layout::FM_J,
                 'l' => self.st.format_flags |= layout::FF_UL,
                 'm' => self.st.thread_flags |= TF_U_M,
                 'w' => self.st.w_count += 1,
+                'x' if self.st.pers.has(per::SVR4_X) => self.st.format_modifiers |= layout::FM_Y,
+                'x' if self.st.pers.has(per::HPUX_X) => {
+                    self.st.w_count += 2;
+                    self.st.unix_f = true;
+                }
                 'x' => return fail("must set personality to get -x option"),
                 'y' => self.st.format_modifiers |= layout::FM_Y,
                 '-' => return fail("embedded '-' among SysV options makes no sense"),
@@ -436,13 +488,19 @@ impl Parser<'_> {
                     if self.st.header.is_some() {
                         return fail("only one heading option may be specified");
                     }
-                    self.st.header = Some(HeaderType::None);
+                    self.st.header = Some(if self.st.pers.has(per::BSD_H) {
+                        HeaderType::Multi
+                    } else {
+                        HeaderType::None
+                    });
                 }
                 'j' => self.st.format_flags |= layout::FF_BJ,
                 'l' => self.st.format_flags |= layout::FF_BL,
                 'm' => {
-                    if self.st.old_m {
+                    if self.st.pers.has(per::OLD_M) {
                         self.st.format_flags |= layout::FF_LM;
+                    } else if self.st.pers.has(per::BSD_M) {
+                        self.defer("pmem".to_string(), SfCode::BsdM)?;
                     } else {
                         self.st.thread_flags |= TF_B_M;
                     }
@@ -778,7 +836,8 @@ impl Parser<'_> {
         if ss == 0 && !self.st.prefer_bsd_defaults {
             return Ok((0xaa00, false));
         }
-        let switch = if ss & (SS_U_A | SS_U_D) == 0 {
+        // Every BSD but SunOS 4 behaves as if `g` were given.
+        let switch = if !self.st.pers.has(per::NO_DEFAULT_G) && ss & (SS_U_A | SS_U_D) == 0 {
             ss | SS_B_G
         } else {
             ss
@@ -962,12 +1021,15 @@ mod tests {
         s.iter().map(|a| a.to_string()).collect()
     }
 
+    // procps's own personality, whatever the environment says.
     fn ok(s: &[&str]) -> Request {
-        parse(&args(s), false, 0).unwrap()
+        parse_as(&args(s), false, 0, Personality::default()).unwrap()
     }
 
     fn err(s: &[&str]) -> String {
-        parse(&args(s), false, 0).unwrap_err().message
+        parse_as(&args(s), false, 0, Personality::default())
+            .unwrap_err()
+            .message
     }
 
     #[test]
@@ -1014,6 +1076,18 @@ mod tests {
     }
 
     #[test]
+    fn the_second_pass_refuses_bare_words() {
+        // procps 4.0.2: `ps a -xu` fails on -x and the all-BSD pass refuses
+        // `a` ("way bad"), so the first error is the one reported.
+        assert_eq!(err(&["a", "-xu"]), "must set personality to get -x option");
+        let bsd = Personality::from_vars(|n| (n == "PS_PERSONALITY").then(|| "bsd".into()));
+        assert!(parse_as(&args(&["a", "-xu"]), false, 0, bsd).unwrap().all);
+        let hp = Personality::from_vars(|n| (n == "PS_PERSONALITY").then(|| "hpux".into()));
+        let r = parse_as(&args(&["-x"]), false, 0, hp).unwrap();
+        assert!(r.unix_f && r.w_count == 2);
+    }
+
+    #[test]
     fn bsd_ax_is_every_process() {
         assert!(ok(&["ax"]).all);
         assert_eq!(ok(&[]).select_bits, 0xaa00);
@@ -1022,10 +1096,11 @@ mod tests {
 
     #[test]
     fn extensions_only_when_allowed() {
-        assert!(parse(&args(&["nginx"]), false, 0).is_err());
-        let r = parse(&args(&["nginx"]), true, 0).unwrap();
+        let p = Personality::default();
+        assert!(parse_as(&args(&["nginx"]), false, 0, p).is_err());
+        let r = parse_as(&args(&["nginx"]), true, 0, p).unwrap();
         assert_eq!(r.ext.pattern.as_deref(), Some("nginx"));
-        let r = parse(&args(&["--format", "json", "-p", "1"]), true, 0).unwrap();
+        let r = parse_as(&args(&["--format", "json", "-p", "1"]), true, 0, p).unwrap();
         assert_eq!(r.ext.output.as_deref(), Some("json"));
         assert!(parse(&args(&["--holding", "/"]), false, 0).is_err());
         let r = parse(

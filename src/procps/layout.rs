@@ -7,6 +7,7 @@
 
 use super::Rejected;
 use super::grammar::State;
+use super::personality as per;
 use crate::columns::keys::{self, KeySpec};
 
 pub use crate::columns::keys::Just;
@@ -14,6 +15,7 @@ pub use crate::columns::keys::Just;
 // Format flags (ps/common.h's FF_*) and modifiers (FM_*): the layout
 // options given, as bits because procps dispatches on their combination.
 pub(super) const FF_UF: u32 = 0x0001;
+pub(super) const FF_UJ: u32 = 0x0002;
 pub(super) const FF_UL: u32 = 0x0004;
 pub(super) const FF_BJ: u32 = 0x0008;
 pub(super) const FF_BL: u32 = 0x0010;
@@ -43,6 +45,8 @@ pub(super) enum SfCode {
     BsdO,
     /// `k`, `--sort`
     Sort,
+    /// BSD `m` as a sort on memory (the `bsd` personality).
+    BsdM,
     /// `--format`
     GnuFormat,
 }
@@ -415,7 +419,7 @@ pub(super) fn process(st: &State, must_use: bool) -> Res<(Vec<FormatNode>, Vec<S
                     }
                 }
             }
-            SfCode::Sort => {
+            SfCode::Sort | SfCode::BsdM => {
                 if parsed_sort {
                     return fail("multiple sort options");
                 }
@@ -452,14 +456,20 @@ pub(super) fn process(st: &State, must_use: bool) -> Res<(Vec<FormatNode>, Vec<S
         }
         return Ok((format, sort));
     }
+    let pers = &st.pers;
     let spec = match st.format_flags {
-        0 | FF_UF | FF_UL => None,
-        x if x == FF_UF | FF_UL => None,
-        FF_BJ => Some("OL_j"),
-        FF_BL => Some("OL_l"),
-        FF_BS => Some("OL_s"),
-        FF_BU => Some("OL_u"),
-        FF_BV => Some("OL_v"),
+        0 => None,
+        FF_UF => pers.sysv[0],
+        x if x == FF_UF | FF_UL => pers.sysv[1],
+        FF_UJ => pers.sysv[2],
+        FF_UL => pers.sysv[3],
+        x if x == FF_UJ | FF_UL => Some("RD_lj"),
+        x if x == FF_UJ | FF_UF => Some("RD_fj"),
+        FF_BJ => Some(pers.bsd[0]),
+        FF_BL => Some(pers.bsd[1]),
+        FF_BS => Some(pers.bsd[2]),
+        FF_BU => Some(pers.bsd[3]),
+        FF_BV => Some(pers.bsd[4]),
         FF_LX => Some("OL_X"),
         FF_LM => Some("OL_m"),
         FF_FC => Some("FLASK_context"),
@@ -547,6 +557,19 @@ fn modify(st: &State, list: &mut Vec<FormatNode>, must_use: bool) -> Res<()> {
     if fm & FM_M != 0 {
         list.insert(0, one("label"));
     }
+    // The personality's own changes to named layouts (Linux's -l and -f).
+    if st.pers.has(per::ZAP_ADDR)
+        && st.format_flags & FF_UL != 0
+        && add_after(list, "ADDR", one("sgi_p"))
+    {
+        delete(list, "ADDR");
+    }
+    if st.pers.has(per::SANE_USER)
+        && st.format_flags & FF_UF != 0
+        && add_after(list, "UID", one("user"))
+    {
+        delete(list, "UID");
+    }
     Ok(())
 }
 
@@ -582,21 +605,37 @@ fn sysv_list(st: &State) -> Res<Vec<FormatNode>> {
             rev.push("rss");
         }
     }
+    let mut colon = None;
     if ff & FF_UL != 0 {
         rev.push("wchan");
+        // SGI's -l: RSS and a `:` before it, where -y would add RSS.
+        if st.pers.has(per::IRIX_L) && fm & FM_Y == 0 {
+            rev.push("sgi_rss");
+            colon = Some(rev.len());
+        }
     }
     if fm & FM_F != 0 || ff & FF_UL != 0 {
         rev.push("sz");
     }
     if ff & FF_UL != 0 {
-        rev.push(if fm & FM_Y != 0 { "rss" } else { "addr_1" });
+        rev.push(if fm & FM_Y != 0 {
+            "rss"
+        } else if st.pers.has(per::ZAP_ADDR | per::IRIX_L) {
+            "sgi_p"
+        } else {
+            "addr_1"
+        });
     }
     if fm & FM_C != 0 {
         rev.push("pri");
         rev.push("class");
     } else if ff & FF_UL != 0 {
         rev.push("ni");
-        rev.push("opri");
+        rev.push(if st.pers.has(per::IRIX_L) {
+            "priority"
+        } else {
+            "opri"
+        });
     }
     if tf & 16 != 0 && ff & FF_UF != 0 {
         rev.push("nlwp");
@@ -622,7 +661,11 @@ fn sysv_list(st: &State) -> Res<Vec<FormatNode>> {
     }
     rev.push("pid");
     if ff & FF_UF != 0 {
-        rev.push("uid_hack");
+        rev.push(if st.pers.has(per::SANE_USER) {
+            "user"
+        } else {
+            "uid_hack"
+        });
     } else if ff & FF_UL != 0 {
         rev.push("uid");
     }
@@ -635,7 +678,19 @@ fn sysv_list(st: &State) -> Res<Vec<FormatNode>> {
     if fm & FM_M != 0 {
         rev.push("label");
     }
-    Ok(rev.iter().rev().map(|s| one(s)).collect())
+    let mut list: Vec<FormatNode> = rev.iter().rev().map(|s| one(s)).collect();
+    if let Some(after) = colon {
+        // A one-character literal, as AIX text between descriptors.
+        list.insert(
+            rev.len() - after,
+            FormatNode {
+                spec: None,
+                name: ":".to_string(),
+                width: 1,
+            },
+        );
+    }
+    Ok(list)
 }
 
 #[cfg(test)]

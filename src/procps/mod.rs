@@ -9,8 +9,9 @@
 
 mod grammar;
 mod layout;
+pub mod personality;
 
-pub use grammar::{Extensions, parse};
+pub use grammar::{Extensions, parse, parse_as};
 pub use layout::{FormatNode, Just, SortNode};
 
 /// What a selection list names (procps's `SEL_*`).
