@@ -6,6 +6,7 @@ pub mod ps_cells;
 pub mod ps_json;
 pub mod ps_layout;
 pub mod ps_procps;
+pub mod ps_sort;
 pub mod pstree;
 mod pstree_forest;
 pub mod set;

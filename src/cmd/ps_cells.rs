@@ -25,32 +25,7 @@ pub struct CellCtx<'a> {
     pub line_count: i64,
 }
 
-/// A raw value to sort by.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SortValue {
-    Num(f64),
-    Text(Vec<u8>),
-    None,
-}
-
-impl Eq for SortValue {}
-
-impl PartialOrd for SortValue {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for SortValue {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        match (self, other) {
-            (SortValue::Num(a), SortValue::Num(b)) => a.total_cmp(b),
-            (SortValue::Text(a), SortValue::Text(b)) => a.cmp(b),
-            // Keys procps cannot sort by (its no-op sort) leave the order alone.
-            _ => std::cmp::Ordering::Equal,
-        }
-    }
-}
+pub use crate::cmd::ps_sort::SortValue;
 
 /// Whether the locale's character set is UTF-8 (procps escapes by the
 /// locale's rules); looked up once.
@@ -381,55 +356,35 @@ fn name_cell(name: Option<String>, id: u32, room: usize, numeric: bool) -> (Vec<
 /// as libsystemd's sd_pid_get_slice/unit/user_unit find them: the last of
 /// the leading `.slice` components (`-.slice` when none), the first unit
 /// after them, the first unit after a `user@….service`.
-fn sd_part(raw: &[u8], want: &str) -> String {
-    let text = String::from_utf8_lossy(raw);
-    let path = text
-        .lines()
-        .find_map(|l| l.strip_prefix("0::"))
-        .or_else(|| {
-            text.lines()
-                .find_map(|l| l.split_once(":name=systemd:").map(|(_, p)| p))
-        });
+/// What systemd's sd-login says of a process (`-` where it fails), as
+/// procps's library asks it: the path relative to pid 1's.
+fn sd_value(ctx: &CellCtx, p: &ProcessInfo, pr: Pr) -> String {
+    use crate::model::sdlogin;
+    static LAYOUT: std::sync::OnceLock<sdlogin::Layout> = std::sync::OnceLock::new();
+    static ROOT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let layout = *LAYOUT.get_or_init(sdlogin::Layout::detect);
+    let root = ROOT.get_or_init(|| {
+        let init = std::fs::read(ctx.root.join("1/cgroup")).ok()?;
+        sdlogin::systemd_path(&init, layout).map(|p| sdlogin::root_of(&p))
+    });
+    let run = Path::new("/run/systemd");
+    let raw = std::fs::read(ctx.root.join(p.tid.to_string()).join("cgroup")).unwrap_or_default();
+    let path = root.as_deref().and_then(|root| {
+        sdlogin::systemd_path(&raw, layout).map(|path| sdlogin::shift(&path, root).to_string())
+    });
     let Some(path) = path else {
         return "-".to_string();
     };
-    let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let is_unit = |s: &str| {
-        !s.ends_with(".slice")
-            && [
-                ".service",
-                ".scope",
-                ".socket",
-                ".mount",
-                ".swap",
-                ".target",
-                ".timer",
-                ".path",
-                ".device",
-                ".automount",
-            ]
-            .iter()
-            .any(|suffix| s.ends_with(suffix))
+    let value = match pr {
+        Pr::SdUnit => sdlogin::unit(&path),
+        Pr::SdSlice => sdlogin::slice(&path),
+        Pr::SdUunit => sdlogin::user_unit(&path),
+        Pr::SdSession => sdlogin::session(&path),
+        Pr::SdOuid => sdlogin::owner_uid(&path).map(|u| (u as i32).to_string()),
+        Pr::SdMachine => sdlogin::machine(&path, run),
+        _ => sdlogin::session(&path).and_then(|s| sdlogin::seat(&s, run)),
     };
-    let slices = parts.iter().take_while(|s| s.ends_with(".slice")).count();
-    let found = match want {
-        "slice" => {
-            return parts[..slices]
-                .last()
-                .map_or_else(|| "-.slice".to_string(), |s| s.to_string());
-        }
-        "uunit" => parts
-            .iter()
-            .position(|s| s.starts_with("user@") && s.ends_with(".service"))
-            .and_then(|u| {
-                parts[u + 1..]
-                    .iter()
-                    .find(|s| !s.ends_with(".slice"))
-                    .filter(|s| is_unit(s))
-            }),
-        _ => parts.get(slices).filter(|s| is_unit(s)),
-    };
-    found.map_or_else(|| "-".to_string(), |s| s.to_string())
+    value.unwrap_or_else(|| "-".to_string())
 }
 
 /// The text of a key for a process and its width in cells. `room` is
@@ -828,16 +783,19 @@ pub fn cell(
             }
             num(format!("{cu:.3}"))
         }
-        Pr::SdUnit | Pr::SdSlice | Pr::SdUunit => {
+        Pr::SdUnit
+        | Pr::SdSlice
+        | Pr::SdUunit
+        | Pr::SdSession
+        | Pr::SdOuid
+        | Pr::SdMachine
+        | Pr::SdSeat => num(sd_value(ctx, p, spec.pr)),
+        Pr::Lxcname => {
             let raw = read_file(ctx, p, "cgroup").unwrap_or_default();
-            let want = match spec.pr {
-                Pr::SdUnit => "unit",
-                Pr::SdSlice => "slice",
-                _ => "uunit",
-            };
-            num(sd_part(&raw, want))
+            let name = crate::model::cgroup::lxc_name(&raw).unwrap_or_else(|| b"-".to_vec());
+            let n = name.len();
+            (name, n)
         }
-        Pr::SdSession | Pr::SdOuid | Pr::SdMachine | Pr::SdSeat | Pr::Lxcname => num("-".into()),
         Pr::Cgroupns => num(ns_inode(ctx, p, "cgroup")),
         Pr::Ipcns => num(ns_inode(ctx, p, "ipc")),
         Pr::Mntns => num(ns_inode(ctx, p, "mnt")),
@@ -860,7 +818,9 @@ pub fn cell(
                 (printable, n)
             }
         }
-        Pr::Lim => num("xx".into()),
+        // RLIMIT_RSS in KiB; unlimited is `xx` (ps(1), lim).
+        Pr::Lim if p.rsslim == u64::MAX => num("xx".into()),
+        Pr::Lim => num(format!("{:5}", p.rsslim >> 10)),
         // Read after selection (model::extras); 0 when unreadable.
         Pr::Pss | Pr::Uss => num(pss_uss(spec.pr, p).to_string()),
         Pr::Affinity | Pr::Io | Pr::Rlimit(..) | Pr::Holds => {
@@ -957,11 +917,11 @@ fn own_sort_value(pr: Pr, p: &ProcessInfo) -> SortValue {
                 for &c in cpus {
                     key.extend_from_slice(&(c as u32).to_be_bytes());
                 }
-                SortValue::Text(key)
+                SortValue::Bytes(key)
             }
-            None => SortValue::Text(vec![0xff; 5]),
+            None => SortValue::Bytes(vec![0xff; 5]),
         },
-        Pr::Io => SortValue::Num(extras.and_then(|e| e.io).map_or(f64::MAX, f64::from)),
+        Pr::Io => SortValue::num(extras.and_then(|e| e.io).map_or(f64::MAX, f64::from)),
         Pr::Rlimit(index, side) => {
             let limit = extras
                 .and_then(|e| e.limits.as_ref()?.get(usize::from(index)))
@@ -972,13 +932,13 @@ fn own_sort_value(pr: Pr, p: &ProcessInfo) -> SortValue {
                         l.hard
                     }
                 });
-            SortValue::Num(match limit {
+            SortValue::num(match limit {
                 Some(Limit::Value(n)) => n as f64,
                 Some(Limit::Unlimited) => f64::INFINITY,
                 None => f64::NAN,
             })
         }
-        Pr::Holds => SortValue::Text(
+        Pr::Holds => SortValue::Bytes(
             extras
                 .and_then(|e| e.holds.as_ref())
                 .map(|h| h.join(", ").into_bytes())
@@ -989,13 +949,14 @@ fn own_sort_value(pr: Pr, p: &ProcessInfo) -> SortValue {
 }
 
 /// The raw value procps sorts a key by.
-pub fn sort_value(pr: Pr, p: &ProcessInfo, ctx: &CellCtx) -> SortValue {
+/// The numbers procps sorts by, read raw (not as shown); `None` for keys
+/// whose value is read as shown (see ps_sort).
+pub fn numeric_sort_value(pr: Pr, p: &ProcessInfo, ctx: &CellCtx) -> SortValue {
     let sys = ctx.system;
     let st = p.status.as_ref();
-    let n = |v: f64| SortValue::Num(v);
+    let n = SortValue::num;
     let uid = |i: usize| st.map_or(0, |s| s.uids[i]) as f64;
     let gid = |i: usize| st.map_or(0, |s| s.gids[i]) as f64;
-    let name = |v: Option<String>| SortValue::Text(v.unwrap_or_default().into_bytes());
     match pr {
         Pr::Pcpu | Pr::C | Pr::Cp | Pr::Utilization => {
             let secs = sys.elapsed_secs(p.start_ticks);
@@ -1014,7 +975,6 @@ pub fn sort_value(pr: Pr, p: &ProcessInfo, ctx: &CellCtx) -> SortValue {
         Pr::Pgid => n(p.pgrp.into()),
         Pr::Sess => n(p.session.into()),
         Pr::Tpgid => n(p.tpgid.into()),
-        Pr::Tty4 | Pr::Tty8 => n(p.tty_nr.into()),
         Pr::Euid => n(p.euid.unwrap_or(0).into()),
         Pr::Ruid => n(uid(0)),
         Pr::Suid => n(uid(2)),
@@ -1023,16 +983,11 @@ pub fn sort_value(pr: Pr, p: &ProcessInfo, ctx: &CellCtx) -> SortValue {
         Pr::Rgid => n(gid(0)),
         Pr::Sgid => n(gid(2)),
         Pr::Fgid => n(gid(3)),
-        Pr::Euser => name(ctx.names.user(p.euid.unwrap_or(0))),
-        Pr::Ruser => name(ctx.names.user(st.map_or(0, |s| s.uids[0]))),
-        Pr::Egroup => name(ctx.names.group(st.map_or(0, |s| s.gids[1]))),
-        Pr::Rgroup => name(ctx.names.group(st.map_or(0, |s| s.gids[0]))),
-        Pr::Comm | Pr::Fname => SortValue::Text(p.name.clone()),
-        Pr::Args => SortValue::Text(args_text(p)),
+        Pr::Args => SortValue::Text(std::ffi::CString::new(args_text(p)).unwrap_or_default()),
         Pr::Time | Pr::Times | Pr::Bsdtime => n(p.cpu_ticks() as f64),
-        Pr::Etime | Pr::Etimes | Pr::Start | Pr::Stime | Pr::Lstart | Pr::Bsdstart => {
-            n(p.start_ticks as f64)
-        }
+        // Elapsed time: the later the start, the less.
+        Pr::Etime | Pr::Etimes => n(-(p.start_ticks as f64)),
+        Pr::Start | Pr::Stime | Pr::Lstart | Pr::Bsdstart => n(p.start_ticks as f64),
         Pr::Nice => n(p.nice as f64),
         Pr::Priority | Pr::Opri | Pr::Pri | Pr::PriApi | Pr::PriBar | Pr::PriBaz | Pr::PriFoo => {
             n(p.priority as f64)
@@ -1040,10 +995,11 @@ pub fn sort_value(pr: Pr, p: &ProcessInfo, ctx: &CellCtx) -> SortValue {
         Pr::Nlwp => n(p.num_threads as f64),
         Pr::Psr => n(p.processor.unwrap_or(0).into()),
         Pr::Flag => n(p.flags.into()),
-        Pr::Stat | Pr::S => SortValue::Text(vec![p.state as u8]),
+        Pr::Lim => n(p.rsslim as f64),
+        // procps's state item is one character, compared as a number.
+        Pr::Stat | Pr::S => n(f64::from(p.state as u32)),
         Pr::Minflt => n(p.minflt as f64),
         Pr::Majflt => n(p.majflt as f64),
-        Pr::Wchan => SortValue::Text(p.wchan.clone().unwrap_or_default().into_bytes()),
         Pr::Class | Pr::Sched => n(p.policy.map_or(-1.0, f64::from)),
         Pr::Rtprio => n(p.rt_priority.into()),
         Pr::Fds => n(p.fds.map_or(-1.0, |v| v as f64)),
@@ -1064,20 +1020,6 @@ pub fn sort_value(pr: Pr, p: &ProcessInfo, ctx: &CellCtx) -> SortValue {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn systemd_parts_of_a_cgroup_path() {
-        let user = b"0::/user.slice/user-1000.slice/user@1000.service/app.slice/dbus.service\n";
-        assert_eq!(sd_part(user, "slice"), "user-1000.slice");
-        assert_eq!(sd_part(user, "unit"), "user@1000.service");
-        assert_eq!(sd_part(user, "uunit"), "dbus.service");
-        let system = b"0::/system.slice/ssh.service\n";
-        assert_eq!(sd_part(system, "unit"), "ssh.service");
-        assert_eq!(sd_part(system, "uunit"), "-");
-        assert_eq!(sd_part(b"0::/\n", "slice"), "-.slice");
-        assert_eq!(sd_part(b"0::/\n", "unit"), "-");
-        assert_eq!(sd_part(b"4:memory:/x\n", "slice"), "-");
-    }
 
     #[test]
     fn command_lines_as_procps_reads_them() {

@@ -6,7 +6,8 @@
 
 use std::io::Write;
 
-use crate::cmd::ps_cells::{CellCtx, cell, sort_value};
+use crate::cmd::ps_cells::{CellCtx, cell};
+use crate::cmd::ps_sort::sort_value;
 use crate::columns::keys::{Just, KeySpec, PrintOn};
 use crate::error::{Exit, Result};
 use crate::model::extras::Wants;
@@ -209,11 +210,11 @@ pub fn run(
             }
             keys.push((forest_key("start_time"), false));
         }
-        let values: Vec<Vec<crate::cmd::ps_cells::SortValue>> = procs
+        let values: Vec<Vec<crate::cmd::ps_sort::SortValue>> = procs
             .iter()
             .map(|p| {
                 keys.iter()
-                    .map(|(k, _)| sort_value(k.spec.pr, p, &ctx))
+                    .map(|(k, _)| sort_value(k.spec, p, &ctx))
                     .collect()
             })
             .collect();
@@ -683,7 +684,7 @@ pub fn run_machine(
     if !req.sort.is_empty() {
         procs.sort_by(|a, b| {
             for k in &req.sort {
-                let o = sort_value(k.spec.pr, a, &ctx).cmp(&sort_value(k.spec.pr, b, &ctx));
+                let o = sort_value(k.spec, a, &ctx).cmp(&sort_value(k.spec, b, &ctx));
                 let o = if k.descending { o.reverse() } else { o };
                 if o != std::cmp::Ordering::Equal {
                     return o;
@@ -838,7 +839,7 @@ pub fn run_text(
     if !req.sort.is_empty() {
         procs.sort_by(|a, b| {
             for k in &req.sort {
-                let o = sort_value(k.spec.pr, a, &ctx).cmp(&sort_value(k.spec.pr, b, &ctx));
+                let o = sort_value(k.spec, a, &ctx).cmp(&sort_value(k.spec, b, &ctx));
                 let o = if k.descending { o.reverse() } else { o };
                 if o != std::cmp::Ordering::Equal {
                     return o;

@@ -163,8 +163,45 @@ pub fn analyse(bytes: &[u8]) -> Cgroups {
     }
 }
 
+/// The LXC container a process is in, as procps names it (ps(1), lxc):
+/// the first of `lxc.payload.`, `lxc.payload/` (older LXC) and `lxc/`
+/// (older still) found in the file; on that line, after the last such
+/// mark (nested containers), up to the next `/`. `None` prints `-`.
+pub fn lxc_name(cgroup: &[u8]) -> Option<Vec<u8>> {
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    for mark in [&b"lxc.payload."[..], b"lxc.payload/", b"lxc/"] {
+        let Some(at) = find(cgroup, mark) else {
+            continue;
+        };
+        let line = &cgroup[at..];
+        let line = &line[..line.iter().position(|&b| b == b'\n').unwrap_or(line.len())];
+        let mut rest = &line[mark.len()..];
+        while let Some(next) = find(rest, mark) {
+            rest = &rest[next + mark.len()..];
+        }
+        let end = rest.iter().position(|&b| b == b'/').unwrap_or(rest.len());
+        return Some(rest[..end].to_vec());
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lxc_names_as_procps_finds_them() {
+        use super::lxc_name;
+        assert_eq!(
+            lxc_name(b"10:cpuset:/lxc/lxc-P/lxc/lxc-P-nested\n").unwrap(),
+            b"lxc-P-nested"
+        );
+        assert_eq!(
+            lxc_name(b"2:name=systemd:/\n1:cpu:/lxc.payload.web/init.scope\n0::/\n").unwrap(),
+            b"web"
+        );
+        assert_eq!(lxc_name(b"0::/lxc.payload/old\n").unwrap(), b"old");
+        assert_eq!(lxc_name(b"0::/user.slice\n"), None);
+    }
+
     use super::*;
 
     const ID: &str = "4f1c2ab5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7081";

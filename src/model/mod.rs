@@ -13,6 +13,7 @@ pub mod net;
 pub mod process;
 pub mod read;
 pub mod sched;
+pub mod sdlogin;
 pub mod security;
 pub mod sock_diag;
 pub mod system;

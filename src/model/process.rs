@@ -156,6 +156,8 @@ pub struct ProcessInfo {
     pub start_stack: u64,
     pub kstk_esp: u64,
     pub kstk_eip: u64,
+    /// The RSS limit in bytes (RLIMIT_RSS; u64::MAX when unlimited).
+    pub rsslim: u64,
     /// %CPU measured over a sampling interval (`--sample`).
     pub sampled_cpu: Option<f64>,
     /// Listening ports as `PORT/proto`; `None` when not read or unreadable.

@@ -255,6 +255,7 @@ pub fn from_stat(stat_bytes: &[u8], pid: i32, tid: i32) -> Option<ProcessInfo> {
         start_stack: stat.startstack,
         kstk_esp: stat.kstkesp,
         kstk_eip: stat.kstkeip,
+        rsslim: stat.rsslim,
         ..ProcessInfo::default()
     })
 }

@@ -7,8 +7,9 @@
 use std::path::Path;
 
 use super::columns::Align;
-use crate::cmd::ps_cells::{CellCtx, SortValue, cell, sort_value};
+use crate::cmd::ps_cells::{CellCtx, SortValue, cell};
 use crate::cmd::ps_procps::{keys_need, machine_value};
+use crate::cmd::ps_sort::sort_value;
 use crate::columns::ColumnCtx;
 use crate::columns::keys::{Just, KEYS, KeySpec, Pr, pid_length};
 use crate::error::{Error, Result};
@@ -147,13 +148,10 @@ impl KeyCells {
         system: &SystemFacts,
         root: &Path,
     ) -> SortValue {
-        match sort_value(column.spec.pr, p, &self.ctx(system, root)) {
-            SortValue::None => SortValue::Text(self.text(column, p, system, root).into_bytes()),
-            // ps orders elapsed times by the start time: the longest is the
-            // largest here, so that it comes first like other numbers.
-            SortValue::Num(ticks) if matches!(column.spec.pr, Pr::Etime | Pr::Etimes) => {
-                SortValue::Num(-ticks)
-            }
+        // ps orders elapsed times as procps does, the longest the largest,
+        // so it comes first like other numbers.
+        match sort_value(column.spec, p, &self.ctx(system, root)) {
+            SortValue::None => SortValue::Bytes(self.text(column, p, system, root).into_bytes()),
             value => value,
         }
     }

@@ -15,6 +15,7 @@ mod ps_differential;
 mod ps_golden;
 mod ps_namespace;
 mod ps_regressions;
+mod ps_sdlogin;
 mod ps_sharing;
 mod ps_terminal;
 mod pstree;

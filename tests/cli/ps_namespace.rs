@@ -166,6 +166,25 @@ ax -o pid,addr,addr_1,acflag,alarm,argc,cpu,cwd,environ,jid,jobc,sl,re,tmout
 -C sleep,script -o pid,rbytes,wbytes,rchars,wchars,rops,wops,wcbytes
 ax -o pid,stackp,start_stack,eip,esp
 -e -o pid,ni,comm --sort=ni
+-e -o pid,etime,comm --sort etime
+-e -o pid,tty,comm --sort tty
+-e -o pid,tname,comm --sort=-tname,pid
+-e -o pid,user,comm --sort=-user,pid
+-e -o pid,ruser,euser,comm --sort=ruser,-pid
+ax -o pid,wchan:30,comm k wchan,pid
+ax -o pid,comm k -comm
+ax -o pid,args --sort args
+LC_ALL=C ax -o pid,args --sort=-args
+ax -o pid,stat,comm --sort stat,-pid
+ax -o pid,sigcatch,sigignore,comm --sort -sigcatch,sigignore,pid
+ax -o pid,supgrp,supgid,comm --sort supgrp,-pid
+ax -o pid,fgid,sgi_p,comm --sort sgi_p,-pid
+ax -o pid,context,comm --sort -context
+ax -o pid,cgroup,comm --sort cgroup,-pid
+ax -o pid,addr,comm --sort -addr
+ax -o pid,oom,lim,comm --sort -oom,lim,pid
+ax -o pid,exe,comm --sort exe,pid
+ax -o pid,unit,slice,comm --sort -slice,unit,pid
 -p 1 -o pid,user,tty,comm,args --forest
 -e -o _left,_right,_unlimited
 L
