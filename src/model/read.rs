@@ -7,10 +7,12 @@ use std::path::{Path, PathBuf};
 
 use procfs::FromRead;
 use procfs::process::{Process, Stat};
-use rayon::prelude::*;
 
 use super::process::{IoInfo, Needs, ProcessInfo, StatusInfo};
 use super::system::SystemFacts;
+
+/// The stack of the second /proc reader thread.
+const READER_STACK: usize = 256 * 1024;
 
 /// Where process information comes from: the live /proc, or a fixture tree.
 #[derive(Debug, Clone)]
@@ -61,15 +63,37 @@ impl ProcSource {
     pub fn snapshot(&self, needs: Needs, threads: bool) -> std::io::Result<Snapshot> {
         let system = self.system_facts();
         let pids = self.pids()?;
-        let processes = if threads {
-            pids.par_iter()
-                .flat_map_iter(|&pid| self.read_threads(pid, needs))
-                .collect()
-        } else {
-            pids.par_iter()
-                .filter_map(|&pid| self.read_process(pid, needs))
-                .collect()
+        let read = |part: &[i32], rows: &mut Vec<ProcessInfo>| {
+            for &pid in part {
+                if threads {
+                    rows.extend(self.read_threads(pid, needs));
+                } else {
+                    rows.extend(self.read_process(pid, needs));
+                }
+            }
         };
+        // Two readers, this thread and one helper with a small stack: the
+        // reading is mostly system time, and a thread pool (a worker a
+        // core, each with its stack and queues) costs more memory than it
+        // gains here (ps aux's peak RSS must stay at procps's). Rows land
+        // in one vector sized once, the helper's appended after.
+        let (first, second) = pids.split_at(pids.len() / 2);
+        let processes = std::thread::scope(|scope| {
+            let helper = std::thread::Builder::new()
+                .stack_size(READER_STACK)
+                .spawn_scoped(scope, || {
+                    let mut rows = Vec::with_capacity(second.len());
+                    read(second, &mut rows);
+                    rows
+                });
+            let mut rows = Vec::with_capacity(pids.len());
+            read(first, &mut rows);
+            match helper.ok().and_then(|h| h.join().ok()) {
+                Some(more) => rows.extend(more),
+                None => read(second, &mut rows),
+            }
+            rows
+        });
         Ok(Snapshot { processes, system })
     }
 
