@@ -13,6 +13,8 @@ use super::system::SystemFacts;
 
 /// The stack of the second /proc reader thread.
 const READER_STACK: usize = 256 * 1024;
+/// How many pids a /proc reader takes at a time.
+const READ_CHUNK: usize = 32;
 
 /// Where process information comes from: the live /proc, or a fixture tree.
 #[derive(Debug, Clone)]
@@ -72,28 +74,46 @@ impl ProcSource {
                 }
             }
         };
-        // Two readers, this thread and one helper with a small stack: the
-        // reading is mostly system time, and a thread pool (a worker a
-        // core, each with its stack and queues) costs more memory than it
-        // gains here (ps aux's peak RSS must stay at procps's). Rows land
-        // in one vector sized once, the helper's appended after.
-        let (first, second) = pids.split_at(pids.len() / 2);
-        let processes = std::thread::scope(|scope| {
+        // Two readers, this thread and one helper with a small stack,
+        // taking chunks of pids in turn (the reading is mostly system time
+        // and uneven: kernel threads have no command line): a thread pool
+        // (a worker a core, each with its stack and queues) costs more
+        // memory than it gains here, and ps aux's peak RSS must stay at
+        // procps's. The helper's rows are appended and all put back in pid
+        // order (a process's threads after it, by tid).
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = |rows: &mut Vec<ProcessInfo>| {
+            loop {
+                let start = next.fetch_add(READ_CHUNK, std::sync::atomic::Ordering::Relaxed);
+                if start >= pids.len() {
+                    break;
+                }
+                read(&pids[start..(start + READ_CHUNK).min(pids.len())], rows);
+            }
+        };
+        let mut processes = std::thread::scope(|scope| {
             let helper = std::thread::Builder::new()
                 .stack_size(READER_STACK)
                 .spawn_scoped(scope, || {
-                    let mut rows = Vec::with_capacity(second.len());
-                    read(second, &mut rows);
+                    let mut rows = Vec::with_capacity(pids.len() / 2 + READ_CHUNK);
+                    work(&mut rows);
                     rows
                 });
             let mut rows = Vec::with_capacity(pids.len());
-            read(first, &mut rows);
-            match helper.ok().and_then(|h| h.join().ok()) {
-                Some(more) => rows.extend(more),
-                None => read(second, &mut rows),
+            work(&mut rows);
+            match helper.map(|h| h.join()) {
+                Ok(Ok(more)) => rows.extend(more),
+                // The helper's chunks are lost: read everything here.
+                Ok(Err(_)) => {
+                    rows.clear();
+                    read(&pids, &mut rows);
+                }
+                // No helper: this thread took every chunk.
+                Err(_) => {}
             }
             rows
         });
+        processes.sort_unstable_by_key(|r| (r.pid, r.tid != r.pid, r.tid));
         Ok(Snapshot { processes, system })
     }
 
