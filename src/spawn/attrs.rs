@@ -123,6 +123,10 @@ pub fn parse_umask(text: &str) -> Result<u32> {
 /// failure in the child comes after output files are truncated. `None`
 /// when each would be accepted as far as can be told without trying.
 pub fn rlimit_problem(limits: &[RlimitSetting]) -> Option<String> {
+    if limits.is_empty() {
+        // Nothing to read: a start without limits pays for no /proc read.
+        return None;
+    }
     let has_sys_resource = effective_capability(CAP_SYS_RESOURCE);
     let nr_open = std::fs::read_to_string("/proc/sys/fs/nr_open")
         .ok()
