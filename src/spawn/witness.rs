@@ -239,12 +239,12 @@ impl Drop for Witness {
         if self.gone {
             return;
         }
-        // SAFETY: our own child, not reaped yet. KILLed and left for the
-        // kernel: it is dropped as the run ends, and when proctl exits
-        // moments later its zombie goes to init, which reaps it. Waiting
-        // here would cost every start a round trip through the scheduler.
+        // SAFETY: our own child, not reaped yet; KILL, then reap it. Not
+        // left to init: in a container whose pid 1 does not reap (no
+        // --init), every run would leave a zombie behind.
         unsafe {
             libc::kill(self.pid, libc::SIGKILL);
+            libc::waitpid(self.pid, std::ptr::null_mut(), 0);
         }
     }
 }

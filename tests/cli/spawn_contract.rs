@@ -461,6 +461,32 @@ fn the_witness_neither_answers_to_proctls_name_nor_swallows_signals() {
     drop(child);
 }
 
+#[test]
+fn a_run_leaves_no_zombie_behind() {
+    // The witness is reaped by proctl itself: a container's pid 1 may
+    // never reap what it inherits. A subreaper stands for such a pid 1:
+    // whatever proctl leaves unreaped becomes its child.
+    let script = r#"
+import ctypes, os, subprocess, sys
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+subprocess.run([sys.argv[1], "spawn", "--", "true"], check=True)
+kids = open(f"/proc/self/task/{os.getpid()}/children").read().split()
+names = [open(f"/proc/{k}/comm").read().strip() for k in kids]
+print(",".join(names))
+"#;
+    let out = StdCommand::new(which("python3"))
+        .args(["-c", script])
+        .arg(binary())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "\n", "left behind");
+}
+
 // ---- validate, then act -----------------------------------------------
 
 #[test]
