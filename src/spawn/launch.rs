@@ -342,10 +342,17 @@ impl ChildCall<'_> {
                 // for this, the child does it before exec, as shells do.
                 libc::tcsetpgrp(tty, libc::getpid());
             }
+            // A stream closed when proctl started stays closed for the
+            // program, and so does one merged into it (`--stderr stdout`).
+            let closed = |fd: RawFd| {
+                (0..3).contains(&fd)
+                    && launcher.closed[fd as usize]
+                    && launcher.stdio[fd as usize].is_none()
+            };
             for (target, fd) in launcher.stdio.iter().enumerate() {
-                if fd.is_none() && launcher.closed[target] {
-                    // Closed when proctl started: closed for the program too.
+                if closed(target as RawFd) || fd.is_some_and(closed) {
                     libc::close(target as RawFd);
+                    continue;
                 }
                 if let Some(fd) = *fd {
                     if fd == target as RawFd {

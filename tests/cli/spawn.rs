@@ -169,6 +169,24 @@ fn closed_standard_streams_and_sigpipe() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "closed\n");
+    // Merged into a closed stdout, stderr is closed too.
+    let fds = dir.path().join("fds.txt");
+    let probe = format!(
+        "exec 3>>{}; for f in 1 2; do [ -e /proc/$$/fd/$f ] && echo $f open >&3 || echo $f closed >&3; done",
+        fds.display()
+    );
+    let out = StdCommand::new("sh")
+        .arg("-c")
+        .arg(r#"exec "$0" spawn --stderr stdout -- sh -c "$1" >&-"#)
+        .arg(binary())
+        .arg(&probe)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(&fds).unwrap(),
+        "1 closed\n2 closed\n"
+    );
     // A closed stdout stays closed for the program (env(1): "write
     // error"), and --prefix's copy to it fails (125), never discarded.
     for (args, code, message) in [

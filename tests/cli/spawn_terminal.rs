@@ -90,6 +90,20 @@ impl Drop for Tmux {
     }
 }
 
+/// Whether `pid` is not stopped and its group is its terminal's
+/// foreground group (from /proc/PID/stat: state, ppid, pgrp, session,
+/// tty_nr, tpgid).
+fn runs_in_the_foreground(pid: i32) -> bool {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let f: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    f.len() > 5 && f[0] != "T" && f[2] == f[5]
+}
+
 fn lines_equal(screen: &str, text: &str) -> usize {
     screen.lines().filter(|l| l.trim_end() == text).count()
 }
@@ -138,15 +152,7 @@ fn new_group_cat_reads_the_terminal_and_job_control_works() {
     t.keys(&["fg; echo rc2=$?", "Enter"]);
     // Typed once cat runs again and holds the terminal (see above).
     eventually("cat to run in the foreground again", || {
-        let stat = std::fs::read_to_string(format!("/proc/{cat}/stat")).unwrap_or_default();
-        let f: Vec<&str> = stat
-            .rsplit(')')
-            .next()
-            .unwrap_or("")
-            .split_whitespace()
-            .collect();
-        // state, ppid, pgrp, session, tty_nr, tpgid
-        f.len() > 5 && f[0] != "T" && f[2] == f[5]
+        runs_in_the_foreground(cat)
     });
     t.keys(&["again", "Enter"]);
     t.wait_for("cat to read after fg", |s| lines_equal(s, "again") == 2);
@@ -174,15 +180,7 @@ fn started_in_the_background_then_fg_hands_the_terminal_to_the_child() {
     let cat = printed(&t.screen()).unwrap();
     t.keys(&["fg; echo rc=$?", "Enter"]);
     eventually("cat to hold the terminal's foreground", || {
-        let stat = std::fs::read_to_string(format!("/proc/{cat}/stat")).unwrap_or_default();
-        let f: Vec<&str> = stat
-            .rsplit(')')
-            .next()
-            .unwrap_or("")
-            .split_whitespace()
-            .collect();
-        // state, ppid, pgrp, session, tty_nr, tpgid
-        f.len() > 5 && f[0] != "T" && f[2] == f[5]
+        runs_in_the_foreground(cat)
     });
     t.keys(&["later", "Enter"]);
     t.wait_for("cat to read after fg", |s| lines_equal(s, "later") == 2);
