@@ -996,6 +996,11 @@ pub fn numeric_sort_value(pr: Pr, p: &ProcessInfo, ctx: &CellCtx) -> SortValue {
         Pr::Psr => n(p.processor.unwrap_or(0).into()),
         Pr::Flag => n(p.flags.into()),
         Pr::Lim => n(p.rsslim as f64),
+        // procps's login id is a signed int: unset (4294967295) is -1,
+        // before root's 0.
+        Pr::Luid => n(read_file(ctx, p, "loginuid")
+            .and_then(|b| String::from_utf8_lossy(&b).trim().parse::<u32>().ok())
+            .map_or(-1.0, |v| f64::from(v as i32))),
         // procps's state item is one character, compared as a number.
         Pr::Stat | Pr::S => n(f64::from(p.state as u32)),
         Pr::Minflt => n(p.minflt as f64),

@@ -185,6 +185,14 @@ ax -o pid,addr,comm --sort -addr
 ax -o pid,oom,lim,comm --sort -oom,lim,pid
 ax -o pid,exe,comm --sort exe,pid
 ax -o pid,unit,slice,comm --sort -slice,unit,pid
+ax -o pid,start_code,comm --sort start_code,pid
+ax -o pid,end_code,comm --sort -end_code,pid
+ax -o pid,vm_exe,vm_lib,comm --sort vm_exe,-vm_lib,pid
+ax -o pid,vm_stack,vm_lock,comm --sort -vm_stack,vm_lock,pid
+ax -o pid,luid,cutime,comm --sort -luid,-cutime,pid
+ax -o pid,luid,comm --sort luid
+ax -o pid,utime,vm_data,comm --sort -utime,-vm_data,pid
+ax -o pid,resident,m_resident,m_share,comm --sort -m_share,-resident,pid
 -p 1 -o pid,user,tty,comm,args --forest
 -e -o _left,_right,_unlimited
 L
@@ -225,6 +233,9 @@ bash -c 'sleep 0 & exec sleep 1004' </dev/null >/dev/null 2>&1 &
 "$T/a very long process name" 1005 </dev/null >/dev/null 2>&1 &
 script -qfc "sleep 1006" /dev/null </dev/null >/dev/null 2>&1 &
 bash -c 'exec -a "$(printf "nl\nname\033[31mx\tt\xff")" sleep 1007' </dev/null >/dev/null 2>&1 &
+# A login uid of 0 (where the kernel keeps audit's): luid sorts it after
+# the unset ones (-1).
+sh -c 'echo 0 >/proc/self/loginuid; exec sleep 1008' </dev/null >/dev/null 2>&1 &
 PROCTL_THREAD_HOLDER=1 "$HELPER" --exact ps_namespace::thread_holder --ignored --test-threads=1 </dev/null >/dev/null 2>&1 &
 # Wait (with a deadline) until every fixture is in place.
 for i in $(seq 1 3000); do
