@@ -155,25 +155,16 @@ pub fn run(
     extra: Option<&Selection>,
     out: &mut dyn Write,
 ) -> Result<Exit> {
-    let snapshot = read(req, source)?;
-    let euid = nix::unistd::geteuid().as_raw();
-    let own_tty = own_tty();
+    let mut snapshot = read(req, source)?;
     // proctl lists itself when selected, as procps does. Its main thread
     // waits for the reader threads while /proc is read, but it is running.
     let me = std::process::id() as i32;
-    let mut procs: Vec<ProcessInfo> = snapshot
-        .processes
-        .into_iter()
-        .map(|mut p| {
-            if p.pid == me && p.tid == me {
-                p.state = 'R';
-            }
-            p
-        })
-        .filter(|p| wanted(req, p, euid, own_tty))
-        .filter(|p| extra.is_none_or(|s| s.matches(p)))
-        .collect();
-    complete(req, source, extra, &mut procs);
+    for p in &mut snapshot.processes {
+        if p.pid == me && p.tid == me {
+            p.state = 'R';
+        }
+    }
+    let mut procs = select(req, source, extra, snapshot.processes);
     // -q reads the listed pids, in the order given.
     if let Some(quick) = req.lists.iter().find(|l| l.kind == SelKind::PidQuick) {
         procs.sort_by_key(|p| {
@@ -202,35 +193,14 @@ pub fn run(
     let mut printer = Printer::new(req, screen, &snapshot.system, &names, source);
     let ctx = printer.cell_ctx();
     if req.forest.is_some() || !req.sort.is_empty() {
-        let mut keys: Vec<(crate::procps::SortNode, bool)> =
-            req.sort.iter().map(|s| (*s, s.descending)).collect();
+        let mut keys = sort_keys(req);
         if req.forest.is_some() {
             if keys.is_empty() {
                 keys.push((forest_key("ppid"), false));
             }
             keys.push((forest_key("start_time"), false));
         }
-        let values: Vec<Vec<crate::cmd::ps_sort::SortValue>> = procs
-            .iter()
-            .map(|p| {
-                keys.iter()
-                    .map(|(k, _)| sort_value(k.spec, p, &ctx))
-                    .collect()
-            })
-            .collect();
-        let mut order: Vec<usize> = (0..procs.len()).collect();
-        order.sort_by(|&a, &b| {
-            for (i, (_, desc)) in keys.iter().enumerate() {
-                let o = values[a][i].cmp(&values[b][i]);
-                let o = if *desc { o.reverse() } else { o };
-                if o != std::cmp::Ordering::Equal {
-                    return o;
-                }
-            }
-            std::cmp::Ordering::Equal
-        });
-        let mut slots: Vec<Option<ProcessInfo>> = procs.into_iter().map(Some).collect();
-        procs = order.iter().filter_map(|&i| slots[i].take()).collect();
+        procs = sort_on(procs, &keys, &ctx);
         if req.forest.is_some() {
             printer.forest(&procs, out)?;
         } else {
@@ -280,6 +250,64 @@ fn complete(
             w | crate::columns::extra_wants(id)
         });
     crate::cmd::ps::fill_extras(source, rows, wants);
+}
+
+/// The processes the request selects: procps's selection, narrowed by
+/// proctl's `extra` selectors, completed for the columns shown.
+fn select(
+    req: &Request,
+    source: &ProcSource,
+    extra: Option<&Selection>,
+    processes: Vec<ProcessInfo>,
+) -> Vec<ProcessInfo> {
+    let euid = nix::unistd::geteuid().as_raw();
+    let own_tty = own_tty();
+    let mut selected: Vec<ProcessInfo> = processes
+        .into_iter()
+        .filter(|p| wanted(req, p, euid, own_tty))
+        .filter(|p| extra.is_none_or(|s| s.matches(p)))
+        .collect();
+    complete(req, source, extra, &mut selected);
+    selected
+}
+
+/// `procs` in the order of `keys` (each with its descending flag), a
+/// stable sort; each process's sort values are read once, not on every
+/// comparison (some, such as `luid`, read a file).
+fn sort_on(
+    procs: Vec<ProcessInfo>,
+    keys: &[(crate::procps::SortNode, bool)],
+    ctx: &CellCtx,
+) -> Vec<ProcessInfo> {
+    if keys.is_empty() {
+        return procs;
+    }
+    let values: Vec<Vec<crate::cmd::ps_sort::SortValue>> = procs
+        .iter()
+        .map(|p| {
+            keys.iter()
+                .map(|(k, _)| sort_value(k.spec, p, ctx))
+                .collect()
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..procs.len()).collect();
+    order.sort_by(|&a, &b| {
+        for (i, (_, desc)) in keys.iter().enumerate() {
+            let o = values[a][i].cmp(&values[b][i]);
+            let o = if *desc { o.reverse() } else { o };
+            if o != std::cmp::Ordering::Equal {
+                return o;
+            }
+        }
+        std::cmp::Ordering::Equal
+    });
+    let mut slots: Vec<Option<ProcessInfo>> = procs.into_iter().map(Some).collect();
+    order.iter().filter_map(|&i| slots[i].take()).collect()
+}
+
+/// The request's own sort keys (`--sort`, `k`, `O`).
+fn sort_keys(req: &Request) -> Vec<(crate::procps::SortNode, bool)> {
+    req.sort.iter().map(|s| (*s, s.descending)).collect()
 }
 
 /// Reads the processes the request needs (listening ports only for `ports`).
@@ -645,8 +673,6 @@ pub fn run_machine(
 ) -> Result<Exit> {
     use crate::cli::OutputFormat;
     let crate::model::Snapshot { processes, system } = read(req, source)?;
-    let euid = nix::unistd::geteuid().as_raw();
-    let own_tty = own_tty();
     let names = NameCache::default();
     let ctx = CellCtx {
         system: &system,
@@ -674,25 +700,7 @@ pub fn run_machine(
             columns.push((spec, kind));
         }
     }
-    let mut selected: Vec<ProcessInfo> = processes
-        .into_iter()
-        .filter(|p| wanted(req, p, euid, own_tty))
-        .filter(|p| extra.is_none_or(|s| s.matches(p)))
-        .collect();
-    complete(req, source, extra, &mut selected);
-    let mut procs: Vec<&ProcessInfo> = selected.iter().collect();
-    if !req.sort.is_empty() {
-        procs.sort_by(|a, b| {
-            for k in &req.sort {
-                let o = sort_value(k.spec, a, &ctx).cmp(&sort_value(k.spec, b, &ctx));
-                let o = if k.descending { o.reverse() } else { o };
-                if o != std::cmp::Ordering::Equal {
-                    return o;
-                }
-            }
-            std::cmp::Ordering::Equal
-        });
-    }
+    let procs = sort_on(select(req, source, extra, processes), &sort_keys(req), &ctx);
     let rows = procs.iter().map(|p| {
         columns
             .iter()
@@ -811,8 +819,6 @@ pub fn run_text(
     use crate::render::text::{Cell, TextGrid, TextOptions, write_text};
     use crate::render::theme::CellKind;
     let crate::model::Snapshot { processes, system } = read(req, source)?;
-    let euid = nix::unistd::geteuid().as_raw();
-    let own_tty = own_tty();
     let names = NameCache::default();
     let ctx = CellCtx {
         system: &system,
@@ -829,25 +835,7 @@ pub fn run_text(
         wchan_width: None,
     };
     let columns: Vec<&FormatNode> = req.format.iter().filter(|f| f.spec.is_some()).collect();
-    let mut selected: Vec<ProcessInfo> = processes
-        .into_iter()
-        .filter(|p| wanted(req, p, euid, own_tty))
-        .filter(|p| extra.is_none_or(|s| s.matches(p)))
-        .collect();
-    complete(req, source, extra, &mut selected);
-    let mut procs: Vec<&ProcessInfo> = selected.iter().collect();
-    if !req.sort.is_empty() {
-        procs.sort_by(|a, b| {
-            for k in &req.sort {
-                let o = sort_value(k.spec, a, &ctx).cmp(&sort_value(k.spec, b, &ctx));
-                let o = if k.descending { o.reverse() } else { o };
-                if o != std::cmp::Ordering::Equal {
-                    return o;
-                }
-            }
-            std::cmp::Ordering::Equal
-        });
-    }
+    let procs = sort_on(select(req, source, extra, processes), &sort_keys(req), &ctx);
     let rows = procs
         .iter()
         .map(|p| {
