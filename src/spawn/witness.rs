@@ -227,11 +227,6 @@ impl Witness {
             })
             .unwrap_or(false)
     }
-
-    /// Its pid.
-    pub fn pid(&self) -> i32 {
-        self.pid
-    }
 }
 
 impl Drop for Witness {
