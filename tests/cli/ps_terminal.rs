@@ -84,8 +84,18 @@ fn lines_are_cut_at_the_terminal_width_as_procps_cuts_them() {
         for args in &cases {
             let mut ours_args = vec!["ps"];
             ours_args.extend(args.iter().copied());
-            let theirs = on_terminal(&ps, args, cols);
-            let ours = on_terminal(&binary(), &ours_args, cols);
+            // %CPU and C are whole-second ratios of the sleeper's start-up
+            // CPU time to its age: they can change between two runs. Ours
+            // runs between two runs of procps; when those agree, nothing
+            // changed in between and ours must print the same.
+            let (ours, theirs) = (0..10)
+                .find_map(|_| {
+                    let before = on_terminal(&ps, args, cols);
+                    let ours = on_terminal(&binary(), &ours_args, cols);
+                    let after = on_terminal(&ps, args, cols);
+                    (before == after).then_some((ours, after))
+                })
+                .expect("procps printed the same twice in a row");
             assert_eq!(
                 String::from_utf8_lossy(&ours.0),
                 String::from_utf8_lossy(&theirs.0),

@@ -434,21 +434,32 @@ fn alive(child: &mut crate::util::Reaped) -> bool {
 
 #[test]
 fn live_view_busy_process_on_top_and_sort_keys() {
+    // Only the test's own processes (--match on their names): the machine
+    // may run busier ones, so a rank among all processes would prove
+    // nothing.
     let dir = tempfile::tempdir().unwrap();
+    let idle_before: Vec<_> = (0..2)
+        .map(|i| spawn_named(dir.path(), &format!("pxtopidle{i}"), "sleep", &["1000"]))
+        .collect();
     let busy = spawn_named(
         dir.path(),
         "pxtopspin",
         "sh",
         &["-c", "while :; do :; done"],
     );
-    let tmux = Tmux::start("sort", 160, 40, &top_command(""));
-    // Sorted by %CPU, the loop reaches the first rows once measured.
+    let _idle_after: Vec<_> = (2..4)
+        .map(|i| spawn_named(dir.path(), &format!("pxtopidle{i}"), "sleep", &["1000"]))
+        .collect();
+    let first_pid = idle_before[0].pid() as f64;
+    let tmux = Tmux::start("sort", 160, 40, &top_command("--match ^pxtop"));
+    tmux.wait_for("the test's five processes", |s| table_rows(s).len() == 5);
+    // Sorted by %CPU, the loop (started third) reaches the first row once
+    // measured.
     let pid = busy.pid().to_string();
-    tmux.wait_for("the busy loop in the top rows", |s| {
-        table_rows(s)
-            .iter()
-            .take(10)
-            .any(|r| r.split_whitespace().next() == Some(pid.as_str()) && r.contains("pxtopspin"))
+    tmux.wait_for("the busy loop in the first row", |s| {
+        table_rows(s).first().is_some_and(|r| {
+            r.split_whitespace().next() == Some(pid.as_str()) && r.contains("pxtopspin")
+        })
     });
     // %CPU is the 9th cell: PID USER PRI NI VIRT RES SHR S %CPU.
     tmux.wait_for("rows by %CPU", |s| {
@@ -458,7 +469,7 @@ fn live_view_busy_process_on_top_and_sort_keys() {
     tmux.keys(&["N", "Home"]);
     tmux.wait_for("rows by pid", |s| {
         let pids = column(&table_rows(s), 0);
-        pids.first() == Some(&1.0) && pids.windows(2).all(|w| w[0] < w[1])
+        pids.first() == Some(&first_pid) && pids.windows(2).all(|w| w[0] < w[1])
     });
     tmux.keys(&["R"]);
     tmux.wait_for("rows by pid, reversed", |s| {
