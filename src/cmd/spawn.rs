@@ -16,7 +16,7 @@ use crate::error::{Error, Exit, Result};
 use crate::signal::parse_signal;
 use crate::spawn::attrs::{parse_rlimit, parse_umask, rlimit_problem};
 use crate::spawn::env::{Env, EnvOp, build_env, env_diff, parse_assignment};
-use crate::spawn::files::Opener;
+use crate::spawn::files::{Opener, check_report_target};
 use crate::spawn::signals::catchable;
 use crate::spawn::stdio::{Input, Output, parse_input, parse_output};
 use crate::spawn::supervise::Timeout;
@@ -239,10 +239,16 @@ fn dry_run(config: &SpawnConfig, out: &mut dyn Write) -> Result<Exit> {
     if let Some(report) = &config.report {
         extra.push((report, "--report file"));
     }
+    let report_target = match &config.report {
+        Some(report) if report.exists() => {
+            check_report_target(report, None).map_err(Failure::proctl)
+        }
+        _ => Ok(()),
+    };
     if let Some(pidfile) = &config.pidfile {
         extra.push((pidfile, "--pidfile"));
     }
-    if let Err(f) = plan.check_files(&extra) {
+    if let Err(f) = report_target.and_then(|()| plan.check_files(&extra)) {
         writeln!(out, "{}", argv_line(&config.argv))?;
         out.flush()?;
         diag(&f.message);
@@ -286,6 +292,7 @@ impl ReportTo {
                 let file = opener
                     .output(p, false, "--report file")
                     .map_err(Failure::proctl)?;
+                check_report_target(p, Some(&file)).map_err(Failure::proctl)?;
                 ReportTo::File(file)
             }
         })

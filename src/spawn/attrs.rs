@@ -39,22 +39,25 @@ pub struct RlimitSetting {
     pub hard: Option<rlim_t>,
 }
 
-/// A number with an optional binary suffix (K, M, G, T: 1024-based, as
-/// systemd's LimitNOFILE= and friends read them), or `unlimited`.
+/// A number with an optional binary suffix (K, M, G, T, or KiB, MiB, GiB,
+/// TiB: 1024-based, as systemd's LimitNOFILE= and friends read them), or
+/// `unlimited`.
 fn limit_value(text: &str) -> Option<rlim_t> {
     if matches!(text, "unlimited" | "infinity") {
         return Some(UNLIMITED);
     }
-    let (digits, shift) = match text.as_bytes().last()?.to_ascii_uppercase() {
-        b'K' => (&text[..text.len() - 1], 10),
-        b'M' => (&text[..text.len() - 1], 20),
-        b'G' => (&text[..text.len() - 1], 30),
-        b'T' => (&text[..text.len() - 1], 40),
-        _ => (text, 0),
+    let digits_end = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (digits, suffix) = text.split_at(digits_end);
+    let shift = match suffix.to_ascii_lowercase().as_str() {
+        "" => 0,
+        "k" | "kib" => 10,
+        "m" | "mib" => 20,
+        "g" | "gib" => 30,
+        "t" | "tib" => 40,
+        _ => return None,
     };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
     let n: rlim_t = digits.parse().ok()?;
     n.checked_mul(1 << shift).filter(|v| *v != UNLIMITED)
 }
@@ -76,7 +79,7 @@ pub fn parse_rlimit(text: &str) -> Result<RlimitSetting> {
     let number = |v: &str| {
         limit_value(v).ok_or_else(|| {
             bad(format!(
-                "'{v}' is not a number (K, M, G suffixes) or unlimited"
+                "'{v}' is not a number (with K, M, G, T or KiB, MiB, GiB, TiB: 1024-based) or unlimited"
             ))
         })
     };
@@ -224,6 +227,10 @@ mod tests {
         assert_eq!((r.soft, r.hard), (Some(512 << 20), Some(1 << 30)));
         let r = parse_rlimit("fsize=4k").unwrap();
         assert_eq!((r.soft, r.hard), (Some(4096), Some(4096)));
+        let r = parse_rlimit("as=1KiB:2GiB").unwrap();
+        assert_eq!((r.soft, r.hard), (Some(1024), Some(2 << 30)));
+        let r = parse_rlimit("memlock=1tib").unwrap();
+        assert_eq!(r.soft, Some(1 << 40));
         for bad in [
             "nofile",
             "files=1",
@@ -233,6 +240,10 @@ mod tests {
             "as=K",
             "as=1Q",
             "as=-1",
+            "as=1KB",
+            "as=1iB",
+            "as=1 K",
+            "as=+1",
         ] {
             assert!(parse_rlimit(bad).is_err(), "{bad}");
         }

@@ -76,6 +76,38 @@ impl Opener {
     }
 }
 
+/// Refuses a report file on one of the kernel's own filesystems (/proc,
+/// /sys, cgroups, debugfs, ...): their files take only their own
+/// commands, so writing the report would fail after the program ran.
+/// `path` is the file as named; `file` the open file when there is one
+/// (`/dev/stderr` is then the terminal or pipe it stands for).
+pub fn check_report_target(path: &Path, file: Option<&File>) -> Result<(), String> {
+    use nix::sys::statfs::{
+        CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC, DEBUGFS_MAGIC, PROC_SUPER_MAGIC, SECURITYFS_MAGIC,
+        SYSFS_MAGIC, TRACEFS_MAGIC, fstatfs, statfs,
+    };
+    let kernel_own = [
+        PROC_SUPER_MAGIC,
+        SYSFS_MAGIC,
+        CGROUP_SUPER_MAGIC,
+        CGROUP2_SUPER_MAGIC,
+        DEBUGFS_MAGIC,
+        TRACEFS_MAGIC,
+        SECURITYFS_MAGIC,
+    ];
+    let fs = match file {
+        Some(f) => fstatfs(f),
+        None => statfs(path),
+    };
+    match fs {
+        Ok(fs) if kernel_own.contains(&fs.filesystem_type()) => Err(format!(
+            "cannot write --report file {}: a file of the kernel's own filesystems takes no report",
+            super::shown(path)
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// An I/O error's text without std's " (os error N)".
 pub use crate::error::plain;
 
@@ -113,5 +145,17 @@ mod tests {
         opener.commit();
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "");
         assert_eq!(std::fs::read_to_string(&b).unwrap(), "old");
+    }
+
+    #[test]
+    fn no_report_into_proc_or_sys() {
+        let version = Path::new("/proc/version");
+        let err = check_report_target(version, None).unwrap_err();
+        assert!(err.contains("/proc/version"), "{err}");
+        let file = File::open(version).unwrap();
+        assert!(check_report_target(version, Some(&file)).is_err());
+        let dir = tempfile::tempdir().unwrap();
+        let fine = dir.path().join("r.json");
+        assert!(check_report_target(&fine, Some(&File::create(&fine).unwrap())).is_ok());
     }
 }

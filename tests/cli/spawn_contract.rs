@@ -549,6 +549,23 @@ fn nothing_is_truncated_or_started_when_a_later_option_fails() {
         assert!(!marker.exists(), "{args:?} started the program");
         assert!(!new.exists(), "{args:?} created a file");
     }
+    // A report file that opens but cannot take a report (the kernel's own
+    // files): refused before the program runs, in a dry run too.
+    for args in [
+        &["--stdout", k, "--report", "/proc/version"][..],
+        &["--dry-run", "--report", "/proc/version"],
+    ] {
+        let mut all = args.to_vec();
+        all.extend(["--", "sh", "-c", &touch]);
+        let (code, _, err) = spawn(&all);
+        assert_eq!(code, 125, "{args:?}: {err}");
+        assert_eq!(
+            err,
+            "proctl: cannot write --report file /proc/version: a file of the kernel's own filesystems takes no report\n"
+        );
+        assert_eq!(std::fs::read_to_string(&keep).unwrap(), "precious\n");
+        assert!(!marker.exists(), "{args:?} started the program");
+    }
     let (code, _, err) = spawn(&["--detach", "--die-with-parent", "--", "sh", "-c", &touch]);
     assert_eq!(code, 2, "{err}");
     assert!(!marker.exists());
@@ -642,6 +659,18 @@ fn rlimits_take_suffixes_and_a_failed_one_is_named() {
     assert_eq!(code, 0);
     let fields: Vec<&str> = out.split_whitespace().collect();
     assert_eq!(&fields[3..5], ["4096", "1048576"], "{out}");
+    // The IEC forms too (util-linux and systemd print sizes so).
+    let (code, out, _) = spawn(&[
+        "--rlimit",
+        "fsize=8KiB:2MiB",
+        "--",
+        "grep",
+        "Max file size",
+        "/proc/self/limits",
+    ]);
+    assert_eq!(code, 0);
+    let fields: Vec<&str> = out.split_whitespace().collect();
+    assert_eq!(&fields[3..5], ["8192", "2097152"], "{out}");
     if !is_root() {
         return;
     }

@@ -178,6 +178,7 @@ fn timeout_parameters_sh() {
     for bad in [
         "--timeout invalid -- sleep 0",
         "--timeout ' -0.1' -- sleep 0",
+        "--timeout ' -1e-10000' -- sleep 0",
         "--timeout 1 --kill-after invalid -- sleep 0",
         "--timeout 42D -- sleep 0",
         "--timeout 1 --timeout-signal invalid -- sleep 0",
@@ -186,6 +187,17 @@ fn timeout_parameters_sh() {
     }
     assert_eq!(status("\"$P\" spawn --timeout 10.34 -- sleep 0"), 0);
     assert_eq!(status("\"$P\" spawn --timeout 9.999999999 -- sleep 0"), 0);
+    // Round underflow up to 1 ns.
+    assert_eq!(status("\"$P\" spawn --timeout 1e-10000 -- sleep 10"), 124);
+    // Beyond the clock's range: the longest wait, not an error (not in the
+    // script; timeout(1) bounds these the same way).
+    for long in ["inf", "1e999", "99999999999d", "0x10000000000000d"] {
+        assert_eq!(
+            status(&format!("\"$P\" spawn --timeout {long} -- sleep 0")),
+            0,
+            "{long}"
+        );
+    }
     assert_eq!(status("\"$P\" spawn --timeout 10 -- ."), 126);
     assert_eq!(status("\"$P\" spawn --timeout 10 -- no_such"), 127);
 }
