@@ -82,79 +82,81 @@ fn compound_form(s: &str) -> Option<f64> {
 }
 
 /// The longest prefix of `s` that strtod(3) reads as a number in the C
-/// locale, and its length; `None` when there is none. A sign is taken: a
+/// locale, and its length; `None` when there is none (or only the `0` of
+/// `0x`, which no duration continues validly). A sign is taken: a
 /// negative duration is rejected by the caller.
 fn c_number(s: &str) -> Option<(f64, usize)> {
     let bytes = s.as_bytes();
-    let (sign, mut at) = match bytes.first() {
+    let (sign, start) = match bytes.first() {
         Some(b'-') => (-1.0, 1),
         Some(b'+') => (1.0, 1),
         _ => (1.0, 0),
     };
-    let rest = &s[at..];
-    for word in ["infinity", "inf"] {
-        if rest.len() >= word.len() && rest[..word.len()].eq_ignore_ascii_case(word) {
-            return Some((sign * f64::INFINITY, at + word.len()));
-        }
-    }
-    let digits_from = |from: usize, radix: u32| {
-        from + bytes[from..]
-            .iter()
-            .take_while(|b| (**b as char).is_digit(radix))
-            .count()
+    // Compared as bytes: `s` may hold any text.
+    let rest = &bytes[start..];
+    let starts_with = |word: &[u8]| {
+        rest.get(..word.len())
+            .is_some_and(|r| r.eq_ignore_ascii_case(word))
     };
-    let hex = rest.len() > 2
-        && rest[..2].eq_ignore_ascii_case("0x")
-        && (rest.as_bytes()[2].is_ascii_hexdigit()
-            || (rest.as_bytes()[2] == b'.'
-                && rest.as_bytes().get(3).is_some_and(u8::is_ascii_hexdigit)));
-    if hex {
-        at += 2;
-        let (mut value, mut scale) = (0f64, 0i32);
-        let int_end = digits_from(at, 16);
-        for b in &bytes[at..int_end] {
-            value = value * 16.0 + f64::from((*b as char).to_digit(16)?);
+    for word in [&b"infinity"[..], b"inf"] {
+        if starts_with(word) {
+            return Some((sign * f64::INFINITY, start + word.len()));
         }
-        at = int_end;
-        if bytes.get(at) == Some(&b'.') {
-            let frac_end = digits_from(at + 1, 16);
-            for b in &bytes[at + 1..frac_end] {
-                value = value * 16.0 + f64::from((*b as char).to_digit(16)?);
-                scale -= 4;
-            }
-            at = frac_end;
-        }
-        if matches!(bytes.get(at), Some(b'p' | b'P')) {
-            let sign_len = usize::from(matches!(bytes.get(at + 1), Some(b'+' | b'-')));
-            let exp_end = digits_from(at + 1 + sign_len, 10);
-            if exp_end > at + 1 + sign_len {
-                let exponent: i32 = s[at + 1..exp_end].parse().unwrap_or(i32::MAX);
-                scale = scale.saturating_add(exponent);
-                at = exp_end;
-            }
-        }
-        let nonzero = value != 0.0;
-        return Some((sign * bounded(value * 2f64.powi(scale), nonzero), at));
     }
-    let int_end = digits_from(at, 10);
-    let mut end = int_end;
+    let hex = rest.len() > 2 && starts_with(b"0x");
+    let (radix, markers): (u32, &[u8]) = if hex { (16, b"pP") } else { (10, b"eE") };
+    // The mantissa: digits, maybe a point and more digits; one at least.
+    let mantissa = if hex { start + 2 } else { start };
+    let whole = digits_at(bytes, mantissa, radix);
+    let mut end = mantissa + whole;
+    let mut fraction = 0;
     if bytes.get(end) == Some(&b'.') {
-        end = digits_from(end + 1, 10);
+        fraction = digits_at(bytes, end + 1, radix);
+        end += 1 + fraction;
     }
-    // At least one digit, before or after the point.
-    if !s[at..end].bytes().any(|b| b.is_ascii_digit()) {
+    if whole + fraction == 0 {
         return None;
     }
-    let nonzero = s[at..end].bytes().any(|b| (b'1'..=b'9').contains(&b));
-    if matches!(bytes.get(end), Some(b'e' | b'E')) {
-        let sign_len = usize::from(matches!(bytes.get(end + 1), Some(b'+' | b'-')));
-        let exp_end = digits_from(end + 1 + sign_len, 10);
-        if exp_end > end + 1 + sign_len {
-            end = exp_end;
+    let mantissa_end = end;
+    let digits = || bytes[mantissa..mantissa_end].iter().filter(|b| **b != b'.');
+    let nonzero = digits().any(|b| *b != b'0');
+    // The exponent: the marker, a sign, decimal digits; without digits it
+    // is not part of the number.
+    let mut exponent = 0i32;
+    if bytes.get(end).is_some_and(|b| markers.contains(b)) {
+        let signed = usize::from(matches!(bytes.get(end + 1), Some(b'+' | b'-')));
+        let count = digits_at(bytes, end + 1 + signed, 10);
+        if count > 0 {
+            let huge = if bytes[end + 1] == b'-' {
+                i32::MIN
+            } else {
+                i32::MAX
+            };
+            exponent = s[end + 1..end + 1 + signed + count].parse().unwrap_or(huge);
+            end += 1 + signed + count;
         }
     }
-    let value: f64 = s[at..end].parse().ok()?;
+    let value = if hex {
+        // The digits as one integer, scaled by 2^exponent and 16 per
+        // fraction digit.
+        let mut v = 0f64;
+        for b in digits() {
+            v = v * 16.0 + f64::from(char::from(*b).to_digit(16)?);
+        }
+        let fraction = i32::try_from(fraction).ok()?;
+        v * 2f64.powi(exponent.saturating_sub(fraction.saturating_mul(4)))
+    } else {
+        s[start..end].parse().ok()?
+    };
     Some((sign * bounded(value, nonzero), end))
+}
+
+/// How many digits of `radix` stand at `from`.
+fn digits_at(bytes: &[u8], from: usize, radix: u32) -> usize {
+    bytes[from..]
+        .iter()
+        .take_while(|b| char::from(**b).is_digit(radix))
+        .count()
 }
 
 /// What timeout(1) makes of a number strtod(3) could not represent
@@ -219,7 +221,7 @@ mod tests {
     fn rejects_garbage() {
         for bad in [
             "", "abc", "5x", "m", "1m30", "-1", "1..2s", "ms5", "nan", "1e3ms5", ".", "0x", "1 s",
-            "inf5", "1e", "-inf",
+            "inf5", "1e", "-inf", "0é", "0xé", "iñf", "1é", "é",
         ] {
             assert!(parse_duration(bad).is_err(), "{bad} should be rejected");
         }

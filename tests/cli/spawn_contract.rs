@@ -648,29 +648,23 @@ fn exec_like_execvp_and_env() {
 
 #[test]
 fn rlimits_take_suffixes_and_a_failed_one_is_named() {
-    let (code, out, _) = spawn(&[
-        "--rlimit",
-        "fsize=4K:1M",
-        "--",
-        "grep",
-        "Max file size",
-        "/proc/self/limits",
-    ]);
-    assert_eq!(code, 0);
-    let fields: Vec<&str> = out.split_whitespace().collect();
-    assert_eq!(&fields[3..5], ["4096", "1048576"], "{out}");
-    // The IEC forms too (util-linux and systemd print sizes so).
-    let (code, out, _) = spawn(&[
-        "--rlimit",
-        "fsize=8KiB:2MiB",
-        "--",
-        "grep",
-        "Max file size",
-        "/proc/self/limits",
-    ]);
-    assert_eq!(code, 0);
-    let fields: Vec<&str> = out.split_whitespace().collect();
-    assert_eq!(&fields[3..5], ["8192", "2097152"], "{out}");
+    // K, M (systemd's) and KiB, MiB (util-linux's) are 1024-based.
+    for (limits, expected) in [
+        ("fsize=4K:1M", ["4096", "1048576"]),
+        ("fsize=8KiB:2MiB", ["8192", "2097152"]),
+    ] {
+        let (code, out, _) = spawn(&[
+            "--rlimit",
+            limits,
+            "--",
+            "grep",
+            "Max file size",
+            "/proc/self/limits",
+        ]);
+        assert_eq!(code, 0);
+        let fields: Vec<&str> = out.split_whitespace().collect();
+        assert_eq!(&fields[3..5], expected, "{out}");
+    }
     if !is_root() {
         return;
     }
