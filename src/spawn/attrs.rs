@@ -130,7 +130,7 @@ pub fn rlimit_problem(limits: &[RlimitSetting]) -> Option<String> {
         // Nothing to read: a start without limits pays for no /proc read.
         return None;
     }
-    let has_sys_resource = effective_capability(CAP_SYS_RESOURCE);
+    let has_sys_resource = may_raise_hard_limits();
     let nr_open = std::fs::read_to_string("/proc/sys/fs/nr_open")
         .ok()
         .and_then(|t| t.trim().parse::<rlim_t>().ok());
@@ -194,19 +194,11 @@ pub fn rlimit_problem(limits: &[RlimitSetting]) -> Option<String> {
     None
 }
 
-const CAP_SYS_RESOURCE: u32 = 24;
-
-/// Whether proctl's effective capabilities hold `cap` (from
-/// /proc/self/status, which needs no libcap).
-fn effective_capability(cap: u32) -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("CapEff:"))
-                .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
-        })
-        .is_some_and(|mask| mask & (1 << cap) != 0)
+/// Whether proctl may raise hard limits: CAP_SYS_RESOURCE in its
+/// effective set (capget(2); unknown counts as no).
+fn may_raise_hard_limits() -> bool {
+    use rustix::thread::{CapabilitySet, capabilities};
+    capabilities(None).is_ok_and(|sets| sets.effective.contains(CapabilitySet::SYS_RESOURCE))
 }
 
 #[cfg(test)]
