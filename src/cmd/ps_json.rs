@@ -134,6 +134,25 @@ static NONE_WHEN_DASH: &[(Pr, &str)] = &[
     (Pr::Luid, "loginuid"),
 ];
 
+/// Keys for which procps prints a stand-in (`0`) when the /proc file
+/// they come from cannot be read (another user's io): that is unknown,
+/// so null in the JSON.
+static UNKNOWN_WHEN_UNREADABLE: &[(Pr, &str)] = &[
+    (Pr::Oom, "oom_score"),
+    (Pr::OomAdj, "oom_adj"),
+    (Pr::Rchars, "io"),
+    (Pr::Rops, "io"),
+    (Pr::Wcbytes, "io"),
+    (Pr::Wchars, "io"),
+    (Pr::Wops, "io"),
+];
+
+/// Whether /proc/PID/FILE can be read (some files open and then refuse
+/// the read: io checks ptrace access on read).
+fn readable(ctx: &CellCtx, p: &ProcessInfo, file: &str) -> bool {
+    std::fs::read(ctx.root.join(p.pid.to_string()).join(file)).is_ok()
+}
+
 /// Fields whose value is always known when they are written: the schema
 /// does not allow null for them. `tty` is left out when there is none;
 /// `nice` is the kernel's value under every policy.
@@ -207,7 +226,24 @@ pub fn value(spec: &KeySpec, p: &ProcessInfo, ctx: &CellCtx, typed: &ColumnCtx) 
         Pr::Fname => return Value::Text(p.name.iter().take(8).copied().collect()),
         // show's value: 0 outside the real-time policies (ps prints "-").
         Pr::Rtprio => return Value::Int(p.rt_priority.into()),
+        // procps prints -1 and 0 both when /proc/PID/autogroup cannot be
+        // read (a kernel without autogroups: unknown) and when it is empty
+        // (the process is in no autogroup, sched(7): none, left out).
+        Pr::Agid | Pr::Agnice => {
+            match std::fs::read(ctx.root.join(p.pid.to_string()).join("autogroup")) {
+                Err(_) => return Value::Missing,
+                Ok(b) if b.trim_ascii().is_empty() => return Value::Absent,
+                Ok(_) => {}
+            }
+        }
         _ => {}
+    }
+    if let Some((_, file)) = UNKNOWN_WHEN_UNREADABLE
+        .iter()
+        .find(|(pr, _)| *pr == spec.pr)
+        && !readable(ctx, p, file)
+    {
+        return Value::Missing;
     }
     let (bytes, _) = cell(spec, p, ctx, crate::cmd::ps_procps::OUTBUF_SIZE - 1, &[]);
     let text = String::from_utf8_lossy(&bytes);
@@ -215,10 +251,10 @@ pub fn value(spec: &KeySpec, p: &ProcessInfo, ctx: &CellCtx, typed: &ColumnCtx) 
     if text == "-"
         && let Some((_, file)) = NONE_WHEN_DASH.iter().find(|(pr, _)| *pr == spec.pr)
     {
-        let path = ctx.root.join(p.pid.to_string()).join(file);
-        return match std::fs::File::open(path) {
-            Ok(_) => Value::Absent,
-            Err(_) => Value::Missing,
+        return if readable(ctx, p, file) {
+            Value::Absent
+        } else {
+            Value::Missing
         };
     }
     match kind {

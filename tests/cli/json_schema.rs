@@ -182,6 +182,8 @@ const MAY_BE_LEFT_OUT: &[&str] = &[
     "systemd_user_unit",
     "lxc_name",
     "login_uid",
+    "autogroup_id",
+    "autogroup_nice",
 ];
 
 #[test]
