@@ -199,7 +199,11 @@ pub fn to_json(d: &ProcessDetail, sys: &SystemFacts, opts: ShowOptions) -> J {
     );
     put("elapsed_seconds", sys.elapsed_secs(p.start_ticks).into());
     put("exe", why.take("exe", &d.exe, |b| text(b)));
-    put("exe_deleted", d.exe_deleted.into());
+    // Unknown with the executable: null, not false.
+    put(
+        "exe_deleted",
+        d.exe.as_ref().ok().map(|_| d.exe_deleted).into(),
+    );
     put("cwd", why.take("cwd", &d.cwd, |b| text(b)));
     put("root", why.take("root", &d.root, |b| text(b)));
     // Scheduling.
@@ -459,9 +463,52 @@ pub fn to_json(d: &ProcessDetail, sys: &SystemFacts, opts: ShowOptions) -> J {
         why.0
             .insert("status".into(), Unreadable::Gone.code().into());
     }
+    if d.is_kernel_thread() {
+        // A kernel thread has no executable, environment, files or user
+        // memory, whoever asks: those fields do not apply, so they are
+        // left out rather than null (docs/json.md), and so are their
+        // `unreadable` entries.
+        for field in KERNEL_THREAD_HAS_NONE {
+            if o.get(*field).is_some_and(J::is_null) {
+                o.remove(*field);
+                why.0.remove(*field);
+            }
+        }
+        let kernel_thread = J::from(Unreadable::KernelThread.code());
+        why.0.retain(|_, why| *why != kernel_thread);
+    }
     o.insert("unreadable".into(), J::Object(why.0));
     J::Object(o)
 }
+
+/// The fields a kernel thread has none of (it has no user memory map):
+/// left out for one when they would be null.
+const KERNEL_THREAD_HAS_NONE: &[&str] = &[
+    "exe",
+    "exe_deleted",
+    "environment",
+    "files",
+    "fds",
+    "fds_by_kind",
+    "sockets",
+    "vsz_kib",
+    "rss_kib",
+    "rss_anon_kib",
+    "rss_file_kib",
+    "rss_shmem_kib",
+    "peak_vsz_kib",
+    "peak_rss_kib",
+    "pss_kib",
+    "pss_anon_kib",
+    "pss_file_kib",
+    "pss_shmem_kib",
+    "uss_kib",
+    "shared_kib",
+    "shared_clean_kib",
+    "shared_dirty_kib",
+    "swap_kib",
+    "swap_pss_kib",
+];
 
 #[cfg(test)]
 mod tests {
