@@ -425,13 +425,11 @@ impl Value {
                 "policy": policy.map(Policy::name),
                 "rt_priority": rt_priority,
             }),
-            Value::Io { class, level } => serde_json::json!({
-                "class": class.name(),
-                "level": match class {
-                    IoClass::Idle | IoClass::None => serde_json::Value::Null,
-                    _ => (*level).into(),
-                },
-            }),
+            // The idle class and "none" have no level: left out.
+            Value::Io { class, level } => match class {
+                IoClass::Idle | IoClass::None => serde_json::json!({"class": class.name()}),
+                _ => serde_json::json!({"class": class.name(), "level": level}),
+            },
             Value::Rlimit {
                 resource,
                 soft,

@@ -16,6 +16,7 @@ use crate::render::csv;
 use crate::render::escape::json_text;
 use crate::render::escape_bytes;
 use crate::render::json;
+use crate::render::show::unix_peer_json;
 use crate::render::table::{TableOptions, write_table};
 use crate::render::text::{Cell, TextGrid, TextOptions, write_text};
 use crate::render::theme::{CellKind, Theme};
@@ -177,18 +178,18 @@ pub fn run(config: &PortsConfig, source: &ProcSource, out: &mut dyn Write) -> Re
             ];
             let values = rows.iter().map(|r| {
                 vec![
-                    r.socket.proto.to_string().into(),
-                    r.socket.local.ip().to_string().into(),
-                    r.socket.local.port().into(),
-                    r.socket.state.into(),
-                    r.socket.remote.ip().to_string().into(),
-                    r.socket.remote.port().into(),
-                    r.socket.recv_queue.into(),
-                    r.socket.send_queue.into(),
-                    r.socket.uid.into(),
-                    r.user.clone().into(),
-                    r.socket.inode.into(),
-                    processes_json(&r.owners),
+                    Some(r.socket.proto.to_string().into()),
+                    Some(r.socket.local.ip().to_string().into()),
+                    Some(r.socket.local.port().into()),
+                    Some(r.socket.state.into()),
+                    Some(r.socket.remote.ip().to_string().into()),
+                    Some(r.socket.remote.port().into()),
+                    Some(r.socket.recv_queue.into()),
+                    Some(r.socket.send_queue.into()),
+                    Some(r.socket.uid.into()),
+                    Some(r.user.clone().into()),
+                    Some(r.socket.inode.into()),
+                    Some(processes_json(&r.owners)),
                 ]
             });
             write_machine(out, config, &names, values)?;
@@ -261,7 +262,7 @@ fn write_machine(
     out: &mut dyn Write,
     config: &PortsConfig,
     names: &[&str],
-    rows: impl Iterator<Item = Vec<serde_json::Value>>,
+    rows: impl Iterator<Item = Vec<json::Field>>,
 ) -> Result<()> {
     if config.format != OutputFormat::Csv {
         json::write_rows(out, names, rows, config.format == OutputFormat::Ndjson)?;
@@ -271,7 +272,7 @@ fn write_machine(
         csv::write_record(out, names.iter().copied())?;
     }
     for row in rows {
-        let cells: Vec<String> = row.iter().map(csv::cell).collect();
+        let cells: Vec<String> = row.iter().map(csv::field_cell).collect();
         csv::write_record(out, cells.iter().map(String::as_str))?;
     }
     Ok(())
@@ -416,15 +417,16 @@ fn run_unix(config: &PortsConfig, source: &ProcSource, out: &mut dyn Write) -> R
             ];
             let values = rows.iter().map(|(s, o)| {
                 vec![
-                    "unix".into(),
-                    s.kind.into(),
-                    s.state.into(),
-                    s.name.as_deref().map(json_text).into(),
-                    s.inode.into(),
-                    s.peer.into(),
-                    s.queues.map(|q| q.0).into(),
-                    s.queues.map(|q| q.1).into(),
-                    processes_json(o),
+                    Some("unix".into()),
+                    Some(s.kind.into()),
+                    Some(s.state.into()),
+                    // Left out when unnamed (docs/json.md).
+                    s.name.as_deref().map(json_text),
+                    Some(s.inode.into()),
+                    unix_peer_json(s),
+                    Some(s.queues.map(|q| q.0).into()),
+                    Some(s.queues.map(|q| q.1).into()),
+                    Some(processes_json(o)),
                 ]
             });
             write_machine(out, config, &keys, values)?;

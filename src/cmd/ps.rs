@@ -673,7 +673,7 @@ fn json_names(config: &PsConfig) -> Vec<&'static str> {
     config.columns.iter().map(|c| c.spec.json).collect()
 }
 
-fn json_row(config: &PsConfig, p: &ProcessInfo, ctx: &ColumnCtx) -> Vec<serde_json::Value> {
+fn json_row(config: &PsConfig, p: &ProcessInfo, ctx: &ColumnCtx) -> Vec<json::Field> {
     config
         .columns
         .iter()
@@ -703,7 +703,10 @@ fn write_csv(
         csv::write_record(out, json_names(config).into_iter())?;
     }
     for p in procs {
-        let fields: Vec<String> = json_row(config, p, ctx).iter().map(csv::cell).collect();
+        let fields: Vec<String> = json_row(config, p, ctx)
+            .iter()
+            .map(csv::field_cell)
+            .collect();
         csv::write_record(out, fields.iter().map(String::as_str))?;
     }
     Ok(())

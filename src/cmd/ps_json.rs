@@ -13,7 +13,8 @@ use crate::columns::keys::{KEYS, KeySpec, Pr};
 use crate::columns::{COLUMNS, ColumnCtx, ColumnId, Value};
 use crate::model::ProcessInfo;
 
-/// The JSON type of a field (every ps field may also be null: unknown).
+/// The JSON type of a field (a ps field may also be null, unknown, unless
+/// it is in [`NEVER_NULL`]; and any may be left out, none).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Int,
@@ -116,6 +117,47 @@ pub static NAMES: &[(Pr, &str, Kind)] = &[
     (Pr::Wops, "write_calls", Kind::Int),
 ];
 
+/// Keys that procps prints `-` for when there is none (no systemd unit,
+/// session or seat, no container, no login uid): left out of the JSON
+/// when the /proc file each reads could be read, null when it could not
+/// (docs/json.md). Other keys' `-` means unknown.
+static NONE_WHEN_DASH: &[(Pr, &str)] = &[
+    (Pr::SdMachine, "cgroup"),
+    (Pr::SdOuid, "cgroup"),
+    (Pr::SdSeat, "cgroup"),
+    (Pr::SdSession, "cgroup"),
+    (Pr::SdSlice, "cgroup"),
+    (Pr::SdUnit, "cgroup"),
+    (Pr::SdUunit, "cgroup"),
+    (Pr::Lxcname, "cgroup"),
+    // 4294967295 (-1): no login uid was set.
+    (Pr::Luid, "loginuid"),
+];
+
+/// Keys for which procps prints a stand-in (`0`) when the /proc file
+/// they come from cannot be read (another user's io): that is unknown,
+/// so null in the JSON.
+static UNKNOWN_WHEN_UNREADABLE: &[(Pr, &str)] = &[
+    (Pr::Oom, "oom_score"),
+    (Pr::OomAdj, "oom_adj"),
+    (Pr::Rchars, "io"),
+    (Pr::Rops, "io"),
+    (Pr::Wcbytes, "io"),
+    (Pr::Wchars, "io"),
+    (Pr::Wops, "io"),
+];
+
+/// Whether /proc/PID/FILE can be read (some files open and then refuse
+/// the read: io checks ptrace access on read).
+fn readable(ctx: &CellCtx, p: &ProcessInfo, file: &str) -> bool {
+    std::fs::read(ctx.root.join(p.pid.to_string()).join(file)).is_ok()
+}
+
+/// Fields whose value is always known when they are written: the schema
+/// does not allow null for them. `tty` is left out when there is none;
+/// `nice` is the kernel's value under every policy.
+pub static NEVER_NULL: &[&str] = &["nice", "tty"];
+
 /// The JSON types of proctl's own columns (their `Value`s).
 #[rustfmt::skip]
 static COLUMN_KINDS: &[(ColumnId, Kind)] = {
@@ -184,11 +226,37 @@ pub fn value(spec: &KeySpec, p: &ProcessInfo, ctx: &CellCtx, typed: &ColumnCtx) 
         Pr::Fname => return Value::Text(p.name.iter().take(8).copied().collect()),
         // show's value: 0 outside the real-time policies (ps prints "-").
         Pr::Rtprio => return Value::Int(p.rt_priority.into()),
+        // procps prints -1 and 0 both when /proc/PID/autogroup cannot be
+        // read (a kernel without autogroups: unknown) and when it is empty
+        // (the process is in no autogroup, sched(7): none, left out).
+        Pr::Agid | Pr::Agnice => {
+            match std::fs::read(ctx.root.join(p.pid.to_string()).join("autogroup")) {
+                Err(_) => return Value::Missing,
+                Ok(b) if b.trim_ascii().is_empty() => return Value::Absent,
+                Ok(_) => {}
+            }
+        }
         _ => {}
+    }
+    if let Some((_, file)) = UNKNOWN_WHEN_UNREADABLE
+        .iter()
+        .find(|(pr, _)| *pr == spec.pr)
+        && !readable(ctx, p, file)
+    {
+        return Value::Missing;
     }
     let (bytes, _) = cell(spec, p, ctx, crate::cmd::ps_procps::OUTBUF_SIZE - 1, &[]);
     let text = String::from_utf8_lossy(&bytes);
     let text = text.trim();
+    if text == "-"
+        && let Some((_, file)) = NONE_WHEN_DASH.iter().find(|(pr, _)| *pr == spec.pr)
+    {
+        return if readable(ctx, p, file) {
+            Value::Absent
+        } else {
+            Value::Missing
+        };
+    }
     match kind {
         Kind::Unknown => Value::Missing,
         // ps prints "-" for no groups.
@@ -207,23 +275,25 @@ pub fn value(spec: &KeySpec, p: &ProcessInfo, ctx: &CellCtx, typed: &ColumnCtx) 
 }
 
 /// The JSON of a key's value: [`crate::render::json::to_json`], with the
-/// numbers of an integer list as numbers.
-pub fn to_json(kind: Kind, value: &Value, tz: &jiff::tz::TimeZone) -> serde_json::Value {
+/// numbers of an integer list as numbers; `None` leaves the field out.
+pub fn to_json(kind: Kind, value: &Value, tz: &jiff::tz::TimeZone) -> crate::render::json::Field {
     match (kind, value) {
-        (Kind::IntList, Value::List(items)) => items
-            .iter()
-            .map(|i| {
-                std::str::from_utf8(i)
-                    .ok()
-                    .and_then(|s| s.parse::<i64>().ok())
-                    .map_or(serde_json::Value::Null, serde_json::Value::from)
-            })
-            .collect(),
+        (Kind::IntList, Value::List(items)) => Some(
+            items
+                .iter()
+                .map(|i| {
+                    std::str::from_utf8(i)
+                        .ok()
+                        .and_then(|s| s.parse::<i64>().ok())
+                        .map_or(serde_json::Value::Null, serde_json::Value::from)
+                })
+                .collect(),
+        ),
         _ => crate::render::json::to_json(value, tz),
     }
 }
 
-/// The JSON Schema of one field of this type (null always allowed).
+/// The JSON Schema of one field of this type, null allowed (unknown).
 pub fn kind_schema(kind: Kind) -> serde_json::Value {
     use serde_json::json;
     match kind {
@@ -237,6 +307,16 @@ pub fn kind_schema(kind: Kind) -> serde_json::Value {
             {"type": "integer"}, {"const": "unlimited"}, {"type": "null"}
         ]}),
         Kind::Unknown => json!({"type": "null"}),
+    }
+}
+
+/// The JSON Schema of a field of this type that is never null.
+fn known_schema(kind: Kind) -> serde_json::Value {
+    use serde_json::json;
+    match kind {
+        Kind::Int => json!({"type": "integer"}),
+        Kind::Text => json!({"$ref": "#/$defs/text"}),
+        other => kind_schema(other),
     }
 }
 
@@ -284,7 +364,14 @@ pub fn all_fields() -> std::collections::BTreeMap<&'static str, Kind> {
 pub fn schema() -> serde_json::Value {
     let properties: serde_json::Map<String, serde_json::Value> = all_fields()
         .into_iter()
-        .map(|(name, kind)| (name.to_string(), kind_schema(kind)))
+        .map(|(name, kind)| {
+            let schema = if NEVER_NULL.contains(&name) {
+                known_schema(kind)
+            } else {
+                kind_schema(kind)
+            };
+            (name.to_string(), schema)
+        })
         .collect();
     serde_json::json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",

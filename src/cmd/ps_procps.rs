@@ -717,7 +717,7 @@ pub fn run_machine(
                 crate::render::csv::write_record(out, names.iter().copied())?;
             }
             for row in rows {
-                let fields: Vec<String> = row.iter().map(crate::render::csv::cell).collect();
+                let fields: Vec<String> = row.iter().map(crate::render::csv::field_cell).collect();
                 crate::render::csv::write_record(out, fields.iter().map(String::as_str))?;
             }
         }
@@ -736,7 +736,7 @@ pub fn machine_value(
     p: &ProcessInfo,
     ctx: &CellCtx,
     typed: &crate::columns::ColumnCtx,
-) -> serde_json::Value {
+) -> crate::render::json::Field {
     let (_, kind) = crate::cmd::ps_json::field(spec);
     let value = crate::cmd::ps_json::value(spec, p, ctx, typed);
     crate::cmd::ps_json::to_json(kind, &value, &ctx.system.tz)

@@ -346,7 +346,7 @@ pub fn run(config: &PstreeConfig, source: &ProcSource, out: &mut dyn Write) -> R
 }
 
 /// One process and its subtree. `threads` is the count, as in ps and show;
-/// `thread_list` the threads drawn (null with -T, which hides them).
+/// `thread_list` the threads drawn (left out with -T, which hides them).
 fn to_json(
     nodes: &[Node],
     rows: &[ProcessInfo],
@@ -362,7 +362,7 @@ fn to_json(
         .filter(|&&c| !nodes[c].ellipsis)
         .partition(|&&c| nodes[c].thread);
     let text = |b: &[u8]| json_text(b);
-    serde_json::json!({
+    let mut o = serde_json::json!({
         "pid": node.pid,
         "ppid": row.map(|r| r.ppid),
         "pgid": row.map(|r| r.pgrp),
@@ -372,14 +372,18 @@ fn to_json(
         "user": node.user,
         "uid": node.uid,
         "threads": row.map(|r| r.num_threads),
-        "thread_list": with_threads.then(|| threads
-            .iter()
-            .map(|&t| serde_json::json!({"tid": nodes[t].pid, "name": text(&rows[t].name)}))
-            .collect::<Vec<_>>()),
         "children": children
             .iter()
             .map(|&c| to_json(nodes, rows, c, with_threads))
             .collect::<Vec<_>>(),
         "depth_cut": cut,
-    })
+    });
+    if with_threads {
+        o["thread_list"] = threads
+            .iter()
+            .map(|&t| serde_json::json!({"tid": nodes[t].pid, "name": text(&rows[t].name)}))
+            .collect::<Vec<_>>()
+            .into();
+    }
+    o
 }

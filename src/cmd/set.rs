@@ -355,26 +355,28 @@ fn report(config: &SetConfig, reports: &[ProcessReport], out: &mut dyn Write) ->
             let rows: Vec<serde_json::Value> = reports
                 .iter()
                 .map(|r| {
-                    let name = if r.name.is_empty() {
-                        serde_json::Value::Null
-                    } else {
-                        json_text(&r.name)
-                    };
                     let changes: Vec<serde_json::Value> = r
                         .changes
                         .iter()
                         .map(|c| {
-                            serde_json::json!({
+                            let mut change = serde_json::json!({
                                 "what": c.what,
                                 "before": c.before.as_ref().map(Value::to_json),
                                 "after": c.after.as_ref().map(Value::to_json),
                                 "outcome": c.outcome.key(),
-                                "reason": c.why,
-                            })
+                            });
+                            // Left out when the change needed none.
+                            if let Some(why) = &c.why {
+                                change["reason"] = why.clone().into();
+                            }
+                            change
                         })
                         .collect();
-                    let mut row =
-                        serde_json::json!({"pid": r.pid, "name": name, "changes": changes});
+                    let mut row = serde_json::json!({"pid": r.pid, "changes": changes});
+                    // Left out when there is no such process.
+                    if !r.name.is_empty() {
+                        row["name"] = json_text(&r.name);
+                    }
                     if let Some(o) = &r.outcome {
                         row["outcome"] = outcome_key(o).into();
                     }

@@ -533,11 +533,6 @@ fn report(
             let rows: Vec<serde_json::Value> = entries
                 .iter()
                 .map(|e| {
-                    let name = if e.name.is_empty() {
-                        serde_json::Value::Null
-                    } else {
-                        json_text(&e.name)
-                    };
                     let outcome = if dry_run {
                         "would_send"
                     } else {
@@ -545,10 +540,14 @@ fn report(
                     };
                     let mut row = serde_json::json!({
                         "pid": e.pid,
-                        "name": name,
                         "signal": e.signal.name(),
                         "outcome": outcome,
                     });
+                    // No name when there is no such process (or it was
+                    // reused): left out (docs/json.md).
+                    if !e.name.is_empty() {
+                        row["name"] = json_text(&e.name);
+                    }
                     if let Some(tid) = e.thread {
                         row["tid"] = tid.into();
                     }

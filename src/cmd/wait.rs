@@ -118,12 +118,12 @@ fn write_report(out: &mut dyn Write, report: &[(i32, Vec<u8>, &str)]) -> Result<
     let rows: Vec<serde_json::Value> = report
         .iter()
         .map(|(pid, name, outcome)| {
-            let name = if name.is_empty() {
-                serde_json::Value::Null
-            } else {
-                crate::render::escape::json_text(name)
-            };
-            serde_json::json!({"pid": pid, "name": name, "outcome": outcome})
+            let mut row = serde_json::json!({"pid": pid, "outcome": outcome});
+            // Left out for a process that does not exist or was reused.
+            if !name.is_empty() {
+                row["name"] = crate::render::escape::json_text(name);
+            }
+            row
         })
         .collect();
     serde_json::to_writer_pretty(&mut *out, &rows).map_err(std::io::Error::from)?;

@@ -29,8 +29,13 @@ pub struct ColumnCtx<'a> {
 /// A typed column value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
-    /// Unknown: unreadable without privileges, or not applicable.
+    /// Unknown: unreadable without privileges, gone, or not kept by this
+    /// kernel (JSON null).
     Missing,
+    /// There is none, or the column does not apply to this process (no
+    /// controlling terminal, not waiting in the kernel): JSON leaves the
+    /// field out (docs/json.md), a table prints `-` as for unknown.
+    Absent,
     Int(i64),
     Float(f64),
     Text(Vec<u8>),
@@ -50,9 +55,9 @@ impl Value {
     pub fn compare(&self, other: &Value) -> Ordering {
         use Value::*;
         match (self, other) {
-            (Missing, Missing) => Ordering::Equal,
-            (Missing, _) => Ordering::Greater,
-            (_, Missing) => Ordering::Less,
+            (Missing | Absent, Missing | Absent) => Ordering::Equal,
+            (Missing | Absent, _) => Ordering::Greater,
+            (_, Missing | Absent) => Ordering::Less,
             (Int(_), Text(_)) => Ordering::Less,
             (Text(_), Int(_)) => Ordering::Greater,
             (Int(a), Int(b)) | (Instant(a), Instant(b)) => a.cmp(b),
@@ -113,7 +118,8 @@ pub fn value(id: ColumnId, p: &ProcessInfo, ctx: &ColumnCtx) -> Value {
         Sid => Value::Int(p.session.into()),
         Tpgid => Value::Int(p.tpgid.into()),
         Lwp => Value::Int(p.tid.into()),
-        Tty => tty::tty_name(p.tty_nr).map_or(Value::Missing, |t| Value::Text(t.into_bytes())),
+        // stat's tty_nr is 0 when there is no controlling terminal.
+        Tty => tty::tty_name(p.tty_nr).map_or(Value::Absent, |t| Value::Text(t.into_bytes())),
         User => user_value(p.euid, ctx),
         Ruser => user_value(status.map(|s| s.uids[0]), ctx),
         Uid => opt_int(p.euid),
@@ -136,14 +142,18 @@ pub fn value(id: ColumnId, p: &ProcessInfo, ctx: &ColumnCtx) -> Value {
         RssHuman => Value::Int(rss_kib(p, sys).saturating_mul(1024) as i64),
         Sz => Value::Int((p.vsize_bytes / 1024 / sys.page_kib.max(1)) as i64),
         Nlwp => Value::Int(p.num_threads),
-        Nice if is_realtime(p) => Value::Missing,
+        // stat field 19 holds the nice value under a real-time policy too
+        // (the kernel keeps static_prio); only the text prints `-` there.
         Nice => Value::Int(p.nice),
         Pri => Value::Int(39i64.saturating_sub(p.priority)),
         Opri => Value::Int(60i64.saturating_add(p.priority)),
         Psr => opt_int(p.processor),
         Wchan => match p.wchan.as_deref() {
             None => Value::Missing,
-            Some("" | "0") => Value::Text(b"-".to_vec()),
+            // Not waiting in the kernel. The kernel also writes "0" to a
+            // reader that may not ptrace the process (proc(5), wchan), so
+            // without privileges "none" and "hidden" look the same.
+            Some("" | "0") => Value::Absent,
             Some(w) => Value::Text(w.as_bytes().to_vec()),
         },
         Start | Stime | BsdStart | Lstart => Value::Instant(sys.start_epoch(p.start_ticks)),
@@ -292,6 +302,8 @@ pub fn display(id: ColumnId, p: &ProcessInfo, ctx: &ColumnCtx) -> Vec<u8> {
             let t = pmem_tenths(p, sys);
             text(format!("{}.{}", t / 10, t % 10))
         }
+        // procps prints `-` under a real-time policy (ps(1), NI).
+        Nice if is_realtime(p) => b"-".to_vec(),
         RssHuman => text(format_human_kib(rss_kib(p, sys))),
         Wchan => match value(id, p, ctx) {
             Value::Text(mut w) => {
@@ -344,7 +356,7 @@ pub fn display(id: ColumnId, p: &ProcessInfo, ctx: &ColumnCtx) -> Vec<u8> {
             _ => b"-".to_vec(),
         },
         _ => match value(id, p, ctx) {
-            Value::Missing => b"-".to_vec(),
+            Value::Missing | Value::Absent => b"-".to_vec(),
             Value::Int(n) => text(n.to_string()),
             Value::Float(f) => text(format!("{f:.1}")),
             Value::Text(t) => t,

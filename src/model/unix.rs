@@ -25,6 +25,18 @@ pub struct UnixSocket {
 }
 
 impl UnixSocket {
+    /// The peer's inode as far as it is known: `Some(None)` when the
+    /// socket is not connected, `None` when the source does not say. The
+    /// kernel's sock_diag always reports the queues when asked and leaves
+    /// the peer out when there is none; /proc/net/unix tells neither.
+    pub fn known_peer(&self) -> Option<Option<u64>> {
+        match (self.peer, self.queues) {
+            (Some(peer), _) => Some(Some(peer)),
+            (None, Some(_)) => Some(None),
+            (None, None) => None,
+        }
+    }
+
     /// Whether it accepts connections.
     pub fn is_listening(&self) -> bool {
         self.state == "LISTEN"

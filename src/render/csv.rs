@@ -7,6 +7,12 @@ use std::fmt::Write as _;
 
 use super::escape::{escape_bytes, json_text_bytes};
 
+/// The CSV cell of a field of a row: empty when the field is left out
+/// (there is none), as for null (unknown).
+pub fn field_cell(field: &super::json::Field) -> String {
+    field.as_ref().map_or_else(String::new, cell)
+}
+
 /// Quotes a field when it holds a comma, quote, line break or edge space.
 pub fn quote(field: &str) -> Cow<'_, str> {
     let needs =

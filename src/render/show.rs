@@ -11,7 +11,7 @@ use crate::signal::Signal;
 
 mod json;
 mod text;
-pub use json::to_json;
+pub use json::{to_json, unix_peer_json};
 pub use text::write_text;
 
 /// What to include and how.

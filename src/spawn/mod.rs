@@ -740,19 +740,31 @@ impl Write for ClosedStream {
 pub fn report_json(argv: &[OsString], o: &Outcome, tz: &jiff::tz::TimeZone) -> serde_json::Value {
     let time = |t: jiff::Timestamp| crate::columns::format_iso8601(t.as_second(), tz);
     let signal_name = |n: i32| crate::signal::Signal::from_number(n).map(|s| s.name());
-    serde_json::json!({
+    let mut report = serde_json::json!({
         "args": argv.iter().map(|a| crate::render::escape::json_text(a.as_bytes())).collect::<Vec<_>>(),
-        "pid": o.pid,
         "start_time": time(o.started_at),
         "end_time": time(o.ended_at),
         "elapsed_seconds": o.wall.as_secs_f64(),
         "user_cpu_seconds": o.user_cpu.as_secs_f64(),
         "system_cpu_seconds": o.system_cpu.as_secs_f64(),
         "peak_rss_kib": o.max_rss_kib,
-        "exit_code": o.code(),
-        "signal": o.signal().and_then(signal_name),
         "core_dumped": o.core_dumped(),
         "timed_out": o.timed_out,
-        "error": o.error.as_ref().map(|f| f.message.clone()),
-    })
+    });
+    // Each only when it happened (docs/json.md): the exit code when the
+    // child exited, the signal when one ended it, the error when proctl
+    // failed; the pid when a child was started.
+    let optional = [
+        ("pid", o.pid.map(serde_json::Value::from)),
+        ("exit_code", o.code().map(serde_json::Value::from)),
+        // null: a signal proctl has no name for.
+        ("signal", o.signal().map(|n| signal_name(n).into())),
+        ("error", o.error.as_ref().map(|f| f.message.clone().into())),
+    ];
+    for (key, value) in optional {
+        if let Some(value) = value {
+            report[key] = value;
+        }
+    }
+    report
 }

@@ -295,14 +295,14 @@ fn write_processes(out: &mut dyn Write, state: &TopState) -> io::Result<()> {
             out.write_all(b",")?;
         }
         let p = &frame.processes[row.index];
-        let mut values: Vec<J> = PROCESS_FIELDS
+        let mut values: Vec<Option<J>> = PROCESS_FIELDS
             .iter()
             .map(|&id| to_json(&value_of(id, p, &ctx), tz))
             .collect();
-        values.push(json!(p.priority));
-        values.push(json!(frame.derived[row.index].shr_kib));
+        values.push(Some(json!(p.priority)));
+        values.push(Some(json!(frame.derived[row.index].shr_kib)));
         if state.threads {
-            values.push(json!(p.tid));
+            values.push(Some(json!(p.tid)));
         }
         for (_, column) in &extra {
             values.push(state.cells.json(column, p, &frame.system, &frame.root));

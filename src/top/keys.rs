@@ -163,7 +163,7 @@ impl KeyCells {
         p: &ProcessInfo,
         system: &SystemFacts,
         root: &Path,
-    ) -> serde_json::Value {
+    ) -> crate::render::json::Field {
         let typed = ColumnCtx {
             system,
             names: &self.names,

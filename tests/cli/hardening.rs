@@ -95,9 +95,27 @@ fn without_privileges_read_only_commands_complete() {
         ["-", "0"],
         "as procps: no executable, no bytes read"
     );
-    let out = as_nobody(&["ps", "--format", "json", "-o", "exe,rbytes", "-p", "1"]);
+    let out = as_nobody(&[
+        "ps",
+        "--format",
+        "json",
+        "-o",
+        "exe,rbytes,rchars,wops",
+        "-p",
+        "1",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(v[0]["exe"].is_null() && v[0]["rbytes"].is_null(), "{v}");
+    // procps prints 0 for another user's unreadable io counters; JSON
+    // says unknown.
+    for field in ["chars_read_bytes", "write_calls"] {
+        assert_eq!(v[0].get(field), Some(&serde_json::Value::Null), "{v}");
+    }
+    // Unknown (unreadable), so present and null, not left out.
+    let null = Some(&serde_json::Value::Null);
+    assert!(
+        v[0].get("exe") == null && v[0].get("read_bytes") == null,
+        "{v}"
+    );
 }
 
 /// The theme's own color sequences removed.

@@ -5,6 +5,7 @@ mod fuzz_corpus;
 mod generated;
 mod hardening;
 mod holding;
+mod json_none;
 mod json_schema;
 mod kill_link;
 mod pgrep;

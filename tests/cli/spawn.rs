@@ -484,7 +484,9 @@ fn report_fields() {
         serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
     assert_eq!(v["args"], serde_json::json!(["sh", "-c", "exit 3"]));
     assert_eq!(v["exit_code"], 3);
-    assert!(v["signal"].is_null());
+    // It exited: no signal and no error, left out (docs/json.md).
+    assert_eq!(v.get("signal"), None, "{v}");
+    assert_eq!(v.get("error"), None, "{v}");
     assert_eq!(v["timed_out"], false);
     assert!(v["pid"].as_i64().unwrap() > 0);
     assert!(v["elapsed_seconds"].as_f64().unwrap() >= 0.0);

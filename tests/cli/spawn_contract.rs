@@ -771,7 +771,10 @@ fn the_report_is_written_in_every_case() {
     let (code, v) = report_of(&["--", "no-such-program-px"]);
     assert_eq!(code, 127);
     assert_eq!(v["error"], "no-such-program-px: command not found");
-    assert!(v["pid"].is_null() && v["exit_code"].is_null());
+    // Nothing started: no pid, no exit code, no signal (left out).
+    for field in ["pid", "exit_code", "signal"] {
+        assert_eq!(v.get(field), None, "{field}: {v}");
+    }
     let (code, v) = report_of(&["--stdout", "/nonexistent/o", "--", "true"]);
     assert_eq!(code, 125);
     assert!(v["error"].as_str().unwrap().contains("/nonexistent/o"));
@@ -779,7 +782,8 @@ fn the_report_is_written_in_every_case() {
     assert_eq!(code, 3);
     assert_eq!(v["exit_code"], 3);
     assert_eq!(v["core_dumped"], false);
-    assert!(v["error"].is_null());
+    assert_eq!(v.get("error"), None, "{v}");
+    assert_eq!(v.get("signal"), None, "{v}");
     assert!(v["end_time"].as_str().unwrap() >= v["start_time"].as_str().unwrap());
 }
 

@@ -1,7 +1,8 @@
 //! `show --format json`: one flat object a process. Quantities `ps` also
 //! has carry ps's JSON names (pid, ppid, name, args, user, uid, rss_kib,
 //! threads, ...); units are in the names (_kib, _bytes, _seconds); a field
-//! is null when unknown, and `unreadable` says why for each such field.
+//! is null when unknown, and `unreadable` says why for each such field; a
+//! field that does not apply, or whose value is "none", is left out.
 
 use serde_json::{Map, Value as J, json};
 
@@ -10,9 +11,9 @@ use super::{
 };
 use crate::columns::format_iso8601;
 use crate::model::SystemFacts;
-use crate::model::cgroup::column_text;
+use crate::model::cgroup::{Cgroups, column_text};
 use crate::model::detail::ProcessDetail;
-use crate::model::files::{OpenFile, SocketInfo};
+use crate::model::files::{FdKind, OpenFile, SocketInfo};
 use crate::model::limits::Limit;
 use crate::model::net::Socket;
 use crate::model::security::{CAP_SETS, cap_names, seccomp_mode};
@@ -56,37 +57,76 @@ pub fn inet_socket(s: &Socket) -> J {
     })
 }
 
-/// A unix socket as `ports --unix` prints it.
+/// A unix socket's `peer_inode`: left out when it is not connected, null
+/// when the source does not tell (docs/json.md).
+pub fn unix_peer_json(u: &UnixSocket) -> Option<J> {
+    match u.known_peer() {
+        Some(peer) => peer.map(J::from),
+        None => Some(J::Null),
+    }
+}
+
+/// A unix socket as `ports --unix` prints it; `path` is left out when
+/// the socket is unnamed.
 pub fn unix_socket(u: &UnixSocket) -> J {
-    json!({
-        "proto": "unix",
-        "type": u.kind,
-        "state": u.state,
-        "path": u.name.as_deref().map(text),
-        "inode": u.inode,
-        "peer_inode": u.peer,
-        "recv_queue": u.queues.map(|q| q.0),
-        "send_queue": u.queues.map(|q| q.1),
-    })
+    let mut o = Map::new();
+    let mut put = |k: &str, v: Option<J>| {
+        if let Some(v) = v {
+            o.insert(k.to_string(), v);
+        }
+    };
+    put("proto", Some("unix".into()));
+    put("type", Some(u.kind.into()));
+    put("state", Some(u.state.into()));
+    put("path", u.name.as_deref().map(text));
+    put("inode", Some(u.inode.into()));
+    put("peer_inode", unix_peer_json(u));
+    put("recv_queue", Some(u.queues.map(|q| q.0).into()));
+    put("send_queue", Some(u.queues.map(|q| q.1).into()));
+    J::Object(o)
 }
 
 fn file(f: &OpenFile) -> J {
-    json!({
+    let mut o = json!({
         "fd": f.fd,
         "mode": f.mode,
         "kind": f.kind.word(),
         "target": text(&f.target),
         "deleted": f.deleted,
-        "device": f.device.map(|(k, major, minor)| format!("{k} {major}:{minor}")),
         "inode": f.inode,
-        "socket": match &f.socket {
-            Some(SocketInfo::Inet(s)) => inet_socket(s),
-            Some(SocketInfo::Unix(u)) => unix_socket(u),
-            None => J::Null,
-        },
         "peers": f.peers.iter().map(|p| json!({"pid": p.pid, "name": text(&p.name), "fd": p.fd})).collect::<Vec<_>>(),
-    })
+    });
+    // `device` is left out when the file is not a device (null when it
+    // is one proctl could not stat), `socket` when it is not a socket.
+    match f.device {
+        Some((k, major, minor)) => o["device"] = format!("{k} {major}:{minor}").into(),
+        None if f.kind == FdKind::Device => o["device"] = J::Null,
+        None => {}
+    }
+    let socket = match &f.socket {
+        Some(SocketInfo::Inet(s)) => inet_socket(s),
+        Some(SocketInfo::Unix(u)) => unix_socket(u),
+        None => return o,
+    };
+    o["socket"] = socket;
+    o
 }
+
+/// What a cgroup file says of a process, or `None` when it says nothing.
+type CgroupField = fn(&Cgroups) -> Option<J>;
+
+/// The fields read from /proc/PID/cgroup that may be "none": left out
+/// then, and null only when the file is unreadable (docs/json.md).
+static CGROUP_FIELDS: &[(&str, CgroupField)] = &[
+    ("systemd_unit", |c| c.unit.clone().map(J::from)),
+    ("systemd_slice", |c| c.slice.clone().map(J::from)),
+    ("container_runtime", |c| {
+        c.container.as_ref().map(|x| x.runtime.into())
+    }),
+    ("container_id", |c| {
+        c.container.as_ref().map(|x| x.id.clone().into())
+    }),
+];
 
 /// Collects the reasons of missing sections while turning them into values.
 struct Reasons(Map<String, J>);
@@ -137,7 +177,10 @@ pub fn to_json(d: &ProcessDetail, sys: &SystemFacts, opts: ShowOptions) -> J {
     );
     put("pgid", p.pgrp.into());
     put("sid", p.session.into());
-    put("tty", tty::tty_name(p.tty_nr).into());
+    // Left out when there is none (stat's tty_nr is 0).
+    if let Some(tty) = tty::tty_name(p.tty_nr) {
+        put("tty", tty.into());
+    }
     put("user", user(uid(1).or(p.euid)).into());
     put("uid", uid(1).or(p.euid).into());
     put("ruser", user(uid(0)).into());
@@ -156,7 +199,11 @@ pub fn to_json(d: &ProcessDetail, sys: &SystemFacts, opts: ShowOptions) -> J {
     );
     put("elapsed_seconds", sys.elapsed_secs(p.start_ticks).into());
     put("exe", why.take("exe", &d.exe, |b| text(b)));
-    put("exe_deleted", d.exe_deleted.into());
+    // Unknown with the executable: null, not false.
+    put(
+        "exe_deleted",
+        d.exe.as_ref().ok().map(|_| d.exe_deleted).into(),
+    );
     put("cwd", why.take("cwd", &d.cwd, |b| text(b)));
     put("root", why.take("root", &d.root, |b| text(b)));
     // Scheduling.
@@ -174,21 +221,24 @@ pub fn to_json(d: &ProcessDetail, sys: &SystemFacts, opts: ShowOptions) -> J {
     );
     put("psr", p.processor.into());
     put("io_class", d.scheduling.io.map(|io| io.class.name()).into());
-    put("io_level", d.scheduling.io.and_then(|io| io.level).into());
+    // The idle class has no level: left out then, null when unknown.
+    match d.scheduling.io {
+        Some(io) if io.level.is_none() => {}
+        io => put("io_level", io.and_then(|io| io.level).into()),
+    }
     put("oom_score", d.scheduling.oom_score.into());
     put("oom_score_adj", d.scheduling.oom_score_adj.into());
     put("threads", p.num_threads.into());
-    put(
-        "thread_list",
-        d.threads
-            .as_ref()
-            .map(|ts| {
-                ts.iter()
-                    .map(|t| json!({"tid": t.tid, "name": text(&t.name), "state": t.state.to_string()}))
-                    .collect::<Vec<_>>()
-            })
-            .into(),
-    );
+    // Only with --threads: left out when not asked for.
+    if let Some(ts) = &d.threads {
+        put(
+            "thread_list",
+            ts.iter()
+                .map(|t| json!({"tid": t.tid, "name": text(&t.name), "state": t.state.to_string()}))
+                .collect::<Vec<_>>()
+                .into(),
+        );
+    }
     put("voluntary_ctxt_switches", d.voluntary_ctxt.into());
     put("involuntary_ctxt_switches", d.nonvoluntary_ctxt.into());
     // CPU.
@@ -358,12 +408,18 @@ pub fn to_json(d: &ProcessDetail, sys: &SystemFacts, opts: ShowOptions) -> J {
         }),
     );
     // Control groups and namespaces.
+    // The cgroup fields are null when the file is unreadable, and left
+    // out when there is none: every hierarchy at the root (ps prints `-`),
+    // no systemd unit or slice, no container.
     let cg = d.cgroups.as_ref().ok();
-    put(
-        "cgroup",
-        cg.map(|c| column_text(&c.raw).map_or(J::from("-"), |t| text(&t)))
-            .into(),
-    );
+    match cg {
+        None => put("cgroup", J::Null),
+        Some(c) => {
+            if let Some(t) = column_text(&c.raw) {
+                put("cgroup", text(&t));
+            }
+        }
+    }
     put(
         "cgroups",
         why.take("cgroups", &d.cgroups, |c| {
@@ -374,18 +430,16 @@ pub fn to_json(d: &ProcessDetail, sys: &SystemFacts, opts: ShowOptions) -> J {
                 .into()
         }),
     );
-    put("systemd_unit", cg.and_then(|c| c.unit.clone()).into());
-    put("systemd_slice", cg.and_then(|c| c.slice.clone()).into());
-    put(
-        "container_runtime",
-        cg.and_then(|c| c.container.as_ref().map(|x| x.runtime))
-            .into(),
-    );
-    put(
-        "container_id",
-        cg.and_then(|c| c.container.as_ref().map(|x| x.id.clone()))
-            .into(),
-    );
+    for (name, get) in CGROUP_FIELDS {
+        match cg {
+            None => put(name, J::Null),
+            Some(c) => {
+                if let Some(v) = get(c) {
+                    put(name, v);
+                }
+            }
+        }
+    }
     put(
         "namespaces",
         why.take("namespaces", &d.namespaces, |ns| {
@@ -409,9 +463,52 @@ pub fn to_json(d: &ProcessDetail, sys: &SystemFacts, opts: ShowOptions) -> J {
         why.0
             .insert("status".into(), Unreadable::Gone.code().into());
     }
+    if d.is_kernel_thread() {
+        // A kernel thread has no executable, environment, files or user
+        // memory, whoever asks: those fields do not apply, so they are
+        // left out rather than null (docs/json.md), and so are their
+        // `unreadable` entries.
+        for field in KERNEL_THREAD_HAS_NONE {
+            if o.get(*field).is_some_and(J::is_null) {
+                o.remove(*field);
+                why.0.remove(*field);
+            }
+        }
+        let kernel_thread = J::from(Unreadable::KernelThread.code());
+        why.0.retain(|_, why| *why != kernel_thread);
+    }
     o.insert("unreadable".into(), J::Object(why.0));
     J::Object(o)
 }
+
+/// The fields a kernel thread has none of (it has no user memory map):
+/// left out for one when they would be null.
+const KERNEL_THREAD_HAS_NONE: &[&str] = &[
+    "exe",
+    "exe_deleted",
+    "environment",
+    "files",
+    "fds",
+    "fds_by_kind",
+    "sockets",
+    "vsz_kib",
+    "rss_kib",
+    "rss_anon_kib",
+    "rss_file_kib",
+    "rss_shmem_kib",
+    "peak_vsz_kib",
+    "peak_rss_kib",
+    "pss_kib",
+    "pss_anon_kib",
+    "pss_file_kib",
+    "pss_shmem_kib",
+    "uss_kib",
+    "shared_kib",
+    "shared_clean_kib",
+    "shared_dirty_kib",
+    "swap_kib",
+    "swap_pss_kib",
+];
 
 #[cfg(test)]
 mod tests {
