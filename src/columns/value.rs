@@ -150,10 +150,12 @@ pub fn value(id: ColumnId, p: &ProcessInfo, ctx: &ColumnCtx) -> Value {
         Psr => opt_int(p.processor),
         Wchan => match p.wchan.as_deref() {
             None => Value::Missing,
-            // Not waiting in the kernel. The kernel also writes "0" to a
-            // reader that may not ptrace the process (proc(5), wchan), so
-            // without privileges "none" and "hidden" look the same.
-            Some("" | "0") => Value::Absent,
+            // "0" is both "not waiting in the kernel" and what the kernel
+            // tells a reader that may not ptrace the process (proc(5),
+            // wchan). A process that runs (or is dead) waits nowhere; for
+            // one that sleeps, "0" is the kernel hiding where: unknown.
+            Some("" | "0") if matches!(p.state, 'R' | 'Z' | 'X') => Value::Absent,
+            Some("" | "0") => Value::Missing,
             Some(w) => Value::Text(w.as_bytes().to_vec()),
         },
         Start | Stime | BsdStart | Lstart => Value::Instant(sys.start_epoch(p.start_ticks)),

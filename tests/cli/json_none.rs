@@ -10,7 +10,7 @@ use std::os::unix::process::CommandExt;
 use std::process::{Command as StdCommand, Stdio};
 
 use crate::spawn::eventually;
-use crate::util::{Reaped, binary, is_root, spawn_named, which};
+use crate::util::{Reaped, as_nobody, binary, is_root, spawn_named, which};
 
 /// Runs proctl; returns the exit code and stdout parsed as JSON.
 fn json(args: &[&str]) -> (Option<i32>, serde_json::Value) {
@@ -365,8 +365,8 @@ fn thread_lists_only_when_asked_for() {
 
 #[test]
 fn wchan_is_left_out_when_not_waiting_in_the_kernel() {
-    // Without privileges the kernel says "0" for everyone's (proc(5)):
-    // only root tells "running" from "hidden".
+    // Without privileges the kernel says "0" for everyone else's (proc(5)):
+    // the test needs root to see the sleeper's, and to be another user.
     if !is_root() {
         return;
     }
@@ -396,6 +396,20 @@ fn wchan_is_left_out_when_not_waiting_in_the_kernel() {
     // procps's text keeps `-`.
     let busy_pid = busy.pid().to_string();
     assert_eq!(text(&["ps", "-p", &busy_pid, "-o", "wchan="]).trim(), "-");
+    // To another user the kernel hides where root's sleeper waits ("0"):
+    // unknown, so null, not left out as if it ran.
+    let sleeper_pid = sleeper.pid().to_string();
+    let out = as_nobody(&[
+        "ps",
+        "-p",
+        &sleeper_pid,
+        "-o",
+        "pid,wchan",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc[0].get("wchan"), Some(&serde_json::Value::Null), "{doc}");
 }
 
 #[test]
