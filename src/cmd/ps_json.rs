@@ -58,7 +58,8 @@ pub static NAMES: &[(Pr, &str, Kind)] = &[
     (Pr::Fuid, "fsuid", Kind::Int),
     (Pr::Fuser, "fsuser", Kind::Text),
     (Pr::Ipcns, "ipc_ns", Kind::Int),
-    (Pr::Lim, "lim", Kind::Unknown),
+    // stat's rsslim: the soft RLIMIT_RSS, as `rss_soft` shows it.
+    (Pr::Lim, "rss_soft_bytes", Kind::Limit),
     (Pr::Luid, "login_uid", Kind::Int),
     (Pr::Lxcname, "lxc_name", Kind::Text),
     (Pr::Majflt, "major_faults", Kind::Int),
@@ -88,7 +89,7 @@ pub static NAMES: &[(Pr, &str, Kind)] = &[
     (Pr::SdSlice, "systemd_slice", Kind::Text),
     (Pr::SdUnit, "systemd_unit", Kind::Text),
     (Pr::SdUunit, "systemd_user_unit", Kind::Text),
-    (Pr::SgiP, "sgi_p", Kind::Text),
+    (Pr::SgiP, "sgi_p", Kind::Int),
     (Pr::Sgid, "sgid", Kind::Int),
     (Pr::Sgroup, "sgroup", Kind::Text),
     // Signal masks: the hexadecimal text ps prints.
@@ -226,6 +227,14 @@ pub fn value(spec: &KeySpec, p: &ProcessInfo, ctx: &CellCtx, typed: &ColumnCtx) 
         Pr::Fname => return Value::Text(p.name.iter().take(8).copied().collect()),
         // show's value: 0 outside the real-time policies (ps prints "-").
         Pr::Rtprio => return Value::Int(p.rt_priority.into()),
+        // The processor it runs on; procps's `*` when it is not running
+        // means there is none.
+        Pr::SgiP if p.state != 'R' => return Value::Absent,
+        Pr::SgiP => return p.processor.map_or(Value::Missing, |c| Value::Int(c.into())),
+        Pr::Lim if p.rsslim == u64::MAX => return Value::Text(b"unlimited".to_vec()),
+        Pr::Lim => {
+            return i64::try_from(p.rsslim).map_or(Value::Missing, Value::Int);
+        }
         // procps prints -1 and 0 both when /proc/PID/autogroup cannot be
         // read (a kernel without autogroups: unknown) and when it is empty
         // (the process is in no autogroup, sched(7): none, left out).

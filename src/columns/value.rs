@@ -116,6 +116,8 @@ pub fn value(id: ColumnId, p: &ProcessInfo, ctx: &ColumnCtx) -> Value {
         Ppid => Value::Int(p.ppid.into()),
         Pgid => Value::Int(p.pgrp.into()),
         Sid => Value::Int(p.session.into()),
+        // -1: no controlling terminal, so no foreground group on it.
+        Tpgid if p.tpgid < 0 => Value::Absent,
         Tpgid => Value::Int(p.tpgid.into()),
         Lwp => Value::Int(p.tid.into()),
         // stat's tty_nr is 0 when there is no controlling terminal.

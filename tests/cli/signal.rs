@@ -11,10 +11,14 @@ use crate::util::{Reaped, binary, proctl, which, with_default_signals};
 
 /// A shell that writes the name of each signal it catches to a log, then
 /// exits 0; it says "ready" once its traps are set.
+// Ready once its sleep has exec'd: until then the forked child bears the
+// recorder's name too, and a test selecting by name would find two.
 const RECORDER: &str = r#"log=$1
 for s in HUP INT QUIT USR1 USR2 TERM; do trap "echo $s >> '$log'; exit 0" $s; done
+sleep 3600 &
+until { read c < /proc/$!/comm; } 2>/dev/null && [ "$c" = sleep ]; do :; done
 echo ready
-sleep 3600 & wait"#;
+wait"#;
 
 pub struct Recorder {
     pub child: Reaped,

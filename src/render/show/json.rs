@@ -474,9 +474,18 @@ pub fn to_json(d: &ProcessDetail, sys: &SystemFacts, opts: ShowOptions) -> J {
                 why.0.remove(*field);
             }
         }
-        let kernel_thread = J::from(Unreadable::KernelThread.code());
-        why.0.retain(|_, why| *why != kernel_thread);
     }
+    // What a zombie (it has released its memory, files and executable) or
+    // a kernel thread has none of does not apply either: left out, with
+    // its `unreadable` entry.
+    let has_none = [Unreadable::Zombie.code(), Unreadable::KernelThread.code()];
+    why.0.retain(|field, reason| {
+        let none = reason.as_str().is_some_and(|r| has_none.contains(&r));
+        if none && o.get(field).is_some_and(J::is_null) {
+            o.remove(field);
+        }
+        !none
+    });
     o.insert("unreadable".into(), J::Object(why.0));
     J::Object(o)
 }
