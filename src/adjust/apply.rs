@@ -7,7 +7,7 @@ use std::path::Path;
 use nix::errno::Errno;
 use nix::libc;
 
-use super::{Change, IoClass, Policy, Value};
+use super::{Change, IoClass, Value};
 
 /// IOPRIO_WHO_PROCESS: ioprio_get/set name one thread by its id.
 const IOPRIO_WHO_PROCESS: libc::c_int = 1;
@@ -54,7 +54,7 @@ fn read_policy(tid: i32) -> Option<Value> {
         return None;
     }
     Some(Value::Policy {
-        policy: Policy::from_number(policy & !SCHED_RESET_ON_FORK),
+        number: policy & !SCHED_RESET_ON_FORK,
         rt_priority: param.sched_priority,
     })
 }

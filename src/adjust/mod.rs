@@ -59,6 +59,16 @@ impl Policy {
     }
 }
 
+/// A policy's name in JSON, as ps and show write it (`normal`,
+/// `round-robin`, `deadline`, ...); `None` for a number the kernel does not
+/// define.
+fn policy_json_name(number: i32) -> Option<&'static str> {
+    match crate::render::show::policy_name(u32::try_from(number).ok()) {
+        "-" => None,
+        name => Some(name),
+    }
+}
+
 /// I/O scheduling classes (ionice(1)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IoClass {
@@ -279,7 +289,9 @@ pub enum Value {
     Nice(i32),
     Affinity(Vec<usize>),
     Policy {
-        policy: Option<Policy>,
+        /// The kernel's number (sched(7)): set can read back a policy it
+        /// cannot set (deadline).
+        number: i32,
         rt_priority: i32,
     },
     Io {
@@ -309,7 +321,7 @@ impl Change {
                 },
                 _,
             ) => Value::Policy {
-                policy: Some(*policy),
+                number: policy.number(),
                 rt_priority: *rt_priority,
             },
             (Change::Io { class, level }, _) => Value::Io {
@@ -362,13 +374,14 @@ impl fmt::Display for Value {
         match self {
             Value::Nice(n) | Value::OomScoreAdj(n) => write!(f, "{n}"),
             Value::Affinity(cpus) => f.write_str(&cpus::format_cpu_list(cpus)),
+            // chrt(1)'s words, as --policy takes them.
             Value::Policy {
-                policy,
+                number,
                 rt_priority,
-            } => match policy {
+            } => match Policy::from_number(*number) {
                 Some(p) if p.is_realtime() => write!(f, "{} {rt_priority}", p.name()),
                 Some(p) => f.write_str(p.name()),
-                None => f.write_str("unknown"),
+                None => f.write_str(policy_json_name(*number).unwrap_or("unknown")),
             },
             Value::Io { class, level } => match class {
                 IoClass::Idle | IoClass::None => f.write_str(class.name()),
@@ -418,11 +431,12 @@ impl Value {
         match self {
             Value::Nice(n) | Value::OomScoreAdj(n) => (*n).into(),
             Value::Affinity(cpus) => cpus.clone().into(),
+            // ps's and show's words (docs/json.md: one vocabulary).
             Value::Policy {
-                policy,
+                number,
                 rt_priority,
             } => serde_json::json!({
-                "policy": policy.map(Policy::name),
+                "policy": policy_json_name(*number),
                 "rt_priority": rt_priority,
             }),
             // The idle class and "none" have no level: left out.
@@ -576,12 +590,27 @@ mod tests {
         assert_eq!(Value::Affinity(vec![0, 1, 2]).to_string(), "0-2");
         assert_eq!(
             Value::Policy {
-                policy: Some(Policy::Fifo),
+                number: Policy::Fifo.number(),
                 rt_priority: 10
             }
             .to_string(),
             "fifo 10"
         );
+        let deadline = Value::Policy {
+            number: 6,
+            rt_priority: 0,
+        };
+        assert_eq!(deadline.to_string(), "deadline");
+        assert_eq!(
+            deadline.to_json(),
+            serde_json::json!({"policy": "deadline", "rt_priority": 0})
+        );
+        let rr = Value::Policy {
+            number: Policy::RoundRobin.number(),
+            rt_priority: 3,
+        };
+        assert_eq!(rr.to_string(), "rr 3");
+        assert_eq!(rr.to_json()["policy"], "round-robin");
         assert_eq!(
             Value::Io {
                 class: IoClass::BestEffort,

@@ -120,8 +120,24 @@ fn every_change_reaches_every_thread() {
             let chrt = peer("chrt", &["-p", &tid.to_string()]);
             assert!(chrt.contains("SCHED_RR") && chrt.contains(": 3"), "{chrt}");
         }
-        let (code, _, err) = run(&["set", &p, "--policy", "other"]);
+        // JSON names policies as ps and show do, not as chrt does.
+        let (code, out, err) = run(&["set", &p, "--policy", "other", "--format", "json"]);
         assert_eq!(code, 0, "{err}");
+        let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let change = &doc[0]["changes"][0];
+        assert_eq!(
+            change["before"],
+            serde_json::json!({"policy": "round-robin", "rt_priority": 3}),
+            "{doc}"
+        );
+        assert_eq!(
+            change["after"],
+            serde_json::json!({"policy": "normal", "rt_priority": 0}),
+            "{doc}"
+        );
+        let (_, shown, _) = run(&["show", &p, "--format", "json"]);
+        let shown: serde_json::Value = serde_json::from_str(&shown).unwrap();
+        assert_eq!(shown["policy"], change["after"]["policy"]);
     }
 }
 
