@@ -9,7 +9,7 @@ pub mod cpus;
 use std::fmt;
 
 use crate::error::{Error, Result};
-use crate::spawn::attrs::{RlimitSetting, parse_rlimit};
+use crate::spawn::attrs::{RlimitSetting, limit_text, parse_rlimit, soft_above_hard};
 
 /// Scheduling policies (sched(7)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -353,14 +353,6 @@ impl Change {
     }
 }
 
-fn limit_text(v: u64) -> String {
-    if v == nix::libc::RLIM_INFINITY {
-        "unlimited".to_string()
-    } else {
-        v.to_string()
-    }
-}
-
 fn limit_json(v: u64) -> serde_json::Value {
     if v == nix::libc::RLIM_INFINITY {
         "unlimited".into()
@@ -417,11 +409,7 @@ impl Value {
                 resource,
                 soft,
                 hard,
-            } if soft > hard => Some(format!(
-                "the soft limit of {resource} ({}) cannot exceed the hard limit ({})",
-                limit_text(*soft),
-                limit_text(*hard)
-            )),
+            } => soft_above_hard(resource, *soft, *hard),
             _ => None,
         }
     }

@@ -109,6 +109,28 @@ pub fn parse_rlimit(text: &str) -> Result<RlimitSetting> {
     })
 }
 
+/// A limit as prlimit(1) prints it: the number, or `unlimited`.
+pub fn limit_text(v: rlim_t) -> String {
+    if v == UNLIMITED {
+        "unlimited".to_string()
+    } else {
+        v.to_string()
+    }
+}
+
+/// Why `soft` cannot be set with `hard`, when it is above it (setrlimit's
+/// EINVAL would not say which numbers clash): in the words spawn and set
+/// share.
+pub fn soft_above_hard(name: &str, soft: rlim_t, hard: rlim_t) -> Option<String> {
+    (soft > hard).then(|| {
+        format!(
+            "the soft limit of {name} ({}) is above the hard limit ({})",
+            limit_text(soft),
+            limit_text(hard)
+        )
+    })
+}
+
 /// Parses an octal umask such as `022` or `0077`.
 pub fn parse_umask(text: &str) -> Result<u32> {
     u32::from_str_radix(text, 8)
@@ -152,25 +174,14 @@ pub fn rlimit_problem(limits: &[RlimitSetting]) -> Option<String> {
         };
         let soft = r.soft.unwrap_or(current.rlim_cur);
         let hard = r.hard.unwrap_or(current.rlim_max);
-        let shown = |v: rlim_t| {
-            if v == UNLIMITED {
-                "unlimited".to_string()
-            } else {
-                v.to_string()
-            }
-        };
         let name = r.name;
-        if soft > hard {
-            return Some(format!(
-                "cannot set --rlimit {name}: the soft limit {} is above the hard limit {}",
-                shown(soft),
-                shown(hard)
-            ));
+        if let Some(why) = soft_above_hard(name, soft, hard) {
+            return Some(format!("cannot set --rlimit: {why}"));
         }
         if hard > current.rlim_max && !has_sys_resource {
             return Some(format!(
                 "cannot set --rlimit {name}: raising the hard limit above {} needs CAP_SYS_RESOURCE",
-                shown(current.rlim_max)
+                limit_text(current.rlim_max)
             ));
         }
         if r.resource == libc::RLIMIT_NOFILE
@@ -179,7 +190,7 @@ pub fn rlimit_problem(limits: &[RlimitSetting]) -> Option<String> {
         {
             return Some(format!(
                 "cannot set --rlimit {name}: {} is above the system's maximum, fs.nr_open = {max}",
-                shown(hard)
+                limit_text(hard)
             ));
         }
         now.retain(|(res, _)| *res != r.resource);

@@ -247,7 +247,7 @@ fn set_reason_only_when_there_is_one() {
     let (code, doc) = json(&["set", &pid, "--rlimit", "nofile=:10", "--format", "json"]);
     assert_eq!(code, Some(1), "{doc}");
     let reason = doc[0]["changes"][0]["reason"].as_str().unwrap_or_default();
-    assert!(reason.contains("cannot exceed the hard limit"), "{doc}");
+    assert!(reason.contains("is above the hard limit"), "{doc}");
     // The idle I/O class has no level: left out of the value and of show.
     let (_, doc) = json(&["set", &pid, "--io", "idle", "--format", "json"]);
     assert_eq!(

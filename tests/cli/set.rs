@@ -323,7 +323,7 @@ fn a_hard_limit_below_the_soft_one_is_named() {
         err,
         format!(
             "proctl: refused: rlimit of {pid} (pxset-rlhard) not changed (still nofile 50:100): \
-             the soft limit of nofile (50) cannot exceed the hard limit (10)\n"
+             the soft limit of nofile (50) is above the hard limit (10)\n"
         )
     );
     assert_eq!(
@@ -334,7 +334,7 @@ fn a_hard_limit_below_the_soft_one_is_named() {
     let (code, _, err) = run(&["set", &p, "--rlimit", "nofile=200:"]);
     assert_eq!(code, 1, "{err}");
     assert!(
-        err.contains("the soft limit of nofile (200) cannot exceed the hard limit (100)"),
+        err.contains("the soft limit of nofile (200) is above the hard limit (100)"),
         "{err}"
     );
 }
@@ -423,7 +423,7 @@ fn dry_run_shows_the_target_and_unchanged_values_say_so() {
     );
     let (code, out, err) = run(&["set", &p, "--rlimit", "nofile=:10", "--dry-run"]);
     assert_eq!((code, out.as_str()), (1, ""));
-    assert!(err.contains("cannot exceed the hard limit (10)"), "{err}");
+    assert!(err.contains("is above the hard limit (10)"), "{err}");
     assert_eq!(
         prlimit_of(pid, "--nofile"),
         ("50".to_string(), "100".to_string())

@@ -541,8 +541,8 @@ fn nothing_is_truncated_or_started_when_a_later_option_fails() {
         let (code, out, err) = spawn(&all);
         assert_eq!((code, out.as_str()), (125, ""), "{args:?}: {err}");
         assert!(
-            err.starts_with("proctl: cannot set --rlimit nofile: the soft limit ")
-                && err.ends_with(" is above the hard limit 1\n"),
+            err.starts_with("proctl: cannot set --rlimit: the soft limit of nofile (")
+                && err.ends_with(") is above the hard limit (1)\n"),
             "{err}"
         );
         assert_eq!(std::fs::read_to_string(&keep).unwrap(), "precious\n");
