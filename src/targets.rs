@@ -1,5 +1,6 @@
-//! pgrep-style selectors for the commands that act on processes (`signal`,
-//! `wait`): validated once into `Criteria`, then matched against a snapshot.
+//! What the commands that act on processes (`signal`, `wait`, `set`) act
+//! on: explicit targets (PID, -PGID, PID@TICKS) and pgrep-style selectors,
+//! validated once into `Criteria`, then matched against a snapshot.
 //! Every selector given must match (an intersection, as pgrep does); a comma
 //! list within one selector means any of its values.
 
@@ -79,6 +80,79 @@ pub fn read_pidfile(path: &Path) -> Result<i32> {
             word.escape_default()
         ))
     })
+}
+
+/// A target named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Explicit {
+    /// A pid (or thread id), optionally with the start time it must still have.
+    Pid { pid: i32, start_ticks: Option<u64> },
+    /// A process group (`-PGID`); 0 is proctl's own group, -1 every process.
+    Group(i32),
+}
+
+/// Parses PID, -PGID, 0 and PID@TICKS.
+pub fn parse_target(text: &str) -> Result<Explicit> {
+    let bad = || {
+        Error::usage(format!(
+            "invalid target '{text}': use PID, -PGID or PID@TICKS"
+        ))
+    };
+    if let Some((pid, ticks)) = text.split_once('@') {
+        let pid = parse_pid(pid, "pid").map_err(|_| bad())?;
+        let ticks = ticks.parse().map_err(|_| bad())?;
+        return Ok(Explicit::Pid {
+            pid,
+            start_ticks: Some(ticks),
+        });
+    }
+    let n: i32 = text.parse().map_err(|_| bad())?;
+    Ok(match n {
+        n if n > 0 => Explicit::Pid {
+            pid: n,
+            start_ticks: None,
+        },
+        0 => Explicit::Group(0),
+        -1 => Explicit::Group(-1),
+        n => Explicit::Group(n.checked_neg().ok_or_else(bad)?),
+    })
+}
+
+/// Explicit targets that must be processes, PID or PID@TICKS (not a
+/// group): the error calls one a `noun` and gives `hint` as advice.
+pub fn pid_targets(targets: &[String], noun: &str, hint: &str) -> Result<Vec<(i32, Option<u64>)>> {
+    targets
+        .iter()
+        .map(|t| match parse_target(t) {
+            Ok(Explicit::Pid { pid, start_ticks }) => Ok((pid, start_ticks)),
+            _ => Err(Error::usage(format!("invalid {noun} '{t}': {hint}"))),
+        })
+        .collect()
+}
+
+/// The selectors and `--tree` of a command that acts on processes.
+#[derive(Debug, Default)]
+pub struct Selectors {
+    pub criteria: Option<Criteria>,
+    pub tree: Option<i32>,
+}
+
+impl Selectors {
+    /// Validates them; `nothing` is the usage error when neither they nor
+    /// explicit targets (`has_targets`) name a process.
+    pub fn from_args(
+        args: &SelectorArgs,
+        tree: Option<&str>,
+        has_targets: bool,
+        nothing: &str,
+    ) -> Result<Selectors> {
+        let criteria = Criteria::from_args(args)?;
+        let tree = tree.map(|t| parse_pid(t, "pid for --tree")).transpose()?;
+        if !has_targets && criteria.is_none() && tree.is_none() {
+            return Err(Error::usage(nothing));
+        }
+        Ok(Selectors { criteria, tree })
+    }
 }
 
 impl Criteria {
@@ -418,6 +492,30 @@ fn pattern_matches(source: &ProcSource, pat: &Pattern, p: &ProcessInfo) -> bool 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn targets_parse() {
+        assert_eq!(
+            parse_target("42").unwrap(),
+            Explicit::Pid {
+                pid: 42,
+                start_ticks: None
+            }
+        );
+        assert_eq!(
+            parse_target("42@1000").unwrap(),
+            Explicit::Pid {
+                pid: 42,
+                start_ticks: Some(1000)
+            }
+        );
+        assert_eq!(parse_target("-42").unwrap(), Explicit::Group(42));
+        assert_eq!(parse_target("0").unwrap(), Explicit::Group(0));
+        assert_eq!(parse_target("-1").unwrap(), Explicit::Group(-1));
+        for bad in ["x", "42@", "@5", "4 2", "0@5", "-2147483648"] {
+            assert!(parse_target(bad).is_err(), "{bad}");
+        }
+    }
 
     fn args() -> SelectorArgs {
         SelectorArgs::default()

@@ -11,15 +11,15 @@ use nix::errno::Errno;
 use crate::adjust::apply::{Refusal, apply_to_thread, per_process, read, read_thread};
 use crate::adjust::{Change, ChangeOptions, Value, parse_changes};
 use crate::cli::{SetArgs, SetFormat};
-use crate::cmd::signal::{Explicit, parse_target};
-use crate::error::{Error, Exit, Result, warn};
+use crate::error::{Exit, Result, warn};
 use crate::model::ProcSource;
 use crate::render::escape::json_text;
 use crate::render::escape_bytes;
-use crate::select::parse_pid;
 use crate::signal::deliver::{Handle, Outcome, Target, hold};
 use crate::signal::tree::descendants;
-use crate::targets::{Chosen, Criteria, confirm, resolve_named, select, self_and_ancestors};
+use crate::targets::{
+    Chosen, Criteria, Selectors, confirm, pid_targets, resolve_named, select, self_and_ancestors,
+};
 
 /// What `proctl set` was asked to do.
 #[derive(Debug)]
@@ -47,27 +47,17 @@ impl SetConfig {
             rlimits: &args.rlimit,
             oom_score_adj: args.oom_score_adj.as_deref(),
         })?;
-        let pids = args
-            .targets
-            .iter()
-            .map(|t| match parse_target(t) {
-                Ok(Explicit::Pid { pid, start_ticks }) => Ok((pid, start_ticks)),
-                _ => Err(Error::usage(format!(
-                    "invalid target '{t}': use PID or PID@TICKS (--pgroup selects a process group)"
-                ))),
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let criteria = Criteria::from_args(&args.select)?;
-        let tree = args
-            .tree
-            .as_deref()
-            .map(|t| parse_pid(t, "pid for --tree"))
-            .transpose()?;
-        if pids.is_empty() && criteria.is_none() && tree.is_none() {
-            return Err(Error::usage(
-                "nothing to change: give a PID or a selector such as --name, --user or --tree",
-            ));
-        }
+        let pids = pid_targets(
+            &args.targets,
+            "target",
+            "use PID or PID@TICKS (--pgroup selects a process group)",
+        )?;
+        let Selectors { criteria, tree } = Selectors::from_args(
+            &args.select,
+            args.tree.as_deref(),
+            !pids.is_empty(),
+            "nothing to change: give a PID or a selector such as --name, --user or --tree",
+        )?;
         Ok(SetConfig {
             pids,
             criteria,

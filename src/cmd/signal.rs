@@ -12,22 +12,15 @@ use crate::model::ProcSource;
 use crate::model::users::NameCache;
 use crate::render::escape::json_text;
 use crate::render::escape_bytes;
-use crate::select::parse_pid;
 use crate::signal::deliver::{
     Handle, Outcome, Target, hold, send, send_queued, send_to_group, wait_all,
 };
 use crate::signal::tree::{TreeResult, descendants, signal_tree};
 use crate::signal::{Signal, names_line, parse_signal, table_text, translate};
-use crate::targets::{Chosen, Criteria, confirm, resolve_named, select, self_and_ancestors};
-
-/// A target named on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Explicit {
-    /// A pid (or thread id), optionally with the start time it must still have.
-    Pid { pid: i32, start_ticks: Option<u64> },
-    /// A process group (`-PGID`); 0 is proctl's own group, -1 every process.
-    Group(i32),
-}
+use crate::targets::{
+    Chosen, Criteria, Explicit, Selectors, confirm, parse_target, resolve_named, select,
+    self_and_ancestors,
+};
 
 /// What `proctl signal` was asked to do.
 #[derive(Debug)]
@@ -55,33 +48,6 @@ pub struct SendConfig {
     pub kill_after: Option<Duration>,
     pub verbose: bool,
     pub format: ReportFormat,
-}
-
-/// Parses PID, -PGID, 0 and PID@TICKS.
-pub fn parse_target(text: &str) -> Result<Explicit> {
-    let bad = || {
-        Error::usage(format!(
-            "invalid target '{text}': use PID, -PGID or PID@TICKS"
-        ))
-    };
-    if let Some((pid, ticks)) = text.split_once('@') {
-        let pid = parse_pid(pid, "pid").map_err(|_| bad())?;
-        let ticks = ticks.parse().map_err(|_| bad())?;
-        return Ok(Explicit::Pid {
-            pid,
-            start_ticks: Some(ticks),
-        });
-    }
-    let n: i32 = text.parse().map_err(|_| bad())?;
-    Ok(match n {
-        n if n > 0 => Explicit::Pid {
-            pid: n,
-            start_ticks: None,
-        },
-        0 => Explicit::Group(0),
-        -1 => Explicit::Group(-1),
-        n => Explicit::Group(n.checked_neg().ok_or_else(bad)?),
-    })
 }
 
 impl SignalMode {
@@ -123,17 +89,12 @@ impl SignalMode {
             .iter()
             .map(|t| parse_target(t))
             .collect::<Result<Vec<_>>>()?;
-        let criteria = Criteria::from_args(&args.select)?;
-        let tree = args
-            .tree
-            .as_deref()
-            .map(|t| parse_pid(t, "pid for --tree"))
-            .transpose()?;
-        if explicit.is_empty() && criteria.is_none() && tree.is_none() {
-            return Err(Error::usage(
-                "nothing to signal: give a PID or a selector such as --name, --user, --port or --tree",
-            ));
-        }
+        let Selectors { criteria, tree } = Selectors::from_args(
+            &args.select,
+            args.tree.as_deref(),
+            !explicit.is_empty(),
+            "nothing to signal: give a PID or a selector such as --name, --user, --port or --tree",
+        )?;
         if value.is_some() && explicit.iter().any(|e| matches!(e, Explicit::Group(_))) {
             return Err(Error::usage(
                 "--queue sends to processes, not to process groups (sigqueue(3))",
@@ -574,33 +535,4 @@ fn report(
         }
     }
     Ok(if ok { Exit::Success } else { Exit::Failure })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn targets_parse() {
-        assert_eq!(
-            parse_target("42").unwrap(),
-            Explicit::Pid {
-                pid: 42,
-                start_ticks: None
-            }
-        );
-        assert_eq!(
-            parse_target("42@1000").unwrap(),
-            Explicit::Pid {
-                pid: 42,
-                start_ticks: Some(1000)
-            }
-        );
-        assert_eq!(parse_target("-42").unwrap(), Explicit::Group(42));
-        assert_eq!(parse_target("0").unwrap(), Explicit::Group(0));
-        assert_eq!(parse_target("-1").unwrap(), Explicit::Group(-1));
-        for bad in ["x", "42@", "@5", "4 2", "0@5", "-2147483648"] {
-            assert!(parse_target(bad).is_err(), "{bad}");
-        }
-    }
 }

@@ -5,13 +5,12 @@ use std::io::Write;
 use std::time::Duration;
 
 use crate::cli::{ReportFormat, WaitArgs};
-use crate::cmd::signal::{Explicit, parse_target};
 use crate::duration::parse_duration;
-use crate::error::{Error, Exit, Result, warn};
+use crate::error::{Exit, Result, warn};
 use crate::model::ProcSource;
 use crate::render::escape_bytes;
 use crate::signal::deliver::{Outcome, Target, hold, wait_all};
-use crate::targets::{Criteria, resolve_named, select};
+use crate::targets::{Criteria, Selectors, pid_targets, resolve_named, select};
 
 /// The processes to wait for and for how long.
 #[derive(Debug)]
@@ -27,22 +26,13 @@ pub struct WaitConfig {
 impl WaitConfig {
     /// Validates the arguments.
     pub fn from_args(args: &WaitArgs) -> Result<WaitConfig> {
-        let pids = args
-            .pids
-            .iter()
-            .map(|p| match parse_target(p) {
-                Ok(Explicit::Pid { pid, start_ticks }) => Ok((pid, start_ticks)),
-                _ => Err(Error::usage(format!(
-                    "invalid pid '{p}': use PID or PID@TICKS"
-                ))),
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let criteria = Criteria::from_args(&args.select)?;
-        if pids.is_empty() && criteria.is_none() {
-            return Err(Error::usage(
-                "nothing to wait for: give a PID or a selector such as --name or --user",
-            ));
-        }
+        let pids = pid_targets(&args.pids, "pid", "use PID or PID@TICKS")?;
+        let Selectors { criteria, .. } = Selectors::from_args(
+            &args.select,
+            None,
+            !pids.is_empty(),
+            "nothing to wait for: give a PID or a selector such as --name or --user",
+        )?;
         Ok(WaitConfig {
             pids,
             criteria,
