@@ -5,27 +5,9 @@ use nix::libc::{self, rlim_t};
 
 use crate::error::{Error, Result};
 
-const UNLIMITED: rlim_t = nix::libc::RLIM_INFINITY;
+use crate::model::limits::RLIMITS;
 
-/// The resource names `--rlimit` takes (prlimit(1)'s), with their resource.
-const RESOURCES: &[(&str, Resource)] = &[
-    ("as", libc::RLIMIT_AS),
-    ("core", libc::RLIMIT_CORE),
-    ("cpu", libc::RLIMIT_CPU),
-    ("data", libc::RLIMIT_DATA),
-    ("fsize", libc::RLIMIT_FSIZE),
-    ("locks", libc::RLIMIT_LOCKS),
-    ("memlock", libc::RLIMIT_MEMLOCK),
-    ("msgqueue", libc::RLIMIT_MSGQUEUE),
-    ("nice", libc::RLIMIT_NICE),
-    ("nofile", libc::RLIMIT_NOFILE),
-    ("nproc", libc::RLIMIT_NPROC),
-    ("rss", libc::RLIMIT_RSS),
-    ("rtprio", libc::RLIMIT_RTPRIO),
-    ("rttime", libc::RLIMIT_RTTIME),
-    ("sigpending", libc::RLIMIT_SIGPENDING),
-    ("stack", libc::RLIMIT_STACK),
-];
+const UNLIMITED: rlim_t = nix::libc::RLIM_INFINITY;
 
 /// A resource number, as getrlimit(2) takes it.
 pub type Resource = libc::__rlimit_resource_t;
@@ -69,13 +51,18 @@ pub fn parse_rlimit(text: &str) -> Result<RlimitSetting> {
     let (name, value) = text
         .split_once('=')
         .ok_or_else(|| bad("use NAME=SOFT[:HARD]".into()))?;
-    let &(name, resource) = RESOURCES
+    let lower = name.to_ascii_lowercase();
+    // The index in RLIMITS is the RLIMIT_ number.
+    let (number, &(name, _)) = RLIMITS
         .iter()
-        .find(|(n, _)| *n == name.to_ascii_lowercase())
+        .enumerate()
+        .find(|(_, (n, _))| *n == lower)
         .ok_or_else(|| {
-            let names: Vec<&str> = RESOURCES.iter().map(|r| r.0).collect();
+            let mut names: Vec<&str> = RLIMITS.iter().map(|r| r.0).collect();
+            names.sort_unstable();
             bad(format!("unknown resource; use one of {}", names.join(", ")))
         })?;
+    let resource = Resource::try_from(number).map_err(|_| bad("unknown resource".into()))?;
     let number = |v: &str| {
         limit_value(v).ok_or_else(|| {
             bad(format!(
