@@ -8,10 +8,10 @@ use nix::errno::Errno;
 use nix::libc;
 
 use super::{Change, IoClass, Value};
+use crate::model::sched::IOPRIO_CLASS_SHIFT;
 
 /// IOPRIO_WHO_PROCESS: ioprio_get/set name one thread by its id.
 const IOPRIO_WHO_PROCESS: libc::c_int = 1;
-const IOPRIO_CLASS_SHIFT: u32 = 13;
 /// sched_getscheduler(2) ORs this flag into the policy.
 const SCHED_RESET_ON_FORK: i32 = 0x4000_0000;
 
@@ -60,9 +60,7 @@ fn read_policy(tid: i32) -> Option<Value> {
 }
 
 fn read_io(tid: i32) -> Option<Value> {
-    // SAFETY: ioprio_get(2) takes two integers.
-    let prio = unsafe { libc::syscall(libc::SYS_ioprio_get, IOPRIO_WHO_PROCESS, tid) };
-    let prio = u32::try_from(prio).ok()?;
+    let prio = u32::try_from(crate::model::sched::io_priority_raw(tid)?).ok()?;
     Some(Value::Io {
         class: IoClass::from_number(prio >> IOPRIO_CLASS_SHIFT)?,
         level: prio & 0xff,

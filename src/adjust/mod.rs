@@ -69,41 +69,8 @@ fn policy_json_name(number: i32) -> Option<&'static str> {
     }
 }
 
-/// I/O scheduling classes (ionice(1)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IoClass {
-    None,
-    Realtime,
-    BestEffort,
-    Idle,
-}
-
-const IO_CLASSES: &[(&str, IoClass, u32)] = &[
-    ("none", IoClass::None, 0),
-    ("realtime", IoClass::Realtime, 1),
-    ("best-effort", IoClass::BestEffort, 2),
-    ("idle", IoClass::Idle, 3),
-];
-
-impl IoClass {
-    /// ionice's name for the class.
-    pub fn name(self) -> &'static str {
-        IO_CLASSES
-            .iter()
-            .find(|r| r.1 == self)
-            .map_or("none", |r| r.0)
-    }
-
-    /// The kernel's number for it.
-    pub fn number(self) -> u32 {
-        IO_CLASSES.iter().find(|r| r.1 == self).map_or(0, |r| r.2)
-    }
-
-    /// The class with this kernel number.
-    pub fn from_number(n: u32) -> Option<IoClass> {
-        IO_CLASSES.iter().find(|r| r.2 == n).map(|r| r.1)
-    }
-}
+/// I/O scheduling classes (ionice(1)), as `show` reads them.
+pub use crate::model::sched::IoClass;
 
 /// One change to make to every target.
 #[derive(Debug, Clone, PartialEq, Eq)]

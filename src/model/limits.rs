@@ -141,7 +141,11 @@ mod tests {
         use crate::columns::keys::{KEYS, Pr};
         for key in KEYS {
             if let Pr::Rlimit(i, side) = key.pr {
-                let word = if side == LimitSide::Soft { "soft" } else { "hard" };
+                let word = if side == LimitSide::Soft {
+                    "soft"
+                } else {
+                    "hard"
+                };
                 assert_eq!(key.key, format!("{}_{word}", RLIMITS[usize::from(i)].0));
             }
         }

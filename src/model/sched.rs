@@ -32,15 +32,38 @@ pub enum IoClass {
     Idle,
 }
 
+/// The classes: ionice(1)'s name and the kernel's number.
+const IO_CLASSES: [(&str, IoClass, u32); 4] = [
+    ("none", IoClass::None, 0),
+    ("realtime", IoClass::Realtime, 1),
+    ("best-effort", IoClass::BestEffort, 2),
+    ("idle", IoClass::Idle, 3),
+];
+
+/// Where the class sits in an ioprio value (ioprio_set(2)).
+pub const IOPRIO_CLASS_SHIFT: u32 = 13;
+
 impl IoClass {
+    fn row(self) -> &'static (&'static str, IoClass, u32) {
+        IO_CLASSES
+            .iter()
+            .find(|r| r.1 == self)
+            .unwrap_or(&IO_CLASSES[0])
+    }
+
     /// ionice(1)'s name of the class.
     pub fn name(self) -> &'static str {
-        match self {
-            IoClass::None => "none",
-            IoClass::Realtime => "realtime",
-            IoClass::BestEffort => "best-effort",
-            IoClass::Idle => "idle",
-        }
+        self.row().0
+    }
+
+    /// The kernel's number for it.
+    pub fn number(self) -> u32 {
+        self.row().2
+    }
+
+    /// The class with this kernel number.
+    pub fn from_number(n: u32) -> Option<IoClass> {
+        IO_CLASSES.iter().find(|r| r.2 == n).map(|r| r.1)
     }
 }
 
@@ -48,12 +71,10 @@ impl IoClass {
 /// below (ioprio_set(2)). A process with no class runs best-effort at
 /// (nice + 20) / 5, which is the level shown for it.
 pub fn decode_ioprio(value: i32, nice: i64) -> IoPriority {
-    let class = match value >> 13 {
-        1 => IoClass::Realtime,
-        2 => IoClass::BestEffort,
-        3 => IoClass::Idle,
-        _ => IoClass::None,
-    };
+    let class = u32::try_from(value >> IOPRIO_CLASS_SHIFT)
+        .ok()
+        .and_then(IoClass::from_number)
+        .unwrap_or(IoClass::None);
     let level = match class {
         IoClass::Idle => None,
         IoClass::None => Some(((nice.clamp(-20, 19) + 20) / 5) as u8),
