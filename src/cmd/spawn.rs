@@ -402,22 +402,12 @@ fn finish_failed(
     f: Failure,
 ) -> Result<Exit> {
     diag(&f.message);
-    let outcome = Outcome {
-        pid: None,
-        started_at,
-        ended_at: jiff::Timestamp::now(),
-        wall: started.elapsed(),
-        status: None,
-        timed_out: false,
-        user_cpu: std::time::Duration::ZERO,
-        system_cpu: std::time::Duration::ZERO,
-        max_rss_kib: 0,
-        error: Some(f.clone()),
-    };
+    let code = f.code;
+    let outcome = Outcome::failed(started_at, started, f);
     if let Err(e) = report.write(config, &outcome, out) {
         diag(&e.to_string());
     }
-    Ok(Exit::Child(f.code))
+    Ok(Exit::Child(code))
 }
 
 /// `--detach`: checks the pidfile (its directory, and no live process in

@@ -227,7 +227,12 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn failed(started_at: jiff::Timestamp, started: Instant, failure: Failure) -> Outcome {
+    /// A run that failed before or at the start: no child, no usage.
+    pub(crate) fn failed(
+        started_at: jiff::Timestamp,
+        started: Instant,
+        failure: Failure,
+    ) -> Outcome {
         Outcome {
             pid: None,
             started_at,
