@@ -28,8 +28,12 @@ pub fn parse_duration(text: &str) -> Result<Duration> {
     }
     Ok(if seconds >= LONGEST.as_secs_f64() {
         LONGEST
+    } else if seconds > 0.0 {
+        // Under a nanosecond is a nanosecond, as timeout(1) rounds it: a
+        // positive duration never turns into 0 ("no timeout").
+        Duration::from_secs_f64(seconds).max(Duration::from_nanos(1))
     } else {
-        Duration::from_secs_f64(seconds)
+        Duration::ZERO
     })
 }
 
@@ -267,5 +271,12 @@ mod tests {
         );
         assert!(parse_duration(" -1e-10000").is_err());
         assert_eq!(parse_duration("0e-10000").unwrap(), Duration::ZERO);
+        for tiny in ["1e-10", "1e-320", "0.0000000001s"] {
+            assert_eq!(
+                parse_duration(tiny).unwrap(),
+                Duration::from_nanos(1),
+                "{tiny}"
+            );
+        }
     }
 }
