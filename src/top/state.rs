@@ -184,8 +184,16 @@ pub struct TopState {
     /// The interactive filter on name and command line (case-insensitive).
     pub filter: String,
     pub selection: Selection,
-    /// The selected task id, followed across frames and re-sorts.
+    /// The selected task id, followed across frames and re-sorts once
+    /// the user has moved the selection off the first line.
     pub selected: Option<i32>,
+    /// Whether the cursor follows `selected`: once the user moved it off
+    /// the first line or kept a filter. Until then it stays on the first
+    /// line (htop keeps its cursor's place the same way):
+    /// following the task that happened to be first when the view opened
+    /// scrolled the busiest processes off the screen as soon as that
+    /// task calmed down, and a sort key showed the middle of the list.
+    pub following: bool,
     /// The selected line of `view`.
     pub cursor: usize,
     /// The first line of `view` on screen.
@@ -226,6 +234,7 @@ impl TopState {
             filter: String::new(),
             selection: options.selection,
             selected: None,
+            following: false,
             cursor: 0,
             scroll: 0,
             paused: false,
@@ -445,7 +454,8 @@ impl TopState {
 
     /// Puts the cursor back on the selected task, or keeps it in range.
     fn follow_selection(&mut self) {
-        if let Some(tid) = self.selected
+        if self.following
+            && let Some(tid) = self.selected
             && let Some(line) = self
                 .view
                 .iter()
@@ -471,9 +481,11 @@ impl TopState {
         self.scroll = self.scroll.min(self.view.len().saturating_sub(page));
     }
 
-    /// Moves the cursor to a line and selects its task.
+    /// Moves the cursor to a line and selects its task, which is then
+    /// followed unless the line is the first.
     fn move_to(&mut self, line: usize) {
         self.cursor = line.min(self.view.len().saturating_sub(1));
+        self.following = self.cursor > 0;
         self.selected = self
             .view
             .get(self.cursor)
@@ -549,7 +561,9 @@ impl TopState {
                         self.filter.clear();
                         self.rebuild();
                     }
-                    Key::Enter => {}
+                    // A kept filter found the process wanted: it stays
+                    // selected once the filter is cleared.
+                    Key::Enter => self.following = !self.filter.is_empty(),
                     Key::Backspace => {
                         self.filter.pop();
                         self.rebuild();

@@ -141,6 +141,47 @@ fn the_selection_follows_its_process_across_sorts_and_frames() {
     assert_eq!(s.cursor, 0);
 }
 
+/// Regression: the cursor started on the first row's task and followed
+/// it, so once that task calmed down the view scrolled after it, the
+/// busiest processes went off the screen, and `N` showed the middle of
+/// the list.
+#[test]
+fn an_unmoved_cursor_stays_on_the_first_row() {
+    let mut specs: Vec<Spec> = (1..=100).map(|p| (p, 0, "idle", 0.0, 1)).collect();
+    specs.push((200, 0, "spin", 90.0, 1));
+    let mut s = TopState::new(frame(&specs), options(), (80, 20));
+    assert_eq!(pids(&s)[0], 200);
+    // The loop stops and another starts: the new one is on screen, first.
+    let last = specs.len() - 1;
+    specs[last].3 = 0.0;
+    specs.push((300, 0, "spin2", 80.0, 1));
+    s.apply_frame(frame(&specs));
+    assert_eq!((s.cursor, s.scroll), (0, 0));
+    assert_eq!(s.selected, Some(300));
+    press(&mut s, "N");
+    assert_eq!((s.cursor, s.scroll, s.selected), (0, 0, Some(1)));
+    // Moved off the first row, the selection follows its task.
+    s.handle_key(Key::Down);
+    press(&mut s, "R");
+    assert_eq!(s.selected, Some(2));
+    assert_eq!(pids(&s)[s.cursor], 2);
+    assert!(s.scroll > 0);
+    // So does a process found with a kept filter, once it is cleared.
+    s.handle_key(Key::Home);
+    press(&mut s, "/spin2");
+    s.handle_key(Key::Enter);
+    s.handle_key(Key::Esc);
+    assert_eq!(pids(&s).len(), 102);
+    assert_eq!(s.selected, Some(300));
+    assert_eq!(pids(&s)[s.cursor], 300);
+    // A filter given up with Escape picked nothing: the first row again.
+    press(&mut s, "N");
+    s.handle_key(Key::Home);
+    press(&mut s, "/spin2");
+    s.handle_key(Key::Esc);
+    assert_eq!((s.cursor, s.selected), (0, Some(1)));
+}
+
 #[test]
 fn pages_follow_the_terminal_height() {
     let specs: Vec<Spec> = (1..=100).map(|p| (p, 0, "p", 0.0, 1)).collect();

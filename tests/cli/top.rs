@@ -494,6 +494,57 @@ fn live_view_busy_process_on_top_and_sort_keys() {
     tmux.keys(&["q"]);
 }
 
+/// Regression: the cursor began on the first row's process and followed
+/// it, so when that process calmed down the view scrolled after it and
+/// the busy one went off the screen (on any machine with more processes
+/// than rows), until Home was pressed.
+#[test]
+fn live_view_keeps_the_busiest_on_screen_until_the_selection_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    // More idle processes than the table's rows, started first.
+    let _idle: Vec<_> = (0..14)
+        .map(|i| spawn_named(dir.path(), &format!("pxtfidle{i}"), "sleep", &["1000"]))
+        .collect();
+    let first = spawn_named(
+        dir.path(),
+        "pxtfspina",
+        "sh",
+        &["-c", "while :; do :; done"],
+    );
+    let tmux = Tmux::start("first", 120, 16, &top_command("--match ^pxtf"));
+    let top_pid = |s: &str| {
+        table_rows(s)
+            .first()
+            .and_then(|r| r.split_whitespace().next().map(str::to_string))
+    };
+    let a = first.pid().to_string();
+    tmux.wait_for("the first loop in the first row", |s| {
+        top_pid(s).as_deref() == Some(a.as_str())
+    });
+    // It stops; another loop starts: the new one takes the first row.
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(first.pid()),
+        nix::sys::signal::Signal::SIGSTOP,
+    )
+    .unwrap();
+    let second = spawn_named(
+        dir.path(),
+        "pxtfspinb",
+        "sh",
+        &["-c", "while :; do :; done"],
+    );
+    let b = second.pid().to_string();
+    tmux.wait_for("the second loop in the first row", |s| {
+        top_pid(s).as_deref() == Some(b.as_str())
+    });
+    tmux.keys(&["q"]);
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(first.pid()),
+        nix::sys::signal::Signal::SIGCONT,
+    )
+    .unwrap();
+}
+
 #[test]
 fn live_view_filter_and_tree() {
     let dir = tempfile::tempdir().unwrap();
