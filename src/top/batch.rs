@@ -145,9 +145,12 @@ pub fn summary_lines(s: &Summary, tz: &jiff::tz::TimeZone) -> Vec<String> {
     let m = &s.memory;
     let mib = |kib: u64| kib as f64 / 1024.0;
     vec![
+        // procps 4.0.2's uptime line: "user" unless more than one.
         format!(
-            "top - {clock} up {},  load average: {:.2}, {:.2}, {:.2}",
+            "top - {clock} up {}, {:2} {},  load average: {:.2}, {:.2}, {:.2}",
             uptime_text(s.uptime_secs),
+            s.users,
+            if s.users > 1 { "users" } else { "user" },
             s.load[0],
             s.load[1],
             s.load[2]

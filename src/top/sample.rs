@@ -208,6 +208,12 @@ impl Sampler {
             now: system.now,
             uptime_secs: system.boot_ticks / system.hz.max(1),
             load: summary::read_load(&root),
+            // Only the live system has its users: not a fixture tree.
+            users: if root == std::path::Path::new("/proc") {
+                summary::read_users(std::path::Path::new(summary::UTMP))
+            } else {
+                0
+            },
             tasks: Tasks::count(processes.iter().filter(|p| p.tid == p.pid || threads)),
             cpu: shares,
             per_cpu,

@@ -1,7 +1,7 @@
 //! The system summary of a frame: uptime, load averages, task counts, CPU
 //! shares and memory, read from /proc/stat, /proc/loadavg, /proc/meminfo
 //! and /proc/uptime (any of them may be missing from a fixture tree: its
-//! figures are then zero).
+//! figures are then zero), and the count of logged-in users from utmp.
 
 use std::path::Path;
 
@@ -213,6 +213,28 @@ pub fn read_memory(root: &Path) -> Memory {
     }
 }
 
+/// Where glibc keeps the utmp records (`_PATH_UTMP`, utmp(5)).
+pub const UTMP: &str = "/var/run/utmp";
+
+/// Logged-in users as top's first line counts them in procps 4.0.2 (the
+/// procps this project is compared with; its library/uptime.c): utmp
+/// records of type USER_PROCESS with a user name. None without a utmp
+/// file (a container often has none): top says 0 then.
+pub fn read_users(utmp: &Path) -> usize {
+    let Ok(bytes) = std::fs::read(utmp) else {
+        return 0;
+    };
+    let size = std::mem::size_of::<libc::utmpx>();
+    let kind = std::mem::offset_of!(libc::utmpx, ut_type);
+    let user = std::mem::offset_of!(libc::utmpx, ut_user);
+    bytes
+        .chunks_exact(size)
+        .filter(|r| {
+            i16::from_ne_bytes([r[kind], r[kind + 1]]) == libc::USER_PROCESS && r[user] != 0
+        })
+        .count()
+}
+
 /// The system part of a frame.
 #[derive(Debug, Clone, Default)]
 pub struct Summary {
@@ -220,6 +242,8 @@ pub struct Summary {
     pub now: i64,
     pub uptime_secs: u64,
     pub load: [f64; 3],
+    /// Logged-in users (utmp); 0 for a fixture /proc tree.
+    pub users: usize,
     pub tasks: Tasks,
     pub cpu: CpuShare,
     pub per_cpu: Vec<CpuShare>,
@@ -268,6 +292,32 @@ mod tests {
         assert_eq!(m.swap_used(), 50);
         assert_eq!(read_load(dir.path()), [0.5, 1.25, 2.0]);
         assert_eq!(read_load(Path::new("/nonexistent")), [0.0; 3]);
+    }
+
+    #[test]
+    fn users_are_named_user_process_records() {
+        let size = std::mem::size_of::<libc::utmpx>();
+        let record = |kind: i16, name: &[u8]| {
+            let mut r = vec![0u8; size];
+            let at = std::mem::offset_of!(libc::utmpx, ut_type);
+            r[at..at + 2].copy_from_slice(&kind.to_ne_bytes());
+            let at = std::mem::offset_of!(libc::utmpx, ut_user);
+            r[at..at + name.len()].copy_from_slice(name);
+            r
+        };
+        let mut file = Vec::new();
+        file.extend(record(libc::BOOT_TIME, b"reboot"));
+        file.extend(record(libc::USER_PROCESS, b"alice"));
+        file.extend(record(libc::USER_PROCESS, b""));
+        file.extend(record(libc::DEAD_PROCESS, b"bob"));
+        file.extend(record(libc::USER_PROCESS, b"carol"));
+        // A record cut short (a file being written) is not counted.
+        file.extend(&record(libc::USER_PROCESS, b"dave")[..size / 2]);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("utmp");
+        std::fs::write(&path, file).unwrap();
+        assert_eq!(read_users(&path), 2);
+        assert_eq!(read_users(&dir.path().join("none")), 0);
     }
 
     #[test]

@@ -29,6 +29,54 @@ fn batch_frames_like_top_b() {
     );
 }
 
+/// The summary lines of a text frame with every number as `N` and runs
+/// of blanks as one: their shape, which scripts split on.
+fn summary_shape(text: &str) -> Vec<String> {
+    let number = regex::Regex::new(r"[0-9][0-9.:]*").unwrap();
+    text.lines()
+        .take(5)
+        .map(|l| {
+            // "100.0 id" fills its column: ",100.0 id" (and
+            // "%Cpu(s):100.0 us") have no blank.
+            number
+                .replace_all(l, "N")
+                .replace(',', ", ")
+                .replace(':', ": ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// Regression: the first line lacked procps's logged-in users ("0 user,"),
+/// so a script counting fields to the load averages read the wrong ones.
+/// Compared with procps `top -b -n 1` on this machine (again if a minute
+/// or an hour turned between the two, which changes the uptime's words).
+#[test]
+fn batch_summary_lines_read_like_procps_top_b() {
+    let frame = |mut cmd: StdCommand| {
+        let out = cmd.env("TZ", "UTC").stdin(Stdio::null()).output().unwrap();
+        assert!(out.status.success());
+        summary_shape(&String::from_utf8_lossy(&out.stdout))
+    };
+    let mut attempts = 0;
+    loop {
+        let mut theirs = StdCommand::new(crate::util::which("top"));
+        theirs.args(["-b", "-n", "1"]);
+        let theirs = frame(theirs);
+        let mut ours = StdCommand::new(crate::util::binary());
+        ours.args(["top", "-b", "-n", "1"]);
+        let ours = frame(ours);
+        attempts += 1;
+        if ours == theirs || attempts == 3 {
+            assert_eq!(ours, theirs);
+            assert!(ours[0].contains(" user"), "{ours:?}");
+            break;
+        }
+    }
+}
+
 #[test]
 fn batch_is_the_default_without_a_terminal() {
     let out = fixture().args(["top", "-n", "1"]).output().unwrap();
