@@ -37,9 +37,12 @@ impl UnixSocket {
         }
     }
 
-    /// Whether it accepts connections.
+    /// Whether `ss -xl` lists it: it accepts connections, or it is not
+    /// connected (a datagram socket that receives from anyone, such as
+    /// /dev/log; ss(8): -l shows "listening" sockets, and counts the
+    /// unconnected state among them as it does for UDP).
     pub fn is_listening(&self) -> bool {
-        self.state == "LISTEN"
+        matches!(self.state, "LISTEN" | "UNCONN")
     }
 }
 

@@ -339,7 +339,15 @@ fn unix_sockets_match_ss_xlp() {
     let hidden = UnixListener::bind_addr(&abstract_addr).unwrap();
     // One connection waits unaccepted: the listener's receive queue is 1.
     let _waiting = UnixStream::connect(&path).unwrap();
-    let names = [path.to_str().unwrap().to_string(), format!("@{tag}")];
+    // Regression: an unconnected datagram socket (as /dev/log's) is one
+    // `ss -xl` lists; ports --unix left it out.
+    let dgram_path = dir.path().join("px.dgram");
+    let dgram = std::os::unix::net::UnixDatagram::bind(&dgram_path).unwrap();
+    let names = [
+        path.to_str().unwrap().to_string(),
+        format!("@{tag}"),
+        dgram_path.to_str().unwrap().to_string(),
+    ];
     let out = StdCommand::new(which("ss"))
         .args(["-xlpH"])
         .output()
@@ -391,8 +399,12 @@ fn unix_sockets_match_ss_xlp() {
     let mut ours = ours;
     ours.sort();
     assert_eq!(ours, theirs);
-    assert_eq!(ours.len(), 2);
     let me = std::process::id() as i64;
+    assert_eq!(ours.len(), 3);
+    assert!(
+        ours.iter()
+            .any(|o| o.0 == "dgr" && o.1 == "UNCONN" && o.6 == [(me, dgram.as_raw_fd() as i64)])
+    );
     assert!(
         ours.iter()
             .any(|o| o.2 == "1" && o.6 == [(me, named.as_raw_fd() as i64)])
