@@ -58,6 +58,16 @@ impl ShowConfig {
 /// Runs `proctl show`.
 pub fn run(config: &ShowConfig, source: &ProcSource, out: &mut dyn Write) -> Result<Exit> {
     let me = std::process::id() as i32;
+    if let Some(pid) = config.pid
+        && let Some(tgid) = thread_group_of(source.root(), pid)
+    {
+        // As `ps -p TID` finds nothing: showing the thread as if it were
+        // a process would give its process's details under the thread's
+        // id, a pid no other command knows.
+        return Err(Error::Failed(format!(
+            "no such process: {pid} is a thread of process {tgid} (proctl show {tgid} --threads lists it)"
+        )));
+    }
     let mut pids: Vec<i32> = match (config.pid, &config.pattern) {
         (Some(pid), _) => vec![pid],
         (None, Some(pattern)) => {
@@ -160,4 +170,18 @@ pub fn run(config: &ShowConfig, source: &ProcSource, out: &mut dyn Write) -> Res
         }
     }
     Ok(Exit::Success)
+}
+
+/// The process a thread id belongs to, when `pid` names a thread other
+/// than its process's first: /proc has a directory for every thread id,
+/// though listing /proc shows only processes (proc(5), /proc/PID/task).
+fn thread_group_of(root: &std::path::Path, pid: i32) -> Option<i32> {
+    let status = std::fs::read_to_string(root.join(pid.to_string()).join("status")).ok()?;
+    let tgid: i32 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Tgid:"))?
+        .trim()
+        .parse()
+        .ok()?;
+    (tgid != pid).then_some(tgid)
 }

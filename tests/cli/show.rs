@@ -317,6 +317,47 @@ fn patterns_show_every_match_and_errors() {
     assert_eq!(out.status.code(), Some(1));
 }
 
+/// Regression: `show TID` (a thread that is not its process's first)
+/// printed its process's details under the thread's id as "pid", a pid
+/// that `ps -p` does not find. It is no process, and says whose it is.
+#[test]
+fn a_thread_id_is_no_process_and_names_its_own() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        tx.send(nix::unistd::gettid().as_raw()).unwrap();
+        let _ = done_rx.recv();
+    });
+    let tid = rx.recv().unwrap();
+    let me = std::process::id();
+    assert_ne!(tid, me as i32);
+    for format in ["text", "json"] {
+        let out = proctl()
+            .args(["show", "--format", format, &tid.to_string()])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(out.stdout.is_empty());
+        assert_eq!(
+            String::from_utf8(out.stderr).unwrap(),
+            format!(
+                "proctl: no such process: {tid} is a thread of process {me} (proctl show {me} --threads lists it)\n"
+            )
+        );
+    }
+    // The process itself lists the thread.
+    let v = show_json(&["--threads", &me.to_string()]);
+    assert!(
+        v["thread_list"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["tid"] == tid)
+    );
+    done_tx.send(()).unwrap();
+    thread.join().unwrap();
+}
+
 #[test]
 fn fixture_text_is_stable() {
     let out = fixture().args(["show", "400"]).output().unwrap();
