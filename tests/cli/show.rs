@@ -725,6 +725,24 @@ fn a_zombie_and_a_kernel_thread_say_why() {
         assert_eq!(v.get(field), None, "{field}: {v}");
         assert_eq!(v["unreadable"].get(field), None, "{field}: {v}");
     }
+    // Regression: its fd count, memory sizes and umask were null with no
+    // reason given; null must be "unknown, see `unreadable`".
+    for field in [
+        "fds",
+        "fds_by_kind",
+        "vsz_kib",
+        "rss_kib",
+        "peak_rss_kib",
+        "umask",
+    ] {
+        assert_eq!(v.get(field), None, "{field}: {v}");
+    }
+    for (field, value) in v.as_object().unwrap() {
+        assert!(
+            !value.is_null() || v["unreadable"].get(field).is_some() || field == "security_label",
+            "{field} is null with no reason: {v}"
+        );
+    }
     assert_eq!(v["pid"], zombie, "{v}");
     // kthreadd, pid 2, is a kernel thread wherever the test runs outside a
     // pid namespace of its own.

@@ -463,12 +463,15 @@ pub fn to_json(d: &ProcessDetail, sys: &SystemFacts, opts: ShowOptions) -> J {
         why.0
             .insert("status".into(), Unreadable::Gone.code().into());
     }
-    if d.is_kernel_thread() {
+    if d.is_kernel_thread() || p.is_zombie() {
         // A kernel thread has no executable, environment, files or user
-        // memory, whoever asks: those fields do not apply, so they are
-        // left out rather than null (docs/json.md), and so are their
-        // `unreadable` entries.
-        for field in KERNEL_THREAD_HAS_NONE {
+        // memory, whoever asks, and a zombie has released them (and its
+        // umask with its directories): those fields do not apply, so they
+        // are left out rather than null (docs/json.md), and so are their
+        // `unreadable` entries. A zombie's fd count and memory sizes were
+        // null here, with no reason given.
+        let released: &[&str] = if p.is_zombie() { &["umask"] } else { &[] };
+        for field in KERNEL_THREAD_HAS_NONE.iter().chain(released) {
             if o.get(*field).is_some_and(J::is_null) {
                 o.remove(*field);
                 why.0.remove(*field);
