@@ -81,7 +81,7 @@ pub fn finish(out: &mut dyn Write, format: BatchFormat, frames: u64) -> io::Resu
 /// The text frame: the summary, a blank line, the titles and every row.
 pub fn write_text(out: &mut dyn Write, state: &TopState) -> io::Result<()> {
     let frame = &state.frame;
-    for line in summary_lines(&frame.summary, &frame.system.tz) {
+    for line in summary_lines(&frame.summary, &frame.system.tz, state.threads) {
         writeln!(out, "{line}")?;
     }
     writeln!(out)?;
@@ -134,9 +134,11 @@ fn pad(line: &mut String, cell: &str, width: usize, align: Align) {
     }
 }
 
-/// The five summary lines of top: clock, uptime and load; tasks; CPU;
-/// memory; swap.
-pub fn summary_lines(s: &Summary, tz: &jiff::tz::TimeZone) -> Vec<String> {
+/// The five summary lines of top: clock, uptime and load; tasks (or
+/// threads, with `threads`: top(1) "2b. TASK and CPU States": "Line 2
+/// shows total tasks or threads, depending on the mode"); CPU; memory;
+/// swap.
+pub fn summary_lines(s: &Summary, tz: &jiff::tz::TimeZone, threads: bool) -> Vec<String> {
     let clock = jiff::Timestamp::from_second(s.now)
         .map(|t| tz.to_datetime(t).strftime("%H:%M:%S").to_string())
         .unwrap_or_else(|_| "--:--:--".to_string());
@@ -156,8 +158,13 @@ pub fn summary_lines(s: &Summary, tz: &jiff::tz::TimeZone) -> Vec<String> {
             s.load[2]
         ),
         format!(
-            "Tasks:{:4} total,{:4} running,{:4} sleeping,{:4} stopped,{:4} zombie",
-            t.total, t.running, t.sleeping, t.stopped, t.zombie
+            "{}:{:4} total,{:4} running,{:4} sleeping,{:4} stopped,{:4} zombie",
+            if threads { "Threads" } else { "Tasks" },
+            t.total,
+            t.running,
+            t.sleeping,
+            t.stopped,
+            t.zombie
         ),
         format!(
             "%Cpu(s):{:5.1} us,{:5.1} sy,{:5.1} ni,{:5.1} id,{:5.1} wa,{:5.1} hi,{:5.1} si,{:5.1} st",

@@ -118,7 +118,7 @@ pub fn draw(screen: &mut Screen, state: &TopState, palette: Palette) {
 
 fn summary(state: &TopState, palette: Palette, width: u16) -> Vec<Line<'static>> {
     let s = &state.frame.summary;
-    let text = summary_lines(s, &state.frame.system.tz);
+    let text = summary_lines(s, &state.frame.system.tz, state.threads);
     let mut first = format!("proctl {}", text[0]);
     if state.paused {
         first.push_str("  [paused]");

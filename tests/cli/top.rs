@@ -50,7 +50,8 @@ fn summary_shape(text: &str) -> Vec<String> {
 }
 
 /// Regression: the first line lacked procps's logged-in users ("0 user,"),
-/// so a script counting fields to the load averages read the wrong ones.
+/// so a script counting fields to the load averages read the wrong ones;
+/// with -H the second line said "Tasks:" where top says "Threads:".
 /// Compared with procps `top -b -n 1` on this machine (again if a minute
 /// or an hour turned between the two, which changes the uptime's words).
 #[test]
@@ -60,19 +61,22 @@ fn batch_summary_lines_read_like_procps_top_b() {
         assert!(out.status.success());
         summary_shape(&String::from_utf8_lossy(&out.stdout))
     };
-    let mut attempts = 0;
-    loop {
-        let mut theirs = StdCommand::new(crate::util::which("top"));
-        theirs.args(["-b", "-n", "1"]);
-        let theirs = frame(theirs);
-        let mut ours = StdCommand::new(crate::util::binary());
-        ours.args(["top", "-b", "-n", "1"]);
-        let ours = frame(ours);
-        attempts += 1;
-        if ours == theirs || attempts == 3 {
-            assert_eq!(ours, theirs);
-            assert!(ours[0].contains(" user"), "{ours:?}");
-            break;
+    // With -H the second line counts threads, and says so (it said Tasks).
+    for threads in [&[][..], &["-H"][..]] {
+        let mut attempts = 0;
+        loop {
+            let mut theirs = StdCommand::new(crate::util::which("top"));
+            theirs.args(["-b", "-n", "1"]).args(threads);
+            let theirs = frame(theirs);
+            let mut ours = StdCommand::new(crate::util::binary());
+            ours.args(["top", "-b", "-n", "1"]).args(threads);
+            let ours = frame(ours);
+            attempts += 1;
+            if ours == theirs || attempts == 3 {
+                assert_eq!(ours, theirs);
+                assert!(ours[0].contains(" user"), "{ours:?}");
+                break;
+            }
         }
     }
 }
