@@ -48,4 +48,8 @@ pub static KEYS: &[(&str, &str)] = &[
     ("space", "pause and resume the refresh"),
     ("? h", "this help"),
     ("q Ctrl+C", "quit"),
+    (
+        "Ctrl+Z",
+        "stop, giving the terminal back to the shell (fg resumes)",
+    ),
 ];

@@ -28,6 +28,9 @@ fn key_event(k: KeyEvent) -> Option<Key> {
     let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
     Some(match k.code {
         KeyCode::Char('c') if ctrl => Key::Interrupt,
+        // Ctrl+Z stops the view as it would stop top (the terminal does
+        // not, in raw mode).
+        KeyCode::Char('z') if ctrl => Key::Suspend,
         // Other control keys mean nothing here (raw mode delivers them as keys).
         KeyCode::Char(_) if ctrl => return None,
         KeyCode::Char(c) => Key::Char(c),
@@ -74,6 +77,10 @@ mod tests {
         );
         assert_eq!(
             key_of(press(KeyCode::Char('z'), KeyModifiers::CONTROL)),
+            Some(Key::Suspend)
+        );
+        assert_eq!(
+            key_of(press(KeyCode::Char('x'), KeyModifiers::CONTROL)),
             None
         );
         assert_eq!(

@@ -10,7 +10,7 @@ use super::draw::{Palette, draw};
 use super::input::key_of;
 use super::sample::Sampler;
 use super::state::{Action, Key, TopState};
-use super::terminal::{TerminalGuard, ending_signal};
+use super::terminal::{TerminalGuard, ask_stop, continued, ending_signal, stop_asked};
 use super::timing::{Phase, Timing};
 use crate::cmd::top::TopConfig;
 use crate::error::{Error, Exit, Result};
@@ -81,6 +81,17 @@ pub fn run(config: &TopConfig, mut sampler: Sampler) -> Result<Exit> {
                 drop(guard);
                 return Ok(Exit::Child(128u8.saturating_add(signal as u8)));
             }
+            // A job-control stop, and the way back: the rows are as old as
+            // the stop, so a new frame is read at once.
+            if stop_asked() {
+                guard.suspend()?;
+                break Action::Refresh;
+            }
+            if continued() {
+                // Stopped by SIGSTOP, which gave no warning.
+                guard.resume()?;
+                break Action::Refresh;
+            }
             let now = Instant::now();
             if !state.paused && now >= next_refresh {
                 break Action::Refresh;
@@ -107,6 +118,11 @@ pub fn run(config: &TopConfig, mut sampler: Sampler) -> Result<Exit> {
             if event::poll(Duration::ZERO)?
                 && let Some(key) = key_of(event::read()?)
             {
+                if key == Key::Suspend {
+                    // Noted by the handler, acted on above.
+                    ask_stop();
+                    continue;
+                }
                 break timing.time(Phase::Rebuild, || state.handle_key(key));
             }
         };

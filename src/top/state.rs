@@ -39,6 +39,9 @@ pub enum Key {
     Backspace,
     /// Ctrl+C: quits, as in top.
     Interrupt,
+    /// Ctrl+Z: the event loop stops proctl (job control); the state has
+    /// nothing to do with it.
+    Suspend,
     /// A mouse click at a cell (column, row).
     Click {
         x: u16,

@@ -2,7 +2,10 @@
 //! mouse reporting and a hidden cursor, all undone by one guard whose Drop
 //! always runs, by a panic hook (so the panic message lands on the normal
 //! screen), and after SIGTERM, SIGHUP, SIGINT or SIGQUIT, which only set a
-//! flag that the event loop checks between events.
+//! flag that the event loop checks between events. A job-control stop
+//! (SIGTSTP, or Ctrl+Z, which raw mode delivers as a key) gives the
+//! terminal back before stopping and takes it again on SIGCONT, as top and
+//! htop do; after SIGSTOP, which cannot be caught, SIGCONT repairs it.
 
 use std::io::{self, Stdout, Write};
 use std::sync::Once;
@@ -24,6 +27,37 @@ static ENDING_SIGNAL: AtomicI32 = AtomicI32::new(0);
 extern "C" fn note_signal(signal: nix::libc::c_int) {
     // Only an atomic store: safe in a signal handler.
     ENDING_SIGNAL.store(signal, Ordering::SeqCst);
+}
+
+/// Set by SIGTSTP: a job-control stop was asked for.
+static STOP_ASKED: AtomicBool = AtomicBool::new(false);
+/// Set by SIGCONT: the process was stopped, and the shell may have used
+/// the terminal meanwhile.
+static CONTINUED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn note_stop(_: nix::libc::c_int) {
+    STOP_ASKED.store(true, Ordering::SeqCst);
+}
+
+extern "C" fn note_continue(_: nix::libc::c_int) {
+    CONTINUED.store(true, Ordering::SeqCst);
+}
+
+/// Whether a stop was asked for since the last call.
+pub fn stop_asked() -> bool {
+    STOP_ASKED.swap(false, Ordering::SeqCst)
+}
+
+/// Whether the process was continued since the last call.
+pub fn continued() -> bool {
+    CONTINUED.swap(false, Ordering::SeqCst)
+}
+
+/// Ctrl+Z: asks for a stop as the terminal would (raw mode turned its
+/// SIGTSTP off); nothing happens when SIGTSTP is ignored (started by a
+/// shell without job control, which could never continue proctl).
+pub fn ask_stop() {
+    let _ = nix::sys::signal::raise(Signal::SIGTSTP);
 }
 
 /// The signal that asked the view to end, if one did.
@@ -51,6 +85,52 @@ impl TerminalGuard {
         let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
         std::mem::forget(guard_on_error);
         Ok(TerminalGuard { terminal })
+    }
+}
+
+impl TerminalGuard {
+    /// Gives the terminal back and stops, as SIGTSTP's default action
+    /// does; once continued, takes the terminal again.
+    pub fn suspend(&mut self) -> io::Result<()> {
+        restore();
+        let default = SigAction::new(SigHandler::SigDfl, SaFlags::empty(), SigSet::empty());
+        // SAFETY: the default disposition, for the one raise below; ours
+        // is put back after it.
+        let ours = unsafe { sigaction(Signal::SIGTSTP, &default) };
+        let _ = nix::sys::signal::raise(Signal::SIGTSTP);
+        // Here once continued (or at once, in an orphaned process group,
+        // where the kernel does not stop on SIGTSTP).
+        if let Ok(ours) = ours {
+            // SAFETY: the handler that was there, which only stores into
+            // an atomic.
+            let _ = unsafe { sigaction(Signal::SIGTSTP, &ours) };
+        }
+        self.resume()
+    }
+
+    /// Takes the terminal again after a stop: the shell had it meanwhile,
+    /// set its own modes and drew over the screen, so the modes are set
+    /// again and the screen cleared for a whole redraw (ratatui otherwise
+    /// draws only what changed since its last frame).
+    pub fn resume(&mut self) -> io::Result<()> {
+        CONTINUED.store(false, Ordering::SeqCst);
+        // Continued in the background (`kill -CONT`, `bg`), setting the
+        // modes stops proctl again (SIGTTOU) until `fg`, and the call then
+        // ends with EINTR, SIGCONT's handler having run.
+        loop {
+            match enable_raw_mode() {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                other => break other?,
+            }
+        }
+        TAKEN.store(true, Ordering::SeqCst);
+        execute!(io::stdout(), EnterAlternateScreen, EnableMouseCapture, Hide)?;
+        // Not Terminal::clear: it asks the terminal where the cursor is
+        // and waits for the answer, which a shell that has the terminal
+        // meanwhile reads as typed text.
+        let size = self.terminal.size()?;
+        self.terminal
+            .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
     }
 }
 
@@ -97,14 +177,26 @@ fn install_handlers() {
             SaFlags::empty(),
             SigSet::empty(),
         );
-        for signal in [
-            Signal::SIGTERM,
-            Signal::SIGHUP,
-            Signal::SIGINT,
-            Signal::SIGQUIT,
+        let stop = SigAction::new(
+            SigHandler::Handler(note_stop),
+            SaFlags::empty(),
+            SigSet::empty(),
+        );
+        let cont = SigAction::new(
+            SigHandler::Handler(note_continue),
+            SaFlags::empty(),
+            SigSet::empty(),
+        );
+        for (signal, action) in [
+            (Signal::SIGTERM, &action),
+            (Signal::SIGHUP, &action),
+            (Signal::SIGINT, &action),
+            (Signal::SIGQUIT, &action),
+            (Signal::SIGTSTP, &stop),
+            (Signal::SIGCONT, &cont),
         ] {
-            // SAFETY: the handler only stores into an atomic.
-            let previous = unsafe { sigaction(signal, &action) };
+            // SAFETY: the handlers only store into an atomic.
+            let previous = unsafe { sigaction(signal, action) };
             // A signal ignored by whoever started proctl (nohup) stays ignored.
             if let Ok(old) = previous
                 && matches!(old.handler(), SigHandler::SigIgn)

@@ -1024,6 +1024,75 @@ fn live_view_leaves_the_terminal_as_it_was() {
     );
 }
 
+/// Regression: stopped by job control (SIGTSTP from `kill`, or Ctrl+Z),
+/// the view left the shell in the alternate screen with mouse reporting
+/// on and the cursor hidden, and after `fg` it drew only what had changed
+/// over what the shell had printed, in the shell's cooked mode (keys
+/// waited for Enter). Now it gives the terminal back before stopping and
+/// takes it again, redrawn whole, when continued.
+#[test]
+fn live_view_stops_and_continues_with_job_control() {
+    // An interactive shell: job control, so that a stop really stops.
+    let tmux = Tmux::start(
+        "jobs",
+        100,
+        30,
+        "env PS1='pxjobs$ ' sh -c 'exec bash --norc --noprofile -i'",
+    );
+    tmux.wait_for("the shell", |s| s.contains("pxjobs$"));
+    tmux.type_text(&top_line(""));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the live view", |s| table_rows(s).len() > 3);
+    let shell: u32 = tmux.format("#{pane_pid}").parse().unwrap();
+    let top: i32 = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children"))
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let state = || {
+        std::fs::read_to_string(format!("/proc/{top}/stat"))
+            .ok()
+            .and_then(|s| s.rsplit_once(") ").map(|(_, r)| r.chars().next()))
+            .flatten()
+    };
+    let modes =
+        || tmux.format("#{alternate_on} #{mouse_any_flag} #{mouse_sgr_flag} #{cursor_flag}");
+    let stopped_then_back = |stop: &dyn Fn()| {
+        stop();
+        crate::show::wait_until("proctl stopped", || state() == Some('T'));
+        // The shell has its terminal as it was: normal screen, no mouse
+        // reporting, a cursor.
+        crate::show::wait_until("the terminal given back", || modes() == "0 0 0 1");
+        tmux.type_text("fg");
+        tmux.keys(&["Enter"]);
+        crate::show::wait_until("the terminal taken again", || modes() == "1 1 1 0");
+        // Redrawn whole: the shell's lines are gone from the screen.
+        tmux.wait_for("the whole view again", |s| {
+            table_rows(s).len() > 3 && !s.contains("pxjobs$") && !s.contains("Stopped")
+        });
+    };
+    stopped_then_back(&|| {
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(top),
+            nix::sys::signal::Signal::SIGTSTP,
+        )
+        .unwrap()
+    });
+    stopped_then_back(&|| tmux.keys(&["C-z"]));
+    // Raw mode again: one key, no Enter, quits.
+    tmux.keys(&["q"]);
+    crate::show::wait_until("proctl gone", || state().is_none());
+    let screen = tmux.wait_for("the shell again", |s| {
+        s.ends_with("pxjobs$ \n") || s.trim_end().ends_with("pxjobs$")
+    });
+    assert_eq!(modes(), "0 0 0 1");
+    // Nothing proctl asked the terminal reached the shell as typed text.
+    assert!(!screen.contains("command not found"), "{screen}");
+    assert!(!screen.contains("syntax error"), "{screen}");
+}
+
 #[test]
 fn live_view_panic_restores_the_terminal_and_exits_101() {
     let dir = tempfile::tempdir().unwrap();
