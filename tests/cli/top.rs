@@ -503,7 +503,14 @@ fn live_view_busy_process_on_top_and_sort_keys() {
         .map(|i| spawn_named(dir.path(), &format!("pxtopidle{i}"), "sleep", &["1000"]))
         .collect();
     let first_pid = idle_before[0].pid() as f64;
-    let tmux = Tmux::start("sort", 160, 40, &top_command("--match ^pxtop"));
+    // Not ^pxtop alone: the other live-view tests' processes (pxtopfam,
+    // pxtopkill, ...) run at the same time and would add rows.
+    let tmux = Tmux::start(
+        "sort",
+        160,
+        40,
+        &top_command("--match \"^pxtop(idle|spin)\""),
+    );
     tmux.wait_for("the test's five processes", |s| table_rows(s).len() == 5);
     // Sorted by %CPU, the loop (started third) reaches the first row once
     // measured.
@@ -895,7 +902,13 @@ fn live_view_big_k_ends_the_selected_tree_and_r_renices() {
         std::thread::sleep(Duration::from_millis(10));
     }
     let kids = children();
-    let tmux = Tmux::start("ktree", 160, 40, &top_command("--match ^pxtopk --sort pid"));
+    // ^pxtopk alone would match the k test's pxtopkill* too.
+    let tmux = Tmux::start(
+        "ktree",
+        160,
+        40,
+        &top_command("--match \"^pxtopk(fam|by)\" --sort pid"),
+    );
     let by_pid = bystander.pid();
     let screen = tmux.wait_for("both processes", |s| table_rows(s).len() == 2);
     // Select the family's row.
