@@ -370,9 +370,27 @@ fn note_unknown_owners(unknown: usize, owners: &Owners) {
             " (run as root to see them)"
         };
         eprintln!(
-            "proctl: {unknown} sockets show no owner: the descriptors of {} processes cannot be read without privileges{hint}",
-            owners.unreadable.len()
+            "proctl: {unknown} sockets show no owner: the descriptors of {} cannot be read without privileges{hint}",
+            whose(&owners.unreadable)
         );
+    }
+}
+
+/// "1 process (pid 1)", "3 processes (pids 1, 5, 9)": the pids when few,
+/// so that the next question (which process is it?) has its answer.
+fn whose(pids: &[i32]) -> String {
+    const NAMED: usize = 5;
+    let mut sorted = pids.to_vec();
+    sorted.sort_unstable();
+    let list = sorted
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    match sorted.len() {
+        1 => format!("1 process (pid {list})"),
+        n if n <= NAMED => format!("{n} processes (pids {list})"),
+        n => format!("{n} processes"),
     }
 }
 
@@ -476,4 +494,18 @@ fn run_unix(config: &PortsConfig, source: &ProcSource, out: &mut dyn Write) -> R
         }
     }
     Ok(Exit::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::whose;
+
+    /// Regression: the note said "the descriptors of 1 processes" and
+    /// never which ones.
+    #[test]
+    fn the_note_names_few_processes() {
+        assert_eq!(whose(&[1]), "1 process (pid 1)");
+        assert_eq!(whose(&[9, 1, 5]), "3 processes (pids 1, 5, 9)");
+        assert_eq!(whose(&[1, 2, 3, 4, 5, 6]), "6 processes");
+    }
 }
