@@ -717,6 +717,7 @@ fn a_zombie_and_a_kernel_thread_say_why() {
         text.contains("directory          none (zombie: no such file)"),
         "{text}"
     );
+    assert!(text.contains("umask              none (zombie)"), "{text}");
     // A zombie has released these: left out, not null (docs/json.md: null
     // is unknown), and no `unreadable` entry.
     let v = show_json(&[&z]);

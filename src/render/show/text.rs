@@ -501,7 +501,12 @@ fn security(r: &mut Report, c: &Ctx) -> io::Result<()> {
             )?;
             r.line(
                 "umask",
-                sec.umask.map_or_else(|| "-".into(), |m| format!("{m:04o}")),
+                match sec.umask {
+                    Some(m) => format!("{m:04o}"),
+                    // Released with its directories (JSON leaves it out).
+                    None if d.info.is_zombie() => "none (zombie)".into(),
+                    None => "-".into(),
+                },
             )?;
         }
         None => r.missing(&Unreadable::Gone)?,
