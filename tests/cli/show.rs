@@ -870,7 +870,25 @@ fn files_resolve_sockets_pipes_and_peers() {
 fn maps_list_mapped_files() {
     let child = sleeper();
     let p = child.pid().to_string();
-    let v = show_json(&["--maps", &p]);
+    // A child just started may still be mapping its libraries: compare
+    // with the kernel's list when it is the same before and after.
+    let kernel_count = || {
+        std::fs::read_to_string(format!("/proc/{p}/maps"))
+            .unwrap()
+            .lines()
+            .count()
+    };
+    let mut v;
+    let mut count;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        count = kernel_count();
+        v = show_json(&["--maps", &p]);
+        if kernel_count() == count {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the maps never settled");
+    }
     let maps = v["maps"].as_array().unwrap();
     let exe = std::fs::read_link(format!("/proc/{p}/exe")).unwrap();
     assert!(
@@ -879,8 +897,7 @@ fn maps_list_mapped_files() {
                 && m["perms"].as_str().unwrap().contains('x')),
         "{maps:?}"
     );
-    let kernel = std::fs::read_to_string(format!("/proc/{p}/maps")).unwrap();
-    assert_eq!(maps.len(), kernel.lines().count());
+    assert_eq!(maps.len(), count);
     let text = show_text(&["--maps", &p]);
     assert!(text.contains("Mapped files\n"), "{text}");
 }
