@@ -189,7 +189,7 @@ pub fn run(config: &PortsConfig, source: &ProcSource, out: &mut dyn Write) -> Re
                     Some(r.socket.uid.into()),
                     Some(r.user.clone().into()),
                     Some(r.socket.inode.into()),
-                    Some(processes_json(&r.owners)),
+                    Some(processes_json(&r.owners, !owners.unreadable.is_empty())),
                 ]
             });
             write_machine(out, config, &names, values)?;
@@ -278,7 +278,13 @@ fn write_machine(
     Ok(())
 }
 
-fn processes_json(owners: &[(i32, i32, Vec<u8>)]) -> serde_json::Value {
+/// The owners in JSON; null (unknown, docs/json.md) when none was found
+/// and some processes' descriptors could not be read: one of those may
+/// hold it. `[]` only when every process was read.
+fn processes_json(owners: &[(i32, i32, Vec<u8>)], some_unread: bool) -> serde_json::Value {
+    if owners.is_empty() && some_unread {
+        return serde_json::Value::Null;
+    }
     owners
         .iter()
         .map(|(pid, fd, name)| serde_json::json!({"pid": pid, "fd": fd, "name": json_text(name)}))
@@ -444,7 +450,7 @@ fn run_unix(config: &PortsConfig, source: &ProcSource, out: &mut dyn Write) -> R
                     unix_peer_json(s),
                     Some(s.queues.map(|q| q.0).into()),
                     Some(s.queues.map(|q| q.1).into()),
-                    Some(processes_json(o)),
+                    Some(processes_json(o, !owners.unreadable.is_empty())),
                 ]
             });
             write_machine(out, config, &keys, values)?;

@@ -216,6 +216,19 @@ fn unprivileged_owners_are_unknown_with_a_note() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("cannot be read without privileges"), "{err}");
+    // In JSON the owners are unknown (null), not none ([]): a process
+    // nobody may not read holds it (docs/json.md).
+    let out = crate::util::as_nobody(&["ports", "--port", &port, "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["processes"], serde_json::Value::Null, "{rows}");
+    assert!(rows[0].get("processes").is_some(), "{rows}");
+    // As root every descriptor is read: the owner is known.
+    let out = proctl()
+        .args(["ports", "--port", &port, "--format", "json"])
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["processes"][0]["pid"], std::process::id(), "{rows}");
 }
 
 /// type, state, recv-q, send-q, name, inode, (pid, fd) owners.
