@@ -376,7 +376,12 @@ fn note_unknown_owners(unknown: usize, owners: &Owners) {
             " (run as root to see them)"
         };
         eprintln!(
-            "proctl: {unknown} sockets show no owner: the descriptors of {} cannot be read without privileges{hint}",
+            "proctl: {} no owner: the descriptors of {} cannot be read without privileges{hint}",
+            if unknown == 1 {
+                "1 socket shows".to_string()
+            } else {
+                format!("{unknown} sockets show")
+            },
             whose(&owners.unreadable)
         );
     }
