@@ -155,7 +155,16 @@ pub fn run(
     extra: Option<&Selection>,
     out: &mut dyn Write,
 ) -> Result<Exit> {
-    let mut snapshot = read(req, source)?;
+    // A sorted or forest listing reads threads only for `H`: procps
+    // (display.c, fancy_spew) fetches tasks only otherwise, so `-L`, `-T`
+    // and `m` with `--sort`/`k` list each process once.
+    let fancy = req.forest.is_some() || !req.sort.is_empty();
+    let threads = match req.threads {
+        Threads::None => false,
+        Threads::Loose => true,
+        Threads::Tasks | Threads::Both => !fancy,
+    };
+    let mut snapshot = read(req, source, threads)?;
     // proctl lists itself when selected, as procps does. Its main thread
     // waits for the reader threads while /proc is read, but it is running.
     let me = std::process::id() as i32;
@@ -204,8 +213,14 @@ pub fn run(
         if req.forest.is_some() {
             printer.forest(&procs, out)?;
         } else {
+            // procps's fancy_spew prints the process rows of `m` with
+            // the process-only columns (show_proc_array, display.c).
+            let fmt = match req.threads {
+                Threads::Both => printer.only(PrintOn::Process),
+                _ => req.format.clone(),
+            };
             for p in &procs {
-                printer.row(Some(p), &req.format, out)?;
+                printer.row(Some(p), &fmt, out)?;
             }
         }
     } else if req.threads == Threads::Both {
@@ -311,8 +326,8 @@ fn sort_keys(req: &Request) -> Vec<(crate::procps::SortNode, bool)> {
 }
 
 /// Reads the processes the request needs (listening ports only for `ports`).
-fn read(req: &Request, source: &ProcSource) -> Result<crate::model::Snapshot> {
-    let threads = !matches!(req.threads, Threads::None);
+/// `threads` says whether each thread is read too.
+fn read(req: &Request, source: &ProcSource, threads: bool) -> Result<crate::model::Snapshot> {
     let mut snapshot = source
         .snapshot(needs(req), threads)
         .map_err(|e| crate::error::Error::Failed(format!("cannot read /proc: {e}")))?;
@@ -672,7 +687,8 @@ pub fn run_machine(
     out: &mut dyn Write,
 ) -> Result<Exit> {
     use crate::cli::OutputFormat;
-    let crate::model::Snapshot { processes, system } = read(req, source)?;
+    let crate::model::Snapshot { processes, system } =
+        read(req, source, !matches!(req.threads, Threads::None))?;
     let names = NameCache::default();
     let ctx = CellCtx {
         system: &system,
@@ -818,7 +834,8 @@ pub fn run_text(
     use crate::columns::Align;
     use crate::render::text::{Cell, TextGrid, TextOptions, write_text};
     use crate::render::theme::CellKind;
-    let crate::model::Snapshot { processes, system } = read(req, source)?;
+    let crate::model::Snapshot { processes, system } =
+        read(req, source, !matches!(req.threads, Threads::None))?;
     let names = NameCache::default();
     let ctx = CellCtx {
         system: &system,

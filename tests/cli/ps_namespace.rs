@@ -194,6 +194,12 @@ ax -o pid,luid,comm --sort luid
 ax -o pid,utime,vm_data,comm --sort -utime,-vm_data,pid
 ax -o pid,resident,m_resident,m_share,comm --sort -m_share,-resident,pid
 -p 1 -o pid,user,tty,comm,args --forest
+-eL --sort=-lwp -o pid,lwp,nlwp,comm
+-eLf --sort=pid
+-eT k -pid -o pid,spid,comm
+axm --sort=pid -o pid,tid,stat,comm
+-em k -pid
+axH --sort=-tid -o pid,tid,comm
 -e -o _left,_right,_unlimited
 L
 --info
