@@ -838,7 +838,7 @@ pub fn cell(
             };
             text(Vec::new(), &display_of(id, p, &typed))
         }
-        Pr::Numa => num("-1".into()),
+        Pr::Numa => num(numa_node(p).to_string()),
         Pr::Fds => num(p.fds.map_or("-".into(), |n| n.to_string())),
         Pr::Vctx => num(st
             .and_then(|s| s.voluntary_ctxt)
@@ -948,6 +948,44 @@ fn own_sort_value(pr: Pr, p: &ProcessInfo) -> SortValue {
     }
 }
 
+/// The NUMA node of the CPU a process last ran on, as libnuma's
+/// numa_node_of_cpu says it (procps-ng's `numa` and its sort item
+/// PIDS_PROCESSOR_NODE): the node whose cpulist in sysfs holds the CPU,
+/// node 0 when the kernel has no NUMA nodes, -1 for a CPU in no node.
+/// (procps prints -1 everywhere when libnuma cannot be loaded.)
+fn numa_node(p: &ProcessInfo) -> i64 {
+    /// Each node with its CPUs; `None` when the kernel has no nodes.
+    type Nodes = Option<Vec<(i64, Vec<usize>)>>;
+    static NODES: std::sync::OnceLock<Nodes> = std::sync::OnceLock::new();
+    let nodes = NODES.get_or_init(|| {
+        let dir = std::fs::read_dir("/sys/devices/system/node").ok()?;
+        let mut nodes = Vec::new();
+        for entry in dir.flatten() {
+            let name = entry.file_name();
+            let Some(n) = name
+                .to_str()
+                .and_then(|n| n.strip_prefix("node"))
+                .and_then(|n| n.parse::<i64>().ok())
+            else {
+                continue;
+            };
+            let list = std::fs::read_to_string(entry.path().join("cpulist")).unwrap_or_default();
+            nodes.push((
+                n,
+                crate::model::extras::parse_kernel_cpu_list(&list).unwrap_or_default(),
+            ));
+        }
+        nodes.sort();
+        Some(nodes)
+    });
+    let Some(nodes) = nodes else { return 0 };
+    let cpu = p.processor.unwrap_or(0);
+    usize::try_from(cpu)
+        .ok()
+        .and_then(|cpu| nodes.iter().find(|(_, cpus)| cpus.contains(&cpu)))
+        .map_or(-1, |(n, _)| *n)
+}
+
 /// The raw value procps sorts a key by.
 /// The numbers procps sorts by, read raw (not as shown); `None` for keys
 /// whose value is read as shown (see ps_sort).
@@ -994,6 +1032,9 @@ pub fn numeric_sort_value(pr: Pr, p: &ProcessInfo, ctx: &CellCtx) -> SortValue {
         }
         Pr::Nlwp => n(p.num_threads as f64),
         Pr::Psr => n(p.processor.unwrap_or(0).into()),
+        Pr::Numa => n(numa_node(p) as f64),
+        // procps's PIDS_ADDR_STACK_START: the address, not its hex text.
+        Pr::Stackp => n(p.start_stack as f64),
         Pr::Flag => n(p.flags.into()),
         Pr::Lim => n(p.rsslim as f64),
         // procps's login id is a signed int: unset (4294967295) is -1,

@@ -320,9 +320,21 @@ fn sort_on(
     order.iter().filter_map(|&i| slots[i].take()).collect()
 }
 
-/// The request's own sort keys (`--sort`, `k`, `O`).
+/// The request's own sort keys (`--sort`, `k`, `O`), without those procps
+/// cannot sort by in this command line (their item is not read).
 fn sort_keys(req: &Request) -> Vec<(crate::procps::SortNode, bool)> {
-    req.sort.iter().map(|s| (*s, s.descending)).collect()
+    let printed: Vec<crate::columns::keys::Pr> = req
+        .format
+        .iter()
+        .filter_map(|f| f.spec)
+        .chain(req.sort.iter().map(|s| s.spec))
+        .map(|s| s.pr)
+        .collect();
+    req.sort
+        .iter()
+        .filter(|s| crate::cmd::ps_sort::item_fetched(s.spec, &printed))
+        .map(|s| (*s, s.descending))
+        .collect()
 }
 
 /// Reads the processes the request needs (listening ports only for `ports`).

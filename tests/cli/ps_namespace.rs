@@ -200,6 +200,21 @@ ax -o pid,resident,m_resident,m_share,comm --sort -m_share,-resident,pid
 axm --sort=pid -o pid,tid,stat,comm
 -em k -pid
 axH --sort=-tid -o pid,tid,comm
+-e -o pid,size,comm --sort=-size
+-e -o pid,vsize,comm --sort=-vsize
+-e -o pid,vsize,drs,comm --sort=-vsize
+-e -o pid,fgid,comm --sort=-fgid
+-el --sort=-fgid
+-e -o pid,tty4,comm --sort=-tty4
+-e -o pid,tty4,tty,comm --sort=-tty4
+-e -o pid,label,comm --sort=-label
+-e -o pid,zone,comm --sort=-zone
+-e -o pid,stackp,comm --sort=stackp
+-e -o pid,start_stack,comm --sort=-start_stack
+-e -o pid,start_code,trs,comm --sort=-start_code
+-e -o pid,end_code,comm --sort=end_code,tsiz
+-e -o pid,vm_data,size,comm --sort=-vm_data
+-e -o pid,vm_stack,comm --sort=-vm_stack,size
 -e -o _left,_right,_unlimited
 L
 --info
@@ -447,6 +462,34 @@ fn every_family_layout_and_key_matches_procps_in_a_pid_namespace() {
         return;
     }
     let cases: Vec<String> = CASES.lines().skip(1).map(str::to_string).collect();
+    assert_all_match(&cases);
+}
+
+/// `numa` is the node of the CPU a process last ran on when procps can
+/// load libnuma (it prints -1 without it): compared only where it can.
+#[test]
+fn numa_node_matches_procps_in_a_pid_namespace() {
+    let libnuma = ["/lib", "/usr/lib", "/lib64", "/usr/lib64"]
+        .iter()
+        .any(|d| {
+            std::fs::read_dir(d).is_ok_and(|entries| {
+                entries.flatten().any(|e| {
+                    let p = e.path();
+                    p.join("libnuma.so.1").exists() || p.ends_with("libnuma.so.1")
+                })
+            })
+        });
+    if !tools_present() || !libnuma {
+        eprintln!("needs root, unshare, setpriv, script, procps ps and libnuma: skipped");
+        return;
+    }
+    let cases: Vec<String> = [
+        "ax -o pid,numa,psr,comm",
+        "-e -o pid,numa,comm --sort=-numa",
+    ]
+    .iter()
+    .map(|c| c.to_string())
+    .collect();
     assert_all_match(&cases);
 }
 
