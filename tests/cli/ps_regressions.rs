@@ -143,3 +143,28 @@ fn deselect_negates_the_selection() {
     let (text, _) = ps(&["-o", "pid", "--deselect", "-u", "root,www-data,nobody,4242"]);
     assert_eq!(text, "  PID\n");
 }
+
+/// A one-letter BSD option whose argument is missing (an empty, unquoted
+/// variable: `ps -o pid= p $PID`) or that must stand alone is procps's
+/// error, never a PATTERN matching every name that holds the letter.
+#[test]
+fn a_failing_bsd_letter_is_an_error_not_a_pattern() {
+    for (args, message) in [
+        (&["k"][..], "long sort specification must follow 'k'"),
+        (
+            &["ax", "-o", "pid=", "p"][..],
+            "list of process IDs must follow p",
+        ),
+        (&["ax", "U"][..], "list of users must follow U"),
+        (&["-e", "V"][..], "the option is exclusive: V"),
+    ] {
+        let out = fixture().arg("ps").args(args).output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "", "ps {args:?}");
+        assert_eq!(out.status.code(), Some(1), "ps {args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!("proctl: {message}\n"),
+            "ps {args:?}"
+        );
+    }
+}
