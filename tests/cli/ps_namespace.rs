@@ -234,6 +234,12 @@ foo
 -L -H
 -q 1 -p 2
 -eo pid -O ppid
+--
+-- -p 1
+-e --
+k
+ax k
+-e V
 -y
 -f -o pid
 k nosuch
