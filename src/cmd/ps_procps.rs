@@ -332,7 +332,7 @@ fn sort_keys(req: &Request) -> Vec<(crate::procps::SortNode, bool)> {
         .collect();
     req.sort
         .iter()
-        .filter(|s| crate::cmd::ps_sort::item_fetched(s.spec, &printed))
+        .filter(|s| !s.inert && crate::cmd::ps_sort::item_fetched(s.spec, &printed))
         .map(|s| (*s, s.descending))
         .collect()
 }
@@ -357,6 +357,7 @@ fn forest_key(key: &str) -> crate::procps::SortNode {
     crate::procps::SortNode {
         spec: crate::columns::keys::search(key).expect("ppid and start_time are keys"),
         descending: false,
+        inert: false,
     }
 }
 

@@ -79,6 +79,10 @@ impl FormatNode {
 pub struct SortNode {
     pub spec: &'static KeySpec,
     pub descending: bool,
+    /// A key procps keeps but sorts nothing by: a BSD `O` code after the
+    /// first without a `+` or `-` of its own (procps-ng 4.0.2's
+    /// short_sort_parse leaves its direction 0, which its library refuses).
+    pub inert: bool,
 }
 
 type Res<T> = Result<T, Rejected>;
@@ -292,7 +296,11 @@ fn one_sort(spec: &str, ext: bool) -> Option<SortNode> {
     };
     keys::search(key)
         .filter(|k| ext || !k.proctl_only)
-        .map(|spec| SortNode { spec, descending })
+        .map(|spec| SortNode {
+            spec,
+            descending,
+            inert: false,
+        })
 }
 
 /// `k`/`--sort` lists.
@@ -347,17 +355,24 @@ fn verify_short_sort(arg: &str, forest: bool) -> Res<()> {
 
 fn short_sort_parse(arg: &str) -> Res<Vec<SortNode>> {
     let mut out = Vec::new();
-    let mut descending = false;
+    // The first code sorts ascending unless signed; a later one sorts
+    // only with a sign of its own (ps/sortformat.c resets the direction
+    // to 0 after each code).
+    let mut direction = Some(false);
     for c in arg.chars() {
         match c {
-            '+' => descending = false,
-            '-' => descending = true,
+            '+' => direction = Some(false),
+            '-' => direction = Some(true),
             _ => {
                 let node = keys::short_sort(c)
                     .and_then(|k| one_sort(k, false))
                     .ok_or_else(|| Rejected::usage("unknown sort specifier"))?;
-                out.push(SortNode { descending, ..node });
-                descending = false;
+                out.push(SortNode {
+                    descending: direction == Some(true),
+                    inert: direction.is_none(),
+                    ..node
+                });
+                direction = None;
             }
         }
     }

@@ -114,6 +114,11 @@ axo pid,args --sort=-pid
 ax O p
 ax O-p
 ax Op,wchan
+ax O Ur
+ax O Ur-P
+ax O -Ur
+ax O vs -o pid,vsize,comm
+ax O sv -o pid,size,vsize,comm
 k -pcpu ax
 k -pid ax
 k comm,-pid ax
