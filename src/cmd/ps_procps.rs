@@ -379,7 +379,9 @@ struct Printer<'a> {
     system: &'a SystemFacts,
     names: &'a NameCache,
     source: &'a ProcSource,
-    active_cols: usize,
+    /// procps's unsigned active_cols: the line width, a multiple of the
+    /// screen's.
+    active_cols: u32,
     wide_signals: bool,
     lines_to_next_header: i64,
     header_gap: i64,
@@ -398,34 +400,36 @@ impl<'a> Printer<'a> {
     ) -> Printer<'a> {
         // check_header_width: widen the line to a multiple of the screen
         // width that holds every column.
-        let mut total = 0usize;
-        let mut was_normal = 0usize;
-        let mut sigs = 0usize;
+        // procps's sums are unsigned ints (output.c: total, active_cols);
+        // with widths near INT_MAX they wrap, and so do these.
+        let mut total = 0u32;
+        let mut was_normal = 0u32;
+        let mut sigs = 0u32;
         for (i, f) in req.format.iter().enumerate() {
             let last = i + 1 == req.format.len();
             match f.just() {
                 Just::Aix => {
-                    total += f.width;
+                    total = total.wrapping_add(f.width as u32);
                     was_normal = 0;
                     continue;
                 }
                 Just::Signal => sigs += 1,
                 Just::Unlimited if last => {
-                    total += 3 + was_normal;
+                    total = total.wrapping_add(3 + was_normal);
                     was_normal = 1;
                     continue;
                 }
                 _ => {}
             }
-            total += f.width + was_normal;
+            total = total.wrapping_add(f.width as u32).wrapping_add(was_normal);
             was_normal = 1;
         }
-        let cols = screen.cols.max(1);
-        let mut i = 0;
+        let cols = screen.cols.max(1) as u32;
+        let mut i = 0u32;
         let active_cols = loop {
             i += 1;
-            let a = cols.saturating_mul(i);
-            if a >= total || a >= OUTBUF_SIZE / 2 {
+            let a = cols.wrapping_mul(i);
+            if a >= total || a >= OUTBUF_SIZE as u32 / 2 {
                 break a;
             }
         };
@@ -445,7 +449,7 @@ impl<'a> Printer<'a> {
             names,
             source,
             active_cols,
-            wide_signals: total + sigs * 7 <= active_cols,
+            wide_signals: total.wrapping_add(sigs * 7) <= active_cols,
             lines_to_next_header,
             header_gap,
             did_stuff: false,
@@ -609,26 +613,33 @@ impl<'a> Printer<'a> {
         self.did_stuff = true;
         let mut line = std::mem::take(&mut self.line);
         line.clear();
-        let (mut correct, mut actual, mut dospace) = (0i64, 0i64, 0i64);
-        let active = self.active_cols as i64;
+        // procps's arithmetic (show_one_proc, output.c): the positions are
+        // ints, active_cols and max_rightward unsigned; a column wider
+        // than the line makes them wrap (a room that would be negative is
+        // then the whole buffer), and so do these.
+        let (mut correct, mut actual, mut dospace) = (0i32, 0i32, 0i32);
+        let active = self.active_cols;
         let mut ctx = self.cell_ctx();
         ctx.wide_signals = self.wide_signals;
         for (i, f) in fmt.iter().enumerate() {
             let last = i + 1 == fmt.len();
+            let width = f.width as i32;
             let mut legit = 0;
-            let mut tmpspace = 0;
-            let mut max_right = if !last {
-                f.width as i64
+            let mut tmpspace = 0i32;
+            let max_right = if !last {
+                width as u32
             } else {
-                tmpspace = correct - actual;
+                tmpspace = correct.wrapping_sub(actual);
                 if tmpspace < 1 {
                     tmpspace = dospace;
-                    active - actual - tmpspace
+                    active
+                        .wrapping_sub(actual as u32)
+                        .wrapping_sub(tmpspace as u32)
                 } else {
-                    active - correct.max(actual)
+                    active.wrapping_sub(correct.max(actual) as u32)
                 }
             };
-            max_right = max_right.clamp(0, OUTBUF_SIZE as i64 - 1);
+            let max_right = max_right.min(OUTBUF_SIZE as u32 - 1) as i64;
             let (mut text, amount) = match (p, f.spec) {
                 (Some(p), Some(spec)) => {
                     let art = if matches!(spec.pr, crate::columns::keys::Pr::Args)
@@ -642,10 +653,10 @@ impl<'a> Printer<'a> {
                 }
                 _ => (f.name.as_bytes().to_vec(), f.name.len()),
             };
-            let amount = amount as i64;
+            let amount = amount as i32;
             let leftpad = match f.just() {
                 Just::Aix | Just::Left => 0,
-                Just::Right => (f.width as i64 - amount).max(0),
+                Just::Right => (width - amount).max(0),
                 Just::Signal => {
                     if self.wide_signals {
                         legit = 7;
@@ -654,31 +665,34 @@ impl<'a> Printer<'a> {
                         (9 - amount).max(0)
                     }
                 }
-                Just::User if self.req.numeric => (f.width as i64 - amount).max(0),
+                Just::User if self.req.numeric => (width - amount).max(0),
                 Just::User => 0,
-                Just::Wchan if self.req.numeric => (f.width as i64 - amount).max(0),
+                Just::Wchan if self.req.numeric => (width - amount).max(0),
                 Just::Wchan | Just::Unlimited => {
-                    if active - actual - tmpspace < 1 {
+                    let room = active
+                        .wrapping_sub(actual as u32)
+                        .wrapping_sub(tmpspace as u32);
+                    if room < 1 {
                         text.truncate(1);
                     }
                     0
                 }
             };
-            let mut space = correct - actual + leftpad;
+            let mut space = correct.wrapping_sub(actual).wrapping_add(leftpad);
             if space < 1 {
                 space = dospace;
             }
-            let space = space.min(SPACE_AMOUNT as i64) as usize;
+            let space = space.min(SPACE_AMOUNT as i32) as usize;
             line.extend(std::iter::repeat_n(b' ', space));
             line.extend_from_slice(&text);
             if last {
                 line.push(b'\n');
                 break;
             }
-            actual += space as i64 + amount;
-            correct += f.width as i64 + legit;
+            actual = actual.wrapping_add(space as i32).wrapping_add(amount);
+            correct = correct.wrapping_add(width).wrapping_add(legit);
             if f.spec.is_some() && fmt[i + 1].spec.is_some() {
-                correct += 1;
+                correct = correct.wrapping_add(1);
                 dospace = 1;
             } else {
                 dospace = 0;

@@ -195,14 +195,18 @@ fn format_list(text: &str, ext: bool) -> Res<Vec<FormatNode>> {
         };
         let (key, width) = match keyw.split_once(':') {
             Some((k, w)) => {
+                // procps reads the digits with atoi(3): strtol's value
+                // (LONG_MAX on overflow) cut to an int, which must be
+                // positive (4294967297 is 1, 2147483648 is refused).
+                let width = w.parse::<i64>().unwrap_or(i64::MAX) as i32;
                 let valid = !w.is_empty()
                     && w.bytes().all(|b| b.is_ascii_digit())
                     && !w.starts_with('0')
-                    && w.parse::<u32>().is_ok_and(|n| n > 0 && n < i32::MAX as u32);
+                    && width > 0;
                 if !valid {
                     return fail("column widths must be unsigned decimal numbers");
                 }
-                (k, Some(w.parse::<usize>().unwrap_or(1)))
+                (k, Some(width as usize))
             }
             None => (keyw, None),
         };

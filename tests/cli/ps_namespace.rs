@@ -233,6 +233,12 @@ L
 -o nosuchkey
 -o pid,,comm
 -o pid:0
+-o pid:2147483647,comm -p 1
+-o pid:4294967297,comm -p 1
+-o pid:2147483648 -p 1
+-o pid:131070,ppid:1,comm -p 1
+-o pid:131069,ppid:1,args -p 1
+-o pid:65536,ppid:65536,args -p 1
 foo
 -aZx
 --nosuch
