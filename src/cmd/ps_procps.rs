@@ -651,7 +651,11 @@ impl<'a> Printer<'a> {
                     };
                     cell(spec, p, &ctx, max_right as usize, &art)
                 }
-                _ => (f.name.as_bytes().to_vec(), f.name.len()),
+                _ => {
+                    let name = crate::procps::text_bytes(&f.name);
+                    let len = name.len();
+                    (name, len)
+                }
             };
             let amount = amount as i32;
             let leftpad = match f.just() {

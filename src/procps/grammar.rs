@@ -1008,7 +1008,7 @@ fn parse_list(arg: &str, kind: SelKind, negate: bool) -> Result<SelList, Rejecte
     for item in items {
         match kind {
             SelKind::Comm => {
-                let mut name = item.as_bytes().to_vec();
+                let mut name = super::text_bytes(item);
                 name.truncate(63);
                 list.names.push(name);
             }

@@ -104,7 +104,7 @@ fn one_spec_ext(spec: &str, header: Option<&str>, ext: bool) -> Option<Vec<Forma
             w = keys::pid_length().max(k.head.len());
         }
         let (name, width) = match header {
-            Some(h) => (h.to_string(), w.max(h.len())),
+            Some(h) => (h.to_string(), w.max(super::text_bytes(h).len())),
             None => (k.head.to_string(), w),
         };
         return Some(vec![FormatNode {
@@ -450,7 +450,7 @@ pub(super) fn process(st: &State, must_use: bool) -> Res<(Vec<FormatNode>, Vec<S
     if st.format_flags == 0
         && st.format_modifiers == 0
         && format.is_empty()
-        && let Ok(env) = std::env::var("PS_FORMAT")
+        && let Some(env) = std::env::var_os("PS_FORMAT").map(|v| super::arg_text(&v))
         && !env.is_empty()
     {
         if must_use {

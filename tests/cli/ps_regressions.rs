@@ -168,3 +168,61 @@ fn a_failing_bsd_letter_is_an_error_not_a_pattern() {
         );
     }
 }
+
+/// Arguments are bytes, as procps reads them: a header or a command name
+/// that is not UTF-8 is printed and matched byte for byte (it was replaced
+/// by U+FFFD, so `-C` found nothing and headers changed).
+#[test]
+fn arguments_that_are_not_utf8_stay_bytes() {
+    use std::os::unix::ffi::OsStrExt;
+    let arg = |b: &[u8]| std::ffi::OsStr::from_bytes(b).to_os_string();
+    let out = fixture()
+        .arg("ps")
+        .arg("-o")
+        .arg(arg(b"pid=\xff\xfe"))
+        .args(["-p", "400"])
+        .output()
+        .unwrap();
+    assert_eq!(out.stdout, b"   \xff\xfe\n  400\n");
+    let out = fixture()
+        .arg("ps")
+        .arg("-o")
+        .arg(arg(b"pid=\xe9\xe9\xe9\xe9\xe9\xe9,comm"))
+        .args(["-p", "400"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.stdout,
+        b"\xe9\xe9\xe9\xe9\xe9\xe9 COMMAND\n   400 java\n"
+    );
+
+    // A live process whose name is Latin-1 (its comm is the link's name).
+    let dir = tempfile::tempdir().unwrap();
+    let name = arg(b"pxl\xe9t\xe9");
+    let link = dir.path().join(&name);
+    std::os::unix::fs::symlink(crate::util::which("sleep"), &link).unwrap();
+    let child = crate::util::Reaped(
+        std::process::Command::new(&link)
+            .arg("3600")
+            .stdin(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let pid = child.pid().to_string();
+    let ours = |args: &[&std::ffi::OsStr]| {
+        let out = std::process::Command::new(crate::util::binary())
+            .arg("ps")
+            .args(args)
+            .output()
+            .unwrap();
+        (out.stdout, out.status.code())
+    };
+    let (out, code) = ours(&["-o".as_ref(), "pid=".as_ref(), "-C".as_ref(), &name]);
+    assert_eq!(
+        (String::from_utf8_lossy(&out).trim(), code),
+        (pid.as_str(), Some(0))
+    );
+    // The name shows as procps escapes it.
+    let (out, _) = ours(&["-o".as_ref(), "comm=".as_ref(), "-p".as_ref(), pid.as_ref()]);
+    assert_eq!(out, b"pxl?t?\n");
+}
