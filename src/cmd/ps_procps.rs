@@ -174,15 +174,19 @@ pub fn run(
         }
     }
     let mut procs = select(req, source, extra, snapshot.processes);
-    // -q reads the listed pids, in the order given.
+    // -q reads only the listed pids, in the order given (procps's
+    // simple_spew selects them, display.c): `-q 1 -e` is pid 1 alone;
+    // without threads a pid listed twice prints twice, with threads
+    // (a selection of their tasks) once.
     if let Some(quick) = req.lists.iter().find(|l| l.kind == SelKind::PidQuick) {
-        procs.sort_by_key(|p| {
-            quick
-                .ids
-                .iter()
-                .position(|&id| id == i64::from(p.pid))
-                .unwrap_or(usize::MAX)
-        });
+        let mut listed = Vec::new();
+        for (i, &id) in quick.ids.iter().enumerate() {
+            if req.threads != Threads::None && quick.ids[..i].contains(&id) {
+                continue;
+            }
+            listed.extend(procs.iter().filter(|p| i64::from(p.pid) == id).cloned());
+        }
+        procs = listed;
     }
     let names = NameCache::default();
     let mut screen = Screen::detect();

@@ -63,6 +63,12 @@ const CASES: &str = r#"
 --User 0
 -q 1
 --quick-pid 1
+-q 1,1
+-q 1 -e
+-q 1 x
+q 1,1 ax
+-q 1,1 -L
+-q 1,1 m
 -t -
 -e -o pid,tty,comm
 a
