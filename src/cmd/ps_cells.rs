@@ -10,7 +10,7 @@ use crate::model::limits::Limit;
 use crate::model::tty::tty_name;
 use crate::model::users::NameCache;
 use crate::model::{ProcessInfo, SystemFacts};
-use crate::procps::Request;
+use crate::procps::{Request, Threads};
 
 /// What the cells need besides the process.
 #[derive(Debug, Clone, Copy)]
@@ -297,12 +297,26 @@ fn strftime(epoch: i64, sys: &SystemFacts, fmt: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The /proc directory a row's files are read from: when ps lists
+/// threads, a thread's own (task/TID), as procps's readtask reads them
+/// (its io counts and autogroup, which a task has not, are the thread's);
+/// the leader's row and JSON's fields (per process) read the process's.
+fn proc_dir(ctx: &CellCtx, p: &ProcessInfo) -> std::path::PathBuf {
+    let dir = ctx.root.join(p.pid.to_string());
+    let thread_row = p.tid != p.pid && p.tid > 0 && ctx.req.threads != Threads::None;
+    if thread_row && ctx.req.ext.output.is_none() {
+        dir.join("task").join(p.tid.to_string())
+    } else {
+        dir
+    }
+}
+
 fn read_file(ctx: &CellCtx, p: &ProcessInfo, name: &str) -> Option<Vec<u8>> {
-    std::fs::read(ctx.root.join(p.pid.to_string()).join(name)).ok()
+    std::fs::read(proc_dir(ctx, p).join(name)).ok()
 }
 
 fn ns_inode(ctx: &CellCtx, p: &ProcessInfo, ns: &str) -> String {
-    std::fs::read_link(ctx.root.join(p.pid.to_string()).join("ns").join(ns))
+    std::fs::read_link(proc_dir(ctx, p).join("ns").join(ns))
         .ok()
         .and_then(|l| {
             let s = l.to_string_lossy().into_owned();

@@ -148,6 +148,9 @@ axww
 -L -p 1
 -T -p 1
 -e -o pid,lwp,nlwp,comm -L
+-eL -o pid,lwp,ag_id,ag_nice,comm
+-eL -o pid,lwp,rchars,rops,wchars,wops,args
+-eT -o pid,spid,ag_id,rchars,args
 axn
 axl n
 -ef --cumulative
