@@ -642,14 +642,16 @@ pub fn cell(
         }),
         Pr::Swapable => num(st.map_or(0, |s| s.vm_data_kib + s.vm_stk_kib).to_string()),
         Pr::Size => num(p.vsize_bytes.to_string()),
+        // With S, procps's FLT_MIN_C/FLT_MAJ_C: the process's faults plus
+        // its dead children's (library/pids.c), not the children's alone.
         Pr::Minflt => num(if ctx.req.cumulative {
-            p.cminflt
+            p.minflt + p.cminflt
         } else {
             p.minflt
         }
         .to_string()),
         Pr::Majflt => num(if ctx.req.cumulative {
-            p.cmajflt
+            p.majflt + p.cmajflt
         } else {
             p.majflt
         }

@@ -154,6 +154,7 @@ axww
 axn
 axl n
 -ef --cumulative
+axS -o pid,min_flt,maj_flt,minflt,majflt,args
 ax -o pid,stat,state,s,nice,ni,pri,opri,intpri,priority,pri_api,pri_bar,pri_baz,pri_foo
 ax -o pid,class,cls,policy,sched,rtprio
 ax -o pid,uid,euid,ruid,suid,svuid,fuid,fsuid,gid,egid,rgid,sgid,svgid,fgid,fsgid
