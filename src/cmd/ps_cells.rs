@@ -533,7 +533,13 @@ pub fn cell(
         Pr::Oom => num(read_file(ctx, p, "oom_score")
             .map(|b| String::from_utf8_lossy(&b).trim().to_string())
             .unwrap_or_else(|| "0".into())),
-        Pr::OomAdj => num(read_file(ctx, p, "oom_adj")
+        // procps's OOM_ADJ is read from oom_score_adj (-1000..1000,
+        // readproc.c); JSON's oom_adj field is the older oom_adj file
+        // (-17..15, docs/json.md), and keeps it.
+        Pr::OomAdj if ctx.req.ext.output.is_some() => num(read_file(ctx, p, "oom_adj")
+            .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+            .unwrap_or_else(|| "0".into())),
+        Pr::OomAdj => num(read_file(ctx, p, "oom_score_adj")
             .map(|b| String::from_utf8_lossy(&b).trim().to_string())
             .unwrap_or_else(|| "0".into())),
         Pr::Class => num(match policy {

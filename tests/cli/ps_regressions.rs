@@ -226,3 +226,24 @@ fn arguments_that_are_not_utf8_stay_bytes() {
     let (out, _) = ours(&["-o".as_ref(), "comm=".as_ref(), "-p".as_ref(), pid.as_ref()]);
     assert_eq!(out, b"pxl?t?\n");
 }
+
+/// `oomadj` is procps's OOM_ADJ, read from oom_score_adj (-1000..1000),
+/// not the older oom_adj file (it showed 8 where procps shows 500).
+#[test]
+fn oomadj_is_the_oom_score_adj() {
+    let child = crate::util::Reaped(
+        std::process::Command::new(crate::util::which("sleep"))
+            .arg("3600")
+            .stdin(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let pid = child.pid().to_string();
+    // Raising it needs no privilege.
+    std::fs::write(format!("/proc/{pid}/oom_score_adj"), "500").unwrap();
+    let out = std::process::Command::new(crate::util::binary())
+        .args(["ps", "-o", "oomadj=", "-p", &pid])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "500");
+}
