@@ -212,7 +212,29 @@ pub fn rewrite_args(mut args: Vec<OsString>) -> Result<Vec<OsString>, Error> {
         pstree_color_by_age(&mut args, sub + 1);
         return Ok(args);
     }
+    if args[sub] == "ps" {
+        ps_keep_double_dash(&mut args, sub + 1);
+    }
     Ok(args)
+}
+
+/// procps's `ps` has no `--` separator: `ps -- -p 1` and `ps --` are its
+/// "garbage option" (ps(1) lists no such option). Clap would take a first
+/// `--` as its own separator, so that one is passed on doubled.
+fn ps_keep_double_dash(args: &mut Vec<OsString>, from: usize) {
+    let mut i = from;
+    while let Some(a) = args.get(i).and_then(|a| a.to_str()) {
+        match a {
+            "--procps-personality" => i += 1,
+            "--color" | "--proc-root" => i += 2,
+            "--" => {
+                args.insert(i, OsString::from("--"));
+                return;
+            }
+            _ if a.starts_with("--color=") || a.starts_with("--proc-root=") => i += 1,
+            _ => return,
+        }
+    }
 }
 
 /// psmisc's `pstree --color=age` (or an abbreviation such as `--col age`)
@@ -306,5 +328,18 @@ mod tests {
             ["ps", "ps", "--procps-personality", "-ef"]
         );
         assert_eq!(rewrite(&["proctl", "ps", "aux"]), ["proctl", "ps", "aux"]);
+        // procps has no `--`: it reaches the grammar, which rejects it.
+        assert_eq!(
+            rewrite(&["ps", "--", "-p", "1"]),
+            ["ps", "ps", "--procps-personality", "--", "--", "-p", "1"]
+        );
+        assert_eq!(
+            rewrite(&["proctl", "ps", "--color", "never", "--"]),
+            ["proctl", "ps", "--color", "never", "--", "--"]
+        );
+        assert_eq!(
+            rewrite(&["proctl", "ps", "-e", "--"]),
+            ["proctl", "ps", "-e", "--"]
+        );
     }
 }

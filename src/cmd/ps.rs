@@ -80,11 +80,7 @@ impl PsPlan {
     /// options only where procps rejects the line (and never under the
     /// name `ps` alone... they are allowed there too, after procps).
     pub fn from_args(args: &PsArgs, term: &Terminal, theme: Theme) -> Result<PsPlan> {
-        let words: Vec<String> = args
-            .args
-            .iter()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
+        let words: Vec<String> = args.args.iter().map(|a| procps::arg_text(a)).collect();
         if words.is_empty() && !args.as_ps {
             let modern = ModernArgs::default();
             return Ok(PsPlan::Modern(PsConfig::from_args(&modern, term, theme)?));

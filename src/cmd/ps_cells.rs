@@ -10,7 +10,7 @@ use crate::model::limits::Limit;
 use crate::model::tty::tty_name;
 use crate::model::users::NameCache;
 use crate::model::{ProcessInfo, SystemFacts};
-use crate::procps::Request;
+use crate::procps::{Request, Threads};
 
 /// What the cells need besides the process.
 #[derive(Debug, Clone, Copy)]
@@ -297,12 +297,26 @@ fn strftime(epoch: i64, sys: &SystemFacts, fmt: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The /proc directory a row's files are read from: when ps lists
+/// threads, a thread's own (task/TID), as procps's readtask reads them
+/// (its io counts and autogroup, which a task has not, are the thread's);
+/// the leader's row and JSON's fields (per process) read the process's.
+fn proc_dir(ctx: &CellCtx, p: &ProcessInfo) -> std::path::PathBuf {
+    let dir = ctx.root.join(p.pid.to_string());
+    let thread_row = p.tid != p.pid && p.tid > 0 && ctx.req.threads != Threads::None;
+    if thread_row && ctx.req.ext.output.is_none() {
+        dir.join("task").join(p.tid.to_string())
+    } else {
+        dir
+    }
+}
+
 fn read_file(ctx: &CellCtx, p: &ProcessInfo, name: &str) -> Option<Vec<u8>> {
-    std::fs::read(ctx.root.join(p.pid.to_string()).join(name)).ok()
+    std::fs::read(proc_dir(ctx, p).join(name)).ok()
 }
 
 fn ns_inode(ctx: &CellCtx, p: &ProcessInfo, ns: &str) -> String {
-    std::fs::read_link(ctx.root.join(p.pid.to_string()).join("ns").join(ns))
+    std::fs::read_link(proc_dir(ctx, p).join("ns").join(ns))
         .ok()
         .and_then(|l| {
             let s = l.to_string_lossy().into_owned();
@@ -519,7 +533,13 @@ pub fn cell(
         Pr::Oom => num(read_file(ctx, p, "oom_score")
             .map(|b| String::from_utf8_lossy(&b).trim().to_string())
             .unwrap_or_else(|| "0".into())),
-        Pr::OomAdj => num(read_file(ctx, p, "oom_adj")
+        // procps's OOM_ADJ is read from oom_score_adj (-1000..1000,
+        // readproc.c); JSON's oom_adj field is the older oom_adj file
+        // (-17..15, docs/json.md), and keeps it.
+        Pr::OomAdj if ctx.req.ext.output.is_some() => num(read_file(ctx, p, "oom_adj")
+            .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+            .unwrap_or_else(|| "0".into())),
+        Pr::OomAdj => num(read_file(ctx, p, "oom_score_adj")
             .map(|b| String::from_utf8_lossy(&b).trim().to_string())
             .unwrap_or_else(|| "0".into())),
         Pr::Class => num(match policy {
@@ -628,14 +648,16 @@ pub fn cell(
         }),
         Pr::Swapable => num(st.map_or(0, |s| s.vm_data_kib + s.vm_stk_kib).to_string()),
         Pr::Size => num(p.vsize_bytes.to_string()),
+        // With S, procps's FLT_MIN_C/FLT_MAJ_C: the process's faults plus
+        // its dead children's (library/pids.c), not the children's alone.
         Pr::Minflt => num(if ctx.req.cumulative {
-            p.cminflt
+            p.minflt + p.cminflt
         } else {
             p.minflt
         }
         .to_string()),
         Pr::Majflt => num(if ctx.req.cumulative {
-            p.cmajflt
+            p.majflt + p.cmajflt
         } else {
             p.majflt
         }
@@ -838,7 +860,7 @@ pub fn cell(
             };
             text(Vec::new(), &display_of(id, p, &typed))
         }
-        Pr::Numa => num("-1".into()),
+        Pr::Numa => num(numa_node(p).to_string()),
         Pr::Fds => num(p.fds.map_or("-".into(), |n| n.to_string())),
         Pr::Vctx => num(st
             .and_then(|s| s.voluntary_ctxt)
@@ -948,6 +970,44 @@ fn own_sort_value(pr: Pr, p: &ProcessInfo) -> SortValue {
     }
 }
 
+/// The NUMA node of the CPU a process last ran on, as libnuma's
+/// numa_node_of_cpu says it (procps-ng's `numa` and its sort item
+/// PIDS_PROCESSOR_NODE): the node whose cpulist in sysfs holds the CPU,
+/// node 0 when the kernel has no NUMA nodes, -1 for a CPU in no node.
+/// (procps prints -1 everywhere when libnuma cannot be loaded.)
+fn numa_node(p: &ProcessInfo) -> i64 {
+    /// Each node with its CPUs; `None` when the kernel has no nodes.
+    type Nodes = Option<Vec<(i64, Vec<usize>)>>;
+    static NODES: std::sync::OnceLock<Nodes> = std::sync::OnceLock::new();
+    let nodes = NODES.get_or_init(|| {
+        let dir = std::fs::read_dir("/sys/devices/system/node").ok()?;
+        let mut nodes = Vec::new();
+        for entry in dir.flatten() {
+            let name = entry.file_name();
+            let Some(n) = name
+                .to_str()
+                .and_then(|n| n.strip_prefix("node"))
+                .and_then(|n| n.parse::<i64>().ok())
+            else {
+                continue;
+            };
+            let list = std::fs::read_to_string(entry.path().join("cpulist")).unwrap_or_default();
+            nodes.push((
+                n,
+                crate::model::extras::parse_kernel_cpu_list(&list).unwrap_or_default(),
+            ));
+        }
+        nodes.sort();
+        Some(nodes)
+    });
+    let Some(nodes) = nodes else { return 0 };
+    let cpu = p.processor.unwrap_or(0);
+    usize::try_from(cpu)
+        .ok()
+        .and_then(|cpu| nodes.iter().find(|(_, cpus)| cpus.contains(&cpu)))
+        .map_or(-1, |(n, _)| *n)
+}
+
 /// The raw value procps sorts a key by.
 /// The numbers procps sorts by, read raw (not as shown); `None` for keys
 /// whose value is read as shown (see ps_sort).
@@ -994,6 +1054,9 @@ pub fn numeric_sort_value(pr: Pr, p: &ProcessInfo, ctx: &CellCtx) -> SortValue {
         }
         Pr::Nlwp => n(p.num_threads as f64),
         Pr::Psr => n(p.processor.unwrap_or(0).into()),
+        Pr::Numa => n(numa_node(p) as f64),
+        // procps's PIDS_ADDR_STACK_START: the address, not its hex text.
+        Pr::Stackp => n(p.start_stack as f64),
         Pr::Flag => n(p.flags.into()),
         Pr::Lim => n(p.rsslim as f64),
         // procps's login id is a signed int: unset (4294967295) is -1,

@@ -155,7 +155,16 @@ pub fn run(
     extra: Option<&Selection>,
     out: &mut dyn Write,
 ) -> Result<Exit> {
-    let mut snapshot = read(req, source)?;
+    // A sorted or forest listing reads threads only for `H`: procps
+    // (display.c, fancy_spew) fetches tasks only otherwise, so `-L`, `-T`
+    // and `m` with `--sort`/`k` list each process once.
+    let fancy = req.forest.is_some() || !req.sort.is_empty();
+    let threads = match req.threads {
+        Threads::None => false,
+        Threads::Loose => true,
+        Threads::Tasks | Threads::Both => !fancy,
+    };
+    let mut snapshot = read(req, source, threads)?;
     // proctl lists itself when selected, as procps does. Its main thread
     // waits for the reader threads while /proc is read, but it is running.
     let me = std::process::id() as i32;
@@ -165,15 +174,19 @@ pub fn run(
         }
     }
     let mut procs = select(req, source, extra, snapshot.processes);
-    // -q reads the listed pids, in the order given.
+    // -q reads only the listed pids, in the order given (procps's
+    // simple_spew selects them, display.c): `-q 1 -e` is pid 1 alone;
+    // without threads a pid listed twice prints twice, with threads
+    // (a selection of their tasks) once.
     if let Some(quick) = req.lists.iter().find(|l| l.kind == SelKind::PidQuick) {
-        procs.sort_by_key(|p| {
-            quick
-                .ids
-                .iter()
-                .position(|&id| id == i64::from(p.pid))
-                .unwrap_or(usize::MAX)
-        });
+        let mut listed = Vec::new();
+        for (i, &id) in quick.ids.iter().enumerate() {
+            if req.threads != Threads::None && quick.ids[..i].contains(&id) {
+                continue;
+            }
+            listed.extend(procs.iter().filter(|p| i64::from(p.pid) == id).cloned());
+        }
+        procs = listed;
     }
     let names = NameCache::default();
     let mut screen = Screen::detect();
@@ -204,8 +217,14 @@ pub fn run(
         if req.forest.is_some() {
             printer.forest(&procs, out)?;
         } else {
+            // procps's fancy_spew prints the process rows of `m` with
+            // the process-only columns (show_proc_array, display.c).
+            let fmt = match req.threads {
+                Threads::Both => printer.only(PrintOn::Process),
+                _ => req.format.clone(),
+            };
             for p in &procs {
-                printer.row(Some(p), &req.format, out)?;
+                printer.row(Some(p), &fmt, out)?;
             }
         }
     } else if req.threads == Threads::Both {
@@ -305,14 +324,26 @@ fn sort_on(
     order.iter().filter_map(|&i| slots[i].take()).collect()
 }
 
-/// The request's own sort keys (`--sort`, `k`, `O`).
+/// The request's own sort keys (`--sort`, `k`, `O`), without those procps
+/// cannot sort by in this command line (their item is not read).
 fn sort_keys(req: &Request) -> Vec<(crate::procps::SortNode, bool)> {
-    req.sort.iter().map(|s| (*s, s.descending)).collect()
+    let printed: Vec<crate::columns::keys::Pr> = req
+        .format
+        .iter()
+        .filter_map(|f| f.spec)
+        .chain(req.sort.iter().map(|s| s.spec))
+        .map(|s| s.pr)
+        .collect();
+    req.sort
+        .iter()
+        .filter(|s| !s.inert && crate::cmd::ps_sort::item_fetched(s.spec, &printed))
+        .map(|s| (*s, s.descending))
+        .collect()
 }
 
 /// Reads the processes the request needs (listening ports only for `ports`).
-fn read(req: &Request, source: &ProcSource) -> Result<crate::model::Snapshot> {
-    let threads = !matches!(req.threads, Threads::None);
+/// `threads` says whether each thread is read too.
+fn read(req: &Request, source: &ProcSource, threads: bool) -> Result<crate::model::Snapshot> {
     let mut snapshot = source
         .snapshot(needs(req), threads)
         .map_err(|e| crate::error::Error::Failed(format!("cannot read /proc: {e}")))?;
@@ -330,6 +361,7 @@ fn forest_key(key: &str) -> crate::procps::SortNode {
     crate::procps::SortNode {
         spec: crate::columns::keys::search(key).expect("ppid and start_time are keys"),
         descending: false,
+        inert: false,
     }
 }
 
@@ -351,7 +383,9 @@ struct Printer<'a> {
     system: &'a SystemFacts,
     names: &'a NameCache,
     source: &'a ProcSource,
-    active_cols: usize,
+    /// procps's unsigned active_cols: the line width, a multiple of the
+    /// screen's.
+    active_cols: u32,
     wide_signals: bool,
     lines_to_next_header: i64,
     header_gap: i64,
@@ -370,34 +404,36 @@ impl<'a> Printer<'a> {
     ) -> Printer<'a> {
         // check_header_width: widen the line to a multiple of the screen
         // width that holds every column.
-        let mut total = 0usize;
-        let mut was_normal = 0usize;
-        let mut sigs = 0usize;
+        // procps's sums are unsigned ints (output.c: total, active_cols);
+        // with widths near INT_MAX they wrap, and so do these.
+        let mut total = 0u32;
+        let mut was_normal = 0u32;
+        let mut sigs = 0u32;
         for (i, f) in req.format.iter().enumerate() {
             let last = i + 1 == req.format.len();
             match f.just() {
                 Just::Aix => {
-                    total += f.width;
+                    total = total.wrapping_add(f.width as u32);
                     was_normal = 0;
                     continue;
                 }
                 Just::Signal => sigs += 1,
                 Just::Unlimited if last => {
-                    total += 3 + was_normal;
+                    total = total.wrapping_add(3 + was_normal);
                     was_normal = 1;
                     continue;
                 }
                 _ => {}
             }
-            total += f.width + was_normal;
+            total = total.wrapping_add(f.width as u32).wrapping_add(was_normal);
             was_normal = 1;
         }
-        let cols = screen.cols.max(1);
-        let mut i = 0;
+        let cols = screen.cols.max(1) as u32;
+        let mut i = 0u32;
         let active_cols = loop {
             i += 1;
-            let a = cols.saturating_mul(i);
-            if a >= total || a >= OUTBUF_SIZE / 2 {
+            let a = cols.wrapping_mul(i);
+            if a >= total || a >= OUTBUF_SIZE as u32 / 2 {
                 break a;
             }
         };
@@ -417,7 +453,7 @@ impl<'a> Printer<'a> {
             names,
             source,
             active_cols,
-            wide_signals: total + sigs * 7 <= active_cols,
+            wide_signals: total.wrapping_add(sigs * 7) <= active_cols,
             lines_to_next_header,
             header_gap,
             did_stuff: false,
@@ -581,26 +617,33 @@ impl<'a> Printer<'a> {
         self.did_stuff = true;
         let mut line = std::mem::take(&mut self.line);
         line.clear();
-        let (mut correct, mut actual, mut dospace) = (0i64, 0i64, 0i64);
-        let active = self.active_cols as i64;
+        // procps's arithmetic (show_one_proc, output.c): the positions are
+        // ints, active_cols and max_rightward unsigned; a column wider
+        // than the line makes them wrap (a room that would be negative is
+        // then the whole buffer), and so do these.
+        let (mut correct, mut actual, mut dospace) = (0i32, 0i32, 0i32);
+        let active = self.active_cols;
         let mut ctx = self.cell_ctx();
         ctx.wide_signals = self.wide_signals;
         for (i, f) in fmt.iter().enumerate() {
             let last = i + 1 == fmt.len();
+            let width = f.width as i32;
             let mut legit = 0;
-            let mut tmpspace = 0;
-            let mut max_right = if !last {
-                f.width as i64
+            let mut tmpspace = 0i32;
+            let max_right = if !last {
+                width as u32
             } else {
-                tmpspace = correct - actual;
+                tmpspace = correct.wrapping_sub(actual);
                 if tmpspace < 1 {
                     tmpspace = dospace;
-                    active - actual - tmpspace
+                    active
+                        .wrapping_sub(actual as u32)
+                        .wrapping_sub(tmpspace as u32)
                 } else {
-                    active - correct.max(actual)
+                    active.wrapping_sub(correct.max(actual) as u32)
                 }
             };
-            max_right = max_right.clamp(0, OUTBUF_SIZE as i64 - 1);
+            let max_right = max_right.min(OUTBUF_SIZE as u32 - 1) as i64;
             let (mut text, amount) = match (p, f.spec) {
                 (Some(p), Some(spec)) => {
                     let art = if matches!(spec.pr, crate::columns::keys::Pr::Args)
@@ -612,12 +655,16 @@ impl<'a> Printer<'a> {
                     };
                     cell(spec, p, &ctx, max_right as usize, &art)
                 }
-                _ => (f.name.as_bytes().to_vec(), f.name.len()),
+                _ => {
+                    let name = crate::procps::text_bytes(&f.name);
+                    let len = name.len();
+                    (name, len)
+                }
             };
-            let amount = amount as i64;
+            let amount = amount as i32;
             let leftpad = match f.just() {
                 Just::Aix | Just::Left => 0,
-                Just::Right => (f.width as i64 - amount).max(0),
+                Just::Right => (width - amount).max(0),
                 Just::Signal => {
                     if self.wide_signals {
                         legit = 7;
@@ -626,31 +673,34 @@ impl<'a> Printer<'a> {
                         (9 - amount).max(0)
                     }
                 }
-                Just::User if self.req.numeric => (f.width as i64 - amount).max(0),
+                Just::User if self.req.numeric => (width - amount).max(0),
                 Just::User => 0,
-                Just::Wchan if self.req.numeric => (f.width as i64 - amount).max(0),
+                Just::Wchan if self.req.numeric => (width - amount).max(0),
                 Just::Wchan | Just::Unlimited => {
-                    if active - actual - tmpspace < 1 {
+                    let room = active
+                        .wrapping_sub(actual as u32)
+                        .wrapping_sub(tmpspace as u32);
+                    if room < 1 {
                         text.truncate(1);
                     }
                     0
                 }
             };
-            let mut space = correct - actual + leftpad;
+            let mut space = correct.wrapping_sub(actual).wrapping_add(leftpad);
             if space < 1 {
                 space = dospace;
             }
-            let space = space.min(SPACE_AMOUNT as i64) as usize;
+            let space = space.min(SPACE_AMOUNT as i32) as usize;
             line.extend(std::iter::repeat_n(b' ', space));
             line.extend_from_slice(&text);
             if last {
                 line.push(b'\n');
                 break;
             }
-            actual += space as i64 + amount;
-            correct += f.width as i64 + legit;
+            actual = actual.wrapping_add(space as i32).wrapping_add(amount);
+            correct = correct.wrapping_add(width).wrapping_add(legit);
             if f.spec.is_some() && fmt[i + 1].spec.is_some() {
-                correct += 1;
+                correct = correct.wrapping_add(1);
                 dospace = 1;
             } else {
                 dospace = 0;
@@ -672,7 +722,8 @@ pub fn run_machine(
     out: &mut dyn Write,
 ) -> Result<Exit> {
     use crate::cli::OutputFormat;
-    let crate::model::Snapshot { processes, system } = read(req, source)?;
+    let crate::model::Snapshot { processes, system } =
+        read(req, source, !matches!(req.threads, Threads::None))?;
     let names = NameCache::default();
     let ctx = CellCtx {
         system: &system,
@@ -818,7 +869,8 @@ pub fn run_text(
     use crate::columns::Align;
     use crate::render::text::{Cell, TextGrid, TextOptions, write_text};
     use crate::render::theme::CellKind;
-    let crate::model::Snapshot { processes, system } = read(req, source)?;
+    let crate::model::Snapshot { processes, system } =
+        read(req, source, !matches!(req.threads, Threads::None))?;
     let names = NameCache::default();
     let ctx = CellCtx {
         system: &system,

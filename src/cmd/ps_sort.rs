@@ -237,12 +237,60 @@ const NOOP_KEYS: &[&str] = &[
 ];
 
 /// Keys whose sort item is another key's value (procps's table says so:
-/// `context` sorts by process id, `fgid` by the flags, `sgi_p` by state).
+/// the security labels sort by process id, `fgid` by the flags, `sgi_p`
+/// by state, `size` and `vsize` by the size in bytes from stat, `tty4` by
+/// the terminal's whole name).
 const SORT_AS: &[(&str, Pr)] = &[
     ("context", Pr::Procs),
     ("fgid", Pr::Flag),
+    ("label", Pr::Procs),
     ("sgi_p", Pr::Stat),
+    ("size", Pr::Size),
+    ("tty4", Pr::Tty8),
+    ("vsize", Pr::Size),
+    ("zone", Pr::Procs),
 ];
+
+/// The values whose columns make procps read the address range of the
+/// code (pr_drs, pr_dsiz, pr_trs, pr_tsiz).
+const CODE: &[Pr] = &[Pr::Drs, Pr::Dsiz, Pr::Trs, Pr::Tsiz];
+
+/// Keys whose sort item procps-ng 4.0.2 reads only when a column or sort
+/// key of the command line prints it: its library sorts only on items it
+/// fetched (procps_pids_sort fails on any other, and ps leaves the order
+/// alone), and ps fetches an item for the fixed set display.c's
+/// finalize_stacks names and for the print functions of the columns and
+/// sort keys. Each key with the values whose print functions fetch its
+/// item (output.c); none: never fetched, so never sorted.
+const FETCHED_BY: &[(&str, &[Pr])] = &[
+    ("cutime", &[]),
+    ("end_code", CODE),
+    ("fgid", &[Pr::Flag]),
+    ("m_resident", &[]),
+    ("m_share", &[]),
+    ("resident", &[]),
+    ("start_code", CODE),
+    ("tty4", &[Pr::Tty8]),
+    ("utime", &[]),
+    ("vm_data", &[Pr::Swapable]),
+    ("vm_exe", &[]),
+    ("vm_lib", &[]),
+    ("vm_stack", &[Pr::Swapable]),
+    (
+        "vsize",
+        &[Pr::Drs, Pr::Dsiz, Pr::Size, Pr::Swapable, Pr::Trs, Pr::Tsiz],
+    ),
+];
+
+/// Whether procps can sort by `key` in a command line whose columns and
+/// sort keys print `printed`: false for the keys of [`FETCHED_BY`] whose
+/// item none of them fetches.
+pub fn item_fetched(key: &KeySpec, printed: &[Pr]) -> bool {
+    FETCHED_BY
+        .iter()
+        .find(|(k, _)| *k == key.key)
+        .is_none_or(|(_, by)| by.iter().any(|pr| printed.contains(pr)))
+}
 
 fn kind(spec: &KeySpec) -> Kind {
     if spec.proctl_only {
@@ -270,9 +318,31 @@ pub fn sort_value(spec: &KeySpec, p: &ProcessInfo, ctx: &CellCtx) -> SortValue {
         .iter()
         .find(|(k, _)| *k == spec.key)
         .map_or(spec.pr, |(_, pr)| *pr);
+    // Items no column shows (pr_nop keys whose sort item procps kept).
+    let st = p.status.as_ref();
+    let item = match spec.key {
+        "start_code" => Some(p.start_code as f64),
+        "end_code" => Some(p.end_code as f64),
+        "vm_data" => Some(st.map_or(0, |s| s.vm_data_kib) as f64),
+        "vm_stack" => Some(st.map_or(0, |s| s.vm_stk_kib) as f64),
+        _ => None,
+    };
+    if let Some(v) = item {
+        return SortValue::num(v);
+    }
     match kind(spec) {
         Kind::Noop => SortValue::None,
-        Kind::Version => SortValue::Version(SortValue::text(shown(spec, p, ctx))),
+        Kind::Version => {
+            let spec = if pr == spec.pr {
+                spec
+            } else {
+                crate::columns::keys::KEYS
+                    .iter()
+                    .find(|k| k.pr == pr)
+                    .unwrap_or(spec)
+            };
+            SortValue::Version(SortValue::text(shown(spec, p, ctx)))
+        }
         Kind::Text => SortValue::Text(SortValue::text(text_value(spec, p, ctx))),
         Kind::Number => match numeric_sort_value(pr, p, ctx) {
             SortValue::None => {

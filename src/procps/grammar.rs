@@ -217,6 +217,14 @@ fn arg_type(s: &str) -> ArgType {
 
 type Step = Result<(), Rejected>;
 
+/// A one-letter word naming a BSD option is that option even where procps
+/// rejects it, never proctl's PATTERN: `ps aux k` (a sort key missing,
+/// say from an empty variable), `ps -o pid= p`, `ps -e V` get procps's
+/// error, not a listing of the processes whose name holds that letter.
+fn is_bsd_letter(arg: &str) -> bool {
+    arg.len() == 1 && "HLMSTVWXZacefghjklmnopqrstuvwxOU".contains(arg)
+}
+
 fn fail<T>(msg: &str) -> Result<T, Rejected> {
     Err(Rejected::usage(msg))
 }
@@ -284,7 +292,7 @@ impl Parser<'_> {
 
     /// A BSD word; with extensions, a word procps rejects is a PATTERN.
     fn bsd_word(&mut self, arg: &str) -> Step {
-        if !self.allow_ext || arg.starts_with('-') {
+        if !self.allow_ext || arg.starts_with('-') || is_bsd_letter(arg) {
             return self.bsd_option(arg);
         }
         let saved = (self.st.clone(), self.at);
@@ -305,7 +313,7 @@ impl Parser<'_> {
     /// A bare word in the second pass: procps refuses it ("way bad"); with
     /// extensions, a word that is not a BSD option is proctl's PATTERN.
     fn second_pass_word(&mut self, arg: &str) -> Step {
-        if !self.allow_ext || self.st.ext.pattern.is_some() {
+        if !self.allow_ext || self.st.ext.pattern.is_some() || is_bsd_letter(arg) {
             return fail("way bad");
         }
         let saved = (self.st.clone(), self.at);
@@ -1000,7 +1008,7 @@ fn parse_list(arg: &str, kind: SelKind, negate: bool) -> Result<SelList, Rejecte
     for item in items {
         match kind {
             SelKind::Comm => {
-                let mut name = item.as_bytes().to_vec();
+                let mut name = super::text_bytes(item);
                 name.truncate(63);
                 list.names.push(name);
             }
@@ -1111,5 +1119,23 @@ mod tests {
         .unwrap();
         assert_eq!(r.ext.holding, ["/a", "/b"]);
         assert!(r.ext.mount && r.all);
+    }
+
+    #[test]
+    fn a_bsd_letter_that_fails_is_never_a_pattern() {
+        let p = Personality::default();
+        let err = |a: &[&str]| parse_as(&args(a), true, 0, p).unwrap_err().message;
+        assert_eq!(err(&["k"]), "long sort specification must follow 'k'");
+        assert_eq!(err(&["ax", "k"]), "long sort specification must follow 'k'");
+        assert_eq!(
+            err(&["-o", "pid=", "p"]),
+            "list of process IDs must follow p"
+        );
+        assert_eq!(err(&["aux", "U"]), "list of users must follow U");
+        assert_eq!(err(&["-e", "V"]), "the option is exclusive: V");
+        assert_eq!(err(&["-e", "L"]), "the option is exclusive: L");
+        // Longer words procps rejects stay patterns.
+        let r = parse_as(&args(&["ax", "sleep"]), true, 0, p).unwrap();
+        assert_eq!(r.ext.pattern.as_deref(), Some("sleep"));
     }
 }

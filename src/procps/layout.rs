@@ -79,6 +79,10 @@ impl FormatNode {
 pub struct SortNode {
     pub spec: &'static KeySpec,
     pub descending: bool,
+    /// A key procps keeps but sorts nothing by: a BSD `O` code after the
+    /// first without a `+` or `-` of its own (procps-ng 4.0.2's
+    /// short_sort_parse leaves its direction 0, which its library refuses).
+    pub inert: bool,
 }
 
 type Res<T> = Result<T, Rejected>;
@@ -100,7 +104,7 @@ fn one_spec_ext(spec: &str, header: Option<&str>, ext: bool) -> Option<Vec<Forma
             w = keys::pid_length().max(k.head.len());
         }
         let (name, width) = match header {
-            Some(h) => (h.to_string(), w.max(h.len())),
+            Some(h) => (h.to_string(), w.max(super::text_bytes(h).len())),
             None => (k.head.to_string(), w),
         };
         return Some(vec![FormatNode {
@@ -191,14 +195,18 @@ fn format_list(text: &str, ext: bool) -> Res<Vec<FormatNode>> {
         };
         let (key, width) = match keyw.split_once(':') {
             Some((k, w)) => {
+                // procps reads the digits with atoi(3): strtol's value
+                // (LONG_MAX on overflow) cut to an int, which must be
+                // positive (4294967297 is 1, 2147483648 is refused).
+                let width = w.parse::<i64>().unwrap_or(i64::MAX) as i32;
                 let valid = !w.is_empty()
                     && w.bytes().all(|b| b.is_ascii_digit())
                     && !w.starts_with('0')
-                    && w.parse::<u32>().is_ok_and(|n| n > 0 && n < i32::MAX as u32);
+                    && width > 0;
                 if !valid {
                     return fail("column widths must be unsigned decimal numbers");
                 }
-                (k, Some(w.parse::<usize>().unwrap_or(1)))
+                (k, Some(width as usize))
             }
             None => (keyw, None),
         };
@@ -292,7 +300,11 @@ fn one_sort(spec: &str, ext: bool) -> Option<SortNode> {
     };
     keys::search(key)
         .filter(|k| ext || !k.proctl_only)
-        .map(|spec| SortNode { spec, descending })
+        .map(|spec| SortNode {
+            spec,
+            descending,
+            inert: false,
+        })
 }
 
 /// `k`/`--sort` lists.
@@ -347,17 +359,24 @@ fn verify_short_sort(arg: &str, forest: bool) -> Res<()> {
 
 fn short_sort_parse(arg: &str) -> Res<Vec<SortNode>> {
     let mut out = Vec::new();
-    let mut descending = false;
+    // The first code sorts ascending unless signed; a later one sorts
+    // only with a sign of its own (ps/sortformat.c resets the direction
+    // to 0 after each code).
+    let mut direction = Some(false);
     for c in arg.chars() {
         match c {
-            '+' => descending = false,
-            '-' => descending = true,
+            '+' => direction = Some(false),
+            '-' => direction = Some(true),
             _ => {
                 let node = keys::short_sort(c)
                     .and_then(|k| one_sort(k, false))
                     .ok_or_else(|| Rejected::usage("unknown sort specifier"))?;
-                out.push(SortNode { descending, ..node });
-                descending = false;
+                out.push(SortNode {
+                    descending: direction == Some(true),
+                    inert: direction.is_none(),
+                    ..node
+                });
+                direction = None;
             }
         }
     }
@@ -431,7 +450,7 @@ pub(super) fn process(st: &State, must_use: bool) -> Res<(Vec<FormatNode>, Vec<S
     if st.format_flags == 0
         && st.format_modifiers == 0
         && format.is_empty()
-        && let Ok(env) = std::env::var("PS_FORMAT")
+        && let Some(env) = std::env::var_os("PS_FORMAT").map(|v| super::arg_text(&v))
         && !env.is_empty()
     {
         if must_use {

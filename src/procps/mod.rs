@@ -14,6 +14,57 @@ pub mod personality;
 pub use grammar::{Extensions, parse, parse_as};
 pub use layout::{FormatNode, Just, SortNode};
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::ffi::OsStrExt;
+
+    #[test]
+    fn arguments_keep_bytes_that_are_not_utf8() {
+        for raw in [&b"pid=\xff\xfe"[..], b"A\xc3\xa9B", b"\xe9t\xe9", b"plain"] {
+            let text = arg_text(std::ffi::OsStr::from_bytes(raw));
+            assert_eq!(text_bytes(&text), raw);
+        }
+        assert_eq!(
+            arg_text(std::ffi::OsStr::from_bytes(b"a\xc3\xa9")),
+            "a\u{e9}"
+        );
+    }
+}
+
+/// An argument as the grammar's text, losslessly: bytes that are not
+/// UTF-8 become characters of Unicode's last private-use plane
+/// (U+10FF80..U+10FFFF), which [`text_bytes`] turns back into the bytes.
+/// procps handles arguments as bytes: a header or command name in
+/// another encoding (`-o pid=$'\xff'`, `-C $'\xe9t\xe9'`) is printed and
+/// matched as given.
+pub fn arg_text(arg: &std::ffi::OsStr) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut text = String::new();
+    for chunk in arg.as_bytes().utf8_chunks() {
+        text.push_str(chunk.valid());
+        for &b in chunk.invalid() {
+            text.extend(char::from_u32(ESCAPED_BYTES + u32::from(b)));
+        }
+    }
+    text
+}
+
+/// The bytes an argument's text stands for (see [`arg_text`]).
+pub fn text_bytes(text: &str) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        match u32::from(c).checked_sub(ESCAPED_BYTES) {
+            Some(b @ 0x80..=0xff) => bytes.push(b as u8),
+            _ => bytes.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
+        }
+    }
+    bytes
+}
+
+/// Where [`arg_text`] puts a byte that is not UTF-8 (plus the byte).
+const ESCAPED_BYTES: u32 = 0x10ff00;
+
 /// What a selection list names (procps's `SEL_*`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SelKind {

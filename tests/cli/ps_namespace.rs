@@ -63,6 +63,12 @@ const CASES: &str = r#"
 --User 0
 -q 1
 --quick-pid 1
+-q 1,1
+-q 1 -e
+-q 1 x
+q 1,1 ax
+-q 1,1 -L
+-q 1,1 m
 -t -
 -e -o pid,tty,comm
 a
@@ -114,6 +120,11 @@ axo pid,args --sort=-pid
 ax O p
 ax O-p
 ax Op,wchan
+ax O Ur
+ax O Ur-P
+ax O -Ur
+ax O vs -o pid,vsize,comm
+ax O sv -o pid,size,vsize,comm
 k -pcpu ax
 k -pid ax
 k comm,-pid ax
@@ -137,9 +148,13 @@ axww
 -L -p 1
 -T -p 1
 -e -o pid,lwp,nlwp,comm -L
+-eL -o pid,lwp,ag_id,ag_nice,comm
+-eL -o pid,lwp,rchars,rops,wchars,wops,args
+-eT -o pid,spid,ag_id,rchars,args
 axn
 axl n
 -ef --cumulative
+axS -o pid,min_flt,maj_flt,minflt,majflt,args
 ax -o pid,stat,state,s,nice,ni,pri,opri,intpri,priority,pri_api,pri_bar,pri_baz,pri_foo
 ax -o pid,class,cls,policy,sched,rtprio
 ax -o pid,uid,euid,ruid,suid,svuid,fuid,fsuid,gid,egid,rgid,sgid,svgid,fgid,fsgid
@@ -194,6 +209,27 @@ ax -o pid,luid,comm --sort luid
 ax -o pid,utime,vm_data,comm --sort -utime,-vm_data,pid
 ax -o pid,resident,m_resident,m_share,comm --sort -m_share,-resident,pid
 -p 1 -o pid,user,tty,comm,args --forest
+-eL --sort=-lwp -o pid,lwp,nlwp,comm
+-eLf --sort=pid
+-eT k -pid -o pid,spid,comm
+axm --sort=pid -o pid,tid,stat,comm
+-em k -pid
+axH --sort=-tid -o pid,tid,comm
+-e -o pid,size,comm --sort=-size
+-e -o pid,vsize,comm --sort=-vsize
+-e -o pid,vsize,drs,comm --sort=-vsize
+-e -o pid,fgid,comm --sort=-fgid
+-el --sort=-fgid
+-e -o pid,tty4,comm --sort=-tty4
+-e -o pid,tty4,tty,comm --sort=-tty4
+-e -o pid,label,comm --sort=-label
+-e -o pid,zone,comm --sort=-zone
+-e -o pid,stackp,comm --sort=stackp
+-e -o pid,start_stack,comm --sort=-start_stack
+-e -o pid,start_code,trs,comm --sort=-start_code
+-e -o pid,end_code,comm --sort=end_code,tsiz
+-e -o pid,vm_data,size,comm --sort=-vm_data
+-e -o pid,vm_stack,comm --sort=-vm_stack,size
 -e -o _left,_right,_unlimited
 L
 --info
@@ -207,12 +243,24 @@ L
 -o nosuchkey
 -o pid,,comm
 -o pid:0
+-o pid:2147483647,comm -p 1
+-o pid:4294967297,comm -p 1
+-o pid:2147483648 -p 1
+-o pid:131070,ppid:1,comm -p 1
+-o pid:131069,ppid:1,args -p 1
+-o pid:65536,ppid:65536,args -p 1
 foo
 -aZx
 --nosuch
 -L -H
 -q 1 -p 2
 -eo pid -O ppid
+--
+-- -p 1
+-e --
+k
+ax k
+-e V
 -y
 -f -o pid
 k nosuch
@@ -441,6 +489,34 @@ fn every_family_layout_and_key_matches_procps_in_a_pid_namespace() {
         return;
     }
     let cases: Vec<String> = CASES.lines().skip(1).map(str::to_string).collect();
+    assert_all_match(&cases);
+}
+
+/// `numa` is the node of the CPU a process last ran on when procps can
+/// load libnuma (it prints -1 without it): compared only where it can.
+#[test]
+fn numa_node_matches_procps_in_a_pid_namespace() {
+    let libnuma = ["/lib", "/usr/lib", "/lib64", "/usr/lib64"]
+        .iter()
+        .any(|d| {
+            std::fs::read_dir(d).is_ok_and(|entries| {
+                entries.flatten().any(|e| {
+                    let p = e.path();
+                    p.join("libnuma.so.1").exists() || p.ends_with("libnuma.so.1")
+                })
+            })
+        });
+    if !tools_present() || !libnuma {
+        eprintln!("needs root, unshare, setpriv, script, procps ps and libnuma: skipped");
+        return;
+    }
+    let cases: Vec<String> = [
+        "ax -o pid,numa,psr,comm",
+        "-e -o pid,numa,comm --sort=-numa",
+    ]
+    .iter()
+    .map(|c| c.to_string())
+    .collect();
     assert_all_match(&cases);
 }
 

@@ -143,3 +143,107 @@ fn deselect_negates_the_selection() {
     let (text, _) = ps(&["-o", "pid", "--deselect", "-u", "root,www-data,nobody,4242"]);
     assert_eq!(text, "  PID\n");
 }
+
+/// A one-letter BSD option whose argument is missing (an empty, unquoted
+/// variable: `ps -o pid= p $PID`) or that must stand alone is procps's
+/// error, never a PATTERN matching every name that holds the letter.
+#[test]
+fn a_failing_bsd_letter_is_an_error_not_a_pattern() {
+    for (args, message) in [
+        (&["k"][..], "long sort specification must follow 'k'"),
+        (
+            &["ax", "-o", "pid=", "p"][..],
+            "list of process IDs must follow p",
+        ),
+        (&["ax", "U"][..], "list of users must follow U"),
+        (&["-e", "V"][..], "the option is exclusive: V"),
+    ] {
+        let out = fixture().arg("ps").args(args).output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "", "ps {args:?}");
+        assert_eq!(out.status.code(), Some(1), "ps {args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            format!("proctl: {message}\n"),
+            "ps {args:?}"
+        );
+    }
+}
+
+/// Arguments are bytes, as procps reads them: a header or a command name
+/// that is not UTF-8 is printed and matched byte for byte (it was replaced
+/// by U+FFFD, so `-C` found nothing and headers changed).
+#[test]
+fn arguments_that_are_not_utf8_stay_bytes() {
+    use std::os::unix::ffi::OsStrExt;
+    let arg = |b: &[u8]| std::ffi::OsStr::from_bytes(b).to_os_string();
+    let out = fixture()
+        .arg("ps")
+        .arg("-o")
+        .arg(arg(b"pid=\xff\xfe"))
+        .args(["-p", "400"])
+        .output()
+        .unwrap();
+    assert_eq!(out.stdout, b"   \xff\xfe\n  400\n");
+    let out = fixture()
+        .arg("ps")
+        .arg("-o")
+        .arg(arg(b"pid=\xe9\xe9\xe9\xe9\xe9\xe9,comm"))
+        .args(["-p", "400"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.stdout,
+        b"\xe9\xe9\xe9\xe9\xe9\xe9 COMMAND\n   400 java\n"
+    );
+
+    // A live process whose name is Latin-1 (its comm is the link's name).
+    let dir = tempfile::tempdir().unwrap();
+    let name = arg(b"pxl\xe9t\xe9");
+    let link = dir.path().join(&name);
+    std::os::unix::fs::symlink(crate::util::which("sleep"), &link).unwrap();
+    let child = crate::util::Reaped(
+        std::process::Command::new(&link)
+            .arg("3600")
+            .stdin(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let pid = child.pid().to_string();
+    let ours = |args: &[&std::ffi::OsStr]| {
+        let out = std::process::Command::new(crate::util::binary())
+            .arg("ps")
+            .args(args)
+            .output()
+            .unwrap();
+        (out.stdout, out.status.code())
+    };
+    let (out, code) = ours(&["-o".as_ref(), "pid=".as_ref(), "-C".as_ref(), &name]);
+    assert_eq!(
+        (String::from_utf8_lossy(&out).trim(), code),
+        (pid.as_str(), Some(0))
+    );
+    // The name shows as procps escapes it.
+    let (out, _) = ours(&["-o".as_ref(), "comm=".as_ref(), "-p".as_ref(), pid.as_ref()]);
+    assert_eq!(out, b"pxl?t?\n");
+}
+
+/// `oomadj` is procps's OOM_ADJ, read from oom_score_adj (-1000..1000),
+/// not the older oom_adj file (it showed 8 where procps shows 500).
+#[test]
+fn oomadj_is_the_oom_score_adj() {
+    let child = crate::util::Reaped(
+        std::process::Command::new(crate::util::which("sleep"))
+            .arg("3600")
+            .stdin(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let pid = child.pid().to_string();
+    // Raising it needs no privilege.
+    std::fs::write(format!("/proc/{pid}/oom_score_adj"), "500").unwrap();
+    let out = std::process::Command::new(crate::util::binary())
+        .args(["ps", "-o", "oomadj=", "-p", &pid])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "500");
+}

@@ -59,6 +59,7 @@ fn lines_are_cut_at_the_terminal_width_as_procps_cuts_them() {
     let dir = tempfile::tempdir().unwrap();
     let child = long_sleeper(dir.path());
     let pid = child.pid().to_string();
+    let users_then_args = "user:1,".repeat(12) + "args";
     let cases: Vec<Vec<&str>> = vec![
         vec!["-o", "pid,args", "-p", &pid],
         vec!["-f", "-p", &pid],
@@ -79,6 +80,10 @@ fn lines_are_cut_at_the_terminal_width_as_procps_cuts_them() {
         vec!["s", "-p", &pid],
         vec!["--cols", "30", "-f", "-p", &pid],
         vec!["-fp", &pid, "--forest"],
+        // Names wider than their columns push the line past the screen:
+        // procps's unsigned room wraps, and the command is not cut.
+        vec!["-o", &users_then_args, "-p", &pid],
+        vec!["-o", "ruser:1,euser:1,user:1,ruser:1,comm", "-p", &pid],
     ];
     for cols in [20u16, 40, 80, 133] {
         for args in &cases {
