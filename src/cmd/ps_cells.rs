@@ -534,11 +534,7 @@ pub fn cell(
             .map(|b| String::from_utf8_lossy(&b).trim().to_string())
             .unwrap_or_else(|| "0".into())),
         // procps's OOM_ADJ is read from oom_score_adj (-1000..1000,
-        // readproc.c); JSON's oom_adj field is the older oom_adj file
-        // (-17..15, docs/json.md), and keeps it.
-        Pr::OomAdj if ctx.req.ext.output.is_some() => num(read_file(ctx, p, "oom_adj")
-            .map(|b| String::from_utf8_lossy(&b).trim().to_string())
-            .unwrap_or_else(|| "0".into())),
+        // readproc.c), and so is JSON's `oom_score_adj`.
         Pr::OomAdj => num(read_file(ctx, p, "oom_score_adj")
             .map(|b| String::from_utf8_lossy(&b).trim().to_string())
             .unwrap_or_else(|| "0".into())),
@@ -975,7 +971,7 @@ fn own_sort_value(pr: Pr, p: &ProcessInfo) -> SortValue {
 /// PIDS_PROCESSOR_NODE): the node whose cpulist in sysfs holds the CPU,
 /// node 0 when the kernel has no NUMA nodes, -1 for a CPU in no node.
 /// (procps prints -1 everywhere when libnuma cannot be loaded.)
-fn numa_node(p: &ProcessInfo) -> i64 {
+pub(crate) fn numa_node(p: &ProcessInfo) -> i64 {
     /// Each node with its CPUs; `None` when the kernel has no nodes.
     type Nodes = Option<Vec<(i64, Vec<usize>)>>;
     static NODES: std::sync::OnceLock<Nodes> = std::sync::OnceLock::new();

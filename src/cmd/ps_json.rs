@@ -66,10 +66,10 @@ pub static NAMES: &[(Pr, &str, Kind)] = &[
     (Pr::Minflt, "minor_faults", Kind::Int),
     (Pr::Mntns, "mnt_ns", Kind::Int),
     (Pr::Netns, "net_ns", Kind::Int),
-    (Pr::Numa, "numa_node", Kind::Unknown),
+    (Pr::Numa, "numa_node", Kind::Int),
     (Pr::Oom, "oom_score", Kind::Int),
-    // /proc/PID/oom_adj (-17..15), not oom_score_adj.
-    (Pr::OomAdj, "oom_adj", Kind::Int),
+    // procps reads oom_score_adj for it (-1000..1000): show's field.
+    (Pr::OomAdj, "oom_score_adj", Kind::Int),
     (Pr::PriApi, "pri_api", Kind::Int),
     (Pr::PriBar, "pri_bar", Kind::Int),
     (Pr::PriBaz, "pri_baz", Kind::Int),
@@ -140,7 +140,7 @@ static NONE_WHEN_DASH: &[(Pr, &str)] = &[
 /// so null in the JSON.
 static UNKNOWN_WHEN_UNREADABLE: &[(Pr, &str)] = &[
     (Pr::Oom, "oom_score"),
-    (Pr::OomAdj, "oom_adj"),
+    (Pr::OomAdj, "oom_score_adj"),
     (Pr::Rchars, "io"),
     (Pr::Rops, "io"),
     (Pr::Wcbytes, "io"),
@@ -231,6 +231,16 @@ pub fn value(spec: &KeySpec, p: &ProcessInfo, ctx: &CellCtx, typed: &ColumnCtx) 
         // means there is none.
         Pr::SgiP if p.state != 'R' => return Value::Absent,
         Pr::SgiP => return p.processor.map_or(Value::Missing, |c| Value::Int(c.into())),
+        // The node of the CPU it last ran on; -1 when the kernel has no
+        // nodes to tell (procps prints -1 then too).
+        Pr::Numa => {
+            let node = crate::cmd::ps_cells::numa_node(p);
+            return if node >= 0 {
+                Value::Int(node)
+            } else {
+                Value::Missing
+            };
+        }
         Pr::Lim if p.rsslim == u64::MAX => return Value::Text(b"unlimited".to_vec()),
         Pr::Lim => {
             return i64::try_from(p.rsslim).map_or(Value::Missing, Value::Int);

@@ -174,20 +174,6 @@ pub fn run(
         }
     }
     let mut procs = select(req, source, extra, snapshot.processes);
-    // -q reads only the listed pids, in the order given (procps's
-    // simple_spew selects them, display.c): `-q 1 -e` is pid 1 alone;
-    // without threads a pid listed twice prints twice, with threads
-    // (a selection of their tasks) once.
-    if let Some(quick) = req.lists.iter().find(|l| l.kind == SelKind::PidQuick) {
-        let mut listed = Vec::new();
-        for (i, &id) in quick.ids.iter().enumerate() {
-            if req.threads != Threads::None && quick.ids[..i].contains(&id) {
-                continue;
-            }
-            listed.extend(procs.iter().filter(|p| i64::from(p.pid) == id).cloned());
-        }
-        procs = listed;
-    }
     let names = NameCache::default();
     let mut screen = Screen::detect();
     if let Some(c) = req.screen_cols {
@@ -287,6 +273,20 @@ fn select(
         .filter(|p| extra.is_none_or(|s| s.matches(p)))
         .collect();
     complete(req, source, extra, &mut selected);
+    // -q reads only the listed pids, in the order given (procps's
+    // simple_spew selects them, display.c): `-q 1 -e` is pid 1 alone;
+    // without threads a pid listed twice prints twice, with threads
+    // (a selection of their tasks) once. The same for every format.
+    if let Some(quick) = req.lists.iter().find(|l| l.kind == SelKind::PidQuick) {
+        let mut listed = Vec::new();
+        for (i, &id) in quick.ids.iter().enumerate() {
+            if req.threads != Threads::None && quick.ids[..i].contains(&id) {
+                continue;
+            }
+            listed.extend(selected.iter().filter(|p| i64::from(p.pid) == id).cloned());
+        }
+        selected = listed;
+    }
     selected
 }
 

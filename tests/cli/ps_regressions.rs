@@ -230,7 +230,7 @@ fn arguments_that_are_not_utf8_stay_bytes() {
 /// `oomadj` is procps's OOM_ADJ, read from oom_score_adj (-1000..1000),
 /// not the older oom_adj file (it showed 8 where procps shows 500).
 #[test]
-fn oomadj_is_the_oom_score_adj() {
+fn oomadj_is_the_oom_score_adj_and_q_selects_alike_in_json() {
     let child = crate::util::Reaped(
         std::process::Command::new(crate::util::which("sleep"))
             .arg("3600")
@@ -246,4 +246,19 @@ fn oomadj_is_the_oom_score_adj() {
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "500");
+    // In JSON it is show's oom_score_adj, the same number.
+    let out = std::process::Command::new(crate::util::binary())
+        .args(["ps", "-o", "oomadj", "-p", &pid, "--format", "json"])
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows, serde_json::json!([{"oom_score_adj": 500}]));
+    // -q selects the same processes for every format: pid 1 alone, even
+    // with -e (procps's simple_spew).
+    let out = std::process::Command::new(crate::util::binary())
+        .args(["ps", "-q", &pid, "-e", "-o", "pid", "--format", "json"])
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows, serde_json::json!([{"pid": child.pid()}]));
 }
