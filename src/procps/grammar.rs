@@ -90,6 +90,13 @@ struct Parser<'a> {
     allow_ext: bool,
     cached_tty: i64,
     st: State,
+    /// The words taken as an option's argument (`sleep` in `-g sleep`).
+    option_args: Vec<usize>,
+    /// Words the first pass took as an option's argument: the second pass
+    /// never reads one as proctl's PATTERN, which would give the word a
+    /// second meaning (`ps -g sleep` is procps's error, not `g` plus the
+    /// pattern `sleep`).
+    not_patterns: &'a [usize],
 }
 
 /// Parses a ps command line (without the program name) under the
@@ -109,12 +116,38 @@ pub fn parse_as(
     pers: Personality,
 ) -> Result<Request, Rejected> {
     if pers.has(per::FORCE_BSD) {
-        return run_pass(args, true, allow_ext, cached_tty, pers);
+        return run_pass(
+            args,
+            true,
+            allow_ext,
+            cached_tty,
+            pers,
+            &mut Vec::new(),
+            &[],
+        );
     }
-    let first = run_pass(args, false, allow_ext, cached_tty, pers);
+    let mut option_args = Vec::new();
+    let first = run_pass(
+        args,
+        false,
+        allow_ext,
+        cached_tty,
+        pers,
+        &mut option_args,
+        &[],
+    );
     match first {
         Ok(r) => Ok(r),
-        Err(err) => run_pass(args, true, allow_ext, cached_tty, pers).map_err(|_| err),
+        Err(err) => run_pass(
+            args,
+            true,
+            allow_ext,
+            cached_tty,
+            pers,
+            &mut Vec::new(),
+            &option_args,
+        )
+        .map_err(|_| err),
     }
 }
 
@@ -124,6 +157,8 @@ fn run_pass(
     allow_ext: bool,
     cached_tty: i64,
     mut pers: Personality,
+    option_args: &mut Vec<usize>,
+    not_patterns: &[usize],
 ) -> Result<Request, Rejected> {
     // The second pass prefers old Linux's `m` over BSD's unless the
     // personality chose one.
@@ -142,8 +177,12 @@ fn run_pass(
             allow_ext,
             ..State::default()
         },
+        option_args: Vec::new(),
+        not_patterns,
     };
-    p.all_options()?;
+    let parsed = p.all_options();
+    *option_args = std::mem::take(&mut p.option_args);
+    parsed?;
     if let Some(action) = p.st.action.clone() {
         return Ok(p.finish_action(action));
     }
@@ -292,7 +331,11 @@ impl Parser<'_> {
 
     /// A BSD word; with extensions, a word procps rejects is a PATTERN.
     fn bsd_word(&mut self, arg: &str) -> Step {
-        if !self.allow_ext || arg.starts_with('-') || is_bsd_letter(arg) {
+        if !self.allow_ext
+            || arg.starts_with('-')
+            || is_bsd_letter(arg)
+            || self.not_patterns.contains(&self.at)
+        {
             return self.bsd_option(arg);
         }
         let saved = (self.st.clone(), self.at);
@@ -313,7 +356,11 @@ impl Parser<'_> {
     /// A bare word in the second pass: procps refuses it ("way bad"); with
     /// extensions, a word that is not a BSD option is proctl's PATTERN.
     fn second_pass_word(&mut self, arg: &str) -> Step {
-        if !self.allow_ext || self.st.ext.pattern.is_some() || is_bsd_letter(arg) {
+        if !self.allow_ext
+            || self.st.ext.pattern.is_some()
+            || is_bsd_letter(arg)
+            || self.not_patterns.contains(&self.at)
+        {
             return fail("way bad");
         }
         let saved = (self.st.clone(), self.at);
@@ -338,6 +385,7 @@ impl Parser<'_> {
             return None;
         }
         self.at += 1;
+        self.option_args.push(self.at);
         Some(next.clone())
     }
 
@@ -570,6 +618,7 @@ impl Parser<'_> {
                     return None;
                 }
                 self.at += 1;
+                self.option_args.push(self.at);
                 Some(next.clone())
             }
         }
@@ -1136,6 +1185,22 @@ mod tests {
         assert_eq!(err(&["-e", "L"]), "the option is exclusive: L");
         // Longer words procps rejects stay patterns.
         let r = parse_as(&args(&["ax", "sleep"]), true, 0, p).unwrap();
+        assert_eq!(r.ext.pattern.as_deref(), Some("sleep"));
+    }
+
+    #[test]
+    fn an_options_argument_is_never_a_pattern() {
+        let p = Personality::default();
+        let err = |a: &[&str]| parse_as(&args(a), true, 0, p).unwrap_err().message;
+        // procps's errors: the word was the option's argument.
+        assert_eq!(
+            err(&["-g", "sleep"]),
+            "list of session leaders OR effective group IDs was invalid"
+        );
+        assert_eq!(err(&["--sort", "sleep"]), "unknown sort specifier");
+        assert!(parse_as(&args(&["-u", "nosuchuser-x"]), true, 0, p).is_err());
+        // The same word standing alone is the pattern.
+        let r = parse_as(&args(&["-e", "sleep"]), true, 0, p).unwrap();
         assert_eq!(r.ext.pattern.as_deref(), Some("sleep"));
     }
 }
