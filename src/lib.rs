@@ -90,7 +90,10 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit, Error> {
     let theme = Theme::decide(cli.color, term.is_tty);
     let source = ProcSource::new(cli.proc_root);
     let stdout = std::io::stdout();
-    let mut out = BufWriter::with_capacity(64 * 1024, error::Stdout::new(stdout.lock()));
+    let mut out = BufWriter::with_capacity(
+        64 * 1024,
+        error::Stdout::new(startup::StandardOutput::new(stdout.lock())),
+    );
     let exit = match cli.command {
         Command::Ps(cli::Deferred(args)) => {
             columns::keys::init_pid_length(source.root());

@@ -61,6 +61,41 @@ pub fn closed_at_start(fd: i32) -> bool {
         .is_some_and(|c| c.load(Ordering::Relaxed))
 }
 
+/// Standard output as proctl found it: when descriptor 1 was closed at
+/// start ([`prepare`] put /dev/null there only so that no file proctl
+/// opens takes it), writes fail with EBADF, as they would have, so that
+/// `ps aux >&-` fails as procps's does instead of writing into
+/// /dev/null and succeeding.
+pub struct StandardOutput<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W> StandardOutput<W> {
+    pub fn new(inner: W) -> StandardOutput<W> {
+        StandardOutput {
+            inner,
+            closed: closed_at_start(1),
+        }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for StandardOutput<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.closed {
+            return Err(std::io::Error::from_raw_os_error(nix::libc::EBADF));
+        }
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        self.inner.flush()
+    }
+}
+
 /// Whether signal `signo` was ignored when proctl started. Only SIGPIPE and
 /// SIGCHLD are changed by [`prepare`]; any other signal's disposition is
 /// still the inherited one and is read as it is now.

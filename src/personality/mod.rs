@@ -109,7 +109,7 @@ pub fn dispatch(args: &[OsString]) -> Option<Exit> {
     let rest: Vec<Vec<u8>> = args[1..].iter().map(|a| a.as_bytes().to_vec()).collect();
     let source = ProcSource::new(None);
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::new(crate::startup::StandardOutput::new(stdout.lock()));
     let mut err = std::io::stderr().lock();
     let result = match mode {
         None => {
@@ -127,7 +127,20 @@ pub fn dispatch(args: &[OsString]) -> Option<Exit> {
             stop.code
         }
     };
-    let _ = out.flush();
+    let flushed = out.flush();
+    // pgrep, pkill and pidwait end as procps's close_stdout ends them: a
+    // failed write is "write error", exit 1 (a reader that left is not:
+    // `pgrep x | head -1`). procps's kill never checks.
+    let code = match flushed {
+        Err(e) if mode.is_some() && e.kind() != std::io::ErrorKind::BrokenPipe => {
+            let _ = err.write_all(
+                prog.message(&format!("write error: {}", crate::error::plain(&e)))
+                    .as_bytes(),
+            );
+            1
+        }
+        _ => code,
+    };
     Some(match code {
         0 => Exit::Success,
         1 => Exit::Failure,

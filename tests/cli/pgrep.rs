@@ -829,3 +829,77 @@ fn pidwait_waits_as_procps_does() {
     assert_eq!(finish(&mut ours), theirs);
     assert_eq!(theirs.0, Some(0));
 }
+
+/// The exit status of `program args` with stdout on /dev/full, or closed.
+fn status_with_broken_stdout(
+    program: &std::path::Path,
+    args: &[&str],
+    closed: bool,
+) -> Option<i32> {
+    let mut cmd = std::process::Command::new(program);
+    cmd.args(args).stdin(Stdio::null()).stderr(Stdio::null());
+    if closed {
+        // SAFETY: close(2) between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                nix::libc::close(1);
+                Ok(())
+            });
+        }
+    } else {
+        cmd.stdout(
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        );
+    }
+    cmd.status().unwrap().code()
+}
+
+// procps's pgrep (close_stdout) and ps fail a write to a full or closed
+// stdout with exit 1; kill never checks. proctl through its links ends the
+// same way (it wrote into /dev/null and succeeded when stdout was closed).
+#[test]
+fn a_full_or_closed_stdout_ends_as_procps_ends() {
+    let links = Links::new();
+    let dir = tempfile::tempdir().unwrap();
+    let ps_link = dir.path().join("ps");
+    std::os::unix::fs::symlink(crate::util::binary(), &ps_link).unwrap();
+    let cases: Vec<(std::path::PathBuf, std::path::PathBuf, Vec<&str>)> = vec![
+        (
+            links.ours.join("pgrep"),
+            links.peer.join("pgrep"),
+            vec!["-c", "."],
+        ),
+        (
+            links.ours.join("pgrep"),
+            links.peer.join("pgrep"),
+            vec!["-c", "no-such-name-xyz"],
+        ),
+        (
+            links.ours.join("pgrep"),
+            links.peer.join("pgrep"),
+            vec!["no-such-name-xyz"],
+        ),
+        (links.ours.join("kill"), links.peer.join("kill"), vec!["-l"]),
+        (ps_link.clone(), crate::util::which("ps"), vec!["aux"]),
+        (
+            ps_link.clone(),
+            crate::util::which("ps"),
+            vec!["-p", "999999999"],
+        ),
+    ];
+    for (ours, peer, args) in &cases {
+        for closed in [false, true] {
+            let theirs = status_with_broken_stdout(peer, args, closed);
+            let mine = status_with_broken_stdout(ours, args, closed);
+            assert_eq!(mine, theirs, "{ours:?} {args:?}, stdout closed: {closed}");
+        }
+    }
+    // Not vacuous: the full cases fail for both.
+    assert_eq!(
+        status_with_broken_stdout(&links.ours.join("pgrep"), &["-c", "."], false),
+        Some(1)
+    );
+}
