@@ -116,50 +116,26 @@ pub fn parse_as(
     pers: Personality,
 ) -> Result<Request, Rejected> {
     if pers.has(per::FORCE_BSD) {
-        return run_pass(
-            args,
-            true,
-            allow_ext,
-            cached_tty,
-            pers,
-            &mut Vec::new(),
-            &[],
-        );
+        return run_pass(args, true, allow_ext, cached_tty, pers, &[]).0;
     }
-    let mut option_args = Vec::new();
-    let first = run_pass(
-        args,
-        false,
-        allow_ext,
-        cached_tty,
-        pers,
-        &mut option_args,
-        &[],
-    );
-    match first {
-        Ok(r) => Ok(r),
-        Err(err) => run_pass(
-            args,
-            true,
-            allow_ext,
-            cached_tty,
-            pers,
-            &mut Vec::new(),
-            &option_args,
-        )
-        .map_err(|_| err),
-    }
+    let (first, option_args) = run_pass(args, false, allow_ext, cached_tty, pers, &[]);
+    first.or_else(|err| {
+        run_pass(args, true, allow_ext, cached_tty, pers, &option_args)
+            .0
+            .map_err(|_| err)
+    })
 }
 
+/// One pass over the arguments, and the words it took as an option's
+/// argument (for the second pass's `not_patterns`).
 fn run_pass(
     args: &[String],
     force_bsd: bool,
     allow_ext: bool,
     cached_tty: i64,
     mut pers: Personality,
-    option_args: &mut Vec<usize>,
     not_patterns: &[usize],
-) -> Result<Request, Rejected> {
+) -> (Result<Request, Rejected>, Vec<usize>) {
     // The second pass prefers old Linux's `m` over BSD's unless the
     // personality chose one.
     if force_bsd && !pers.has(per::OLD_M | per::BSD_M) {
@@ -181,41 +157,48 @@ fn run_pass(
         not_patterns,
     };
     let parsed = p.all_options();
-    *option_args = std::mem::take(&mut p.option_args);
-    parsed?;
-    if let Some(action) = p.st.action.clone() {
-        return Ok(p.finish_action(action));
+    let option_args = std::mem::take(&mut p.option_args);
+    (parsed.and_then(|()| p.finish()), option_args)
+}
+
+impl Parser<'_> {
+    /// The request the options make, once every argument was read.
+    fn finish(self) -> Result<Request, Rejected> {
+        let mut p = self;
+        if let Some(action) = p.st.action.clone() {
+            return Ok(p.finish_action(action));
+        }
+        let threads = p.thread_check()?;
+        let (format, sort) = layout::process(&p.st, threads.1)?;
+        let (select_bits, all) = p.select_bits()?;
+        let mut st = p.st;
+        let (w_count, screen_cols) = (st.w_count, st.screen_cols);
+        st.all |= all;
+        Ok(Request {
+            format,
+            sort,
+            lists: st.lists,
+            all: st.all,
+            select_bits,
+            simple_select: st.simple_select != 0,
+            negate: st.negate,
+            running_only: st.running_only,
+            forest: st.forest,
+            threads: threads.0,
+            header: st.header.unwrap_or(HeaderType::Single),
+            screen_cols,
+            screen_rows: st.screen_rows,
+            w_count,
+            bsd_c: st.bsd_c,
+            bsd_e: st.bsd_e,
+            unix_f: st.unix_f,
+            cumulative: st.cumulative,
+            numeric: st.numeric,
+            ext: st.ext,
+            procps_args: st.procps_args,
+            action: Action::List,
+        })
     }
-    let threads = p.thread_check()?;
-    let (format, sort) = layout::process(&p.st, threads.1)?;
-    let (select_bits, all) = p.select_bits()?;
-    let mut st = p.st;
-    let (w_count, screen_cols) = (st.w_count, st.screen_cols);
-    st.all |= all;
-    Ok(Request {
-        format,
-        sort,
-        lists: st.lists,
-        all: st.all,
-        select_bits,
-        simple_select: st.simple_select != 0,
-        negate: st.negate,
-        running_only: st.running_only,
-        forest: st.forest,
-        threads: threads.0,
-        header: st.header.unwrap_or(HeaderType::Single),
-        screen_cols,
-        screen_rows: st.screen_rows,
-        w_count,
-        bsd_c: st.bsd_c,
-        bsd_e: st.bsd_e,
-        unix_f: st.unix_f,
-        cumulative: st.cumulative,
-        numeric: st.numeric,
-        ext: st.ext,
-        procps_args: st.procps_args,
-        action: Action::List,
-    })
 }
 
 /// The kind of an argument, from its first characters (procps's arg_type).

@@ -4,13 +4,12 @@
 //! Each case below runs on real processes the test starts: the key is
 //! absent where there is none and present where there is one.
 
-use std::io::{BufRead, BufReader};
 use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
 use std::process::{Command as StdCommand, Stdio};
 
 use crate::spawn::eventually;
-use crate::util::{Reaped, as_nobody, binary, is_root, spawn_named, which};
+use crate::util::{Reaped, as_nobody, binary, is_root, python_ready, spawn_named, which};
 
 /// Runs proctl; returns the exit code and stdout parsed as JSON.
 fn json(args: &[&str]) -> (Option<i32>, serde_json::Value) {
@@ -276,23 +275,12 @@ l.bind(sys.argv[1]); l.listen(1)
 print(*(os.fstat(s.fileno()).st_ino for s in (a, b, d, l)), flush=True)
 time.sleep(3600)
 "#;
-    let mut child = StdCommand::new(which("python3"))
-        .args(["-c", script])
-        .arg(path)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .process_group(0)
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (child, line) = python_ready(script, &[path.as_os_str()]);
     let inodes = line
         .split_whitespace()
         .map(|n| n.parse().unwrap())
         .collect();
-    (Reaped(child), inodes)
+    (child, inodes)
 }
 
 #[test]

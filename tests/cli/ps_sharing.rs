@@ -4,11 +4,10 @@
 //! taskset, ionice and prlimit and the kernel's smaps_rollup.
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::process::{Command as StdCommand, Stdio};
 
-use crate::util::{Reaped, as_nobody, is_root, proctl, stdout_of, which};
+use crate::util::{Reaped, as_nobody, is_root, proctl, python_ready, stdout_of, which};
 
 fn sleeper() -> Reaped {
     Reaped(
@@ -31,19 +30,9 @@ t.start()
 print(t.native_id, flush=True)
 time.sleep(3600)
 "#;
-    let mut child = StdCommand::new(which("python3"))
-        .args(["-c", script])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .process_group(0)
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (child, line) = python_ready(script, &[]);
     let tid = line.trim().parse().unwrap();
-    (Reaped(child), tid)
+    (child, tid)
 }
 
 /// `proctl ps ARGS`: status, stdout.

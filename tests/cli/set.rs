@@ -1,13 +1,11 @@
 //! `proctl set` on processes the test starts, read back from /proc and by
 //! util-linux's taskset, chrt, ionice and prlimit.
 
-use std::io::{BufRead, BufReader};
 use std::os::fd::OwnedFd;
-use std::os::unix::process::CommandExt;
 use std::process::{Command as StdCommand, Stdio};
 
 use crate::signal::run;
-use crate::util::{Reaped, as_nobody, binary, is_root, stdout_of, which};
+use crate::util::{Reaped, as_nobody, binary, is_root, python_ready, stdout_of, which};
 
 /// A Python process with three extra threads, named `name` (written to
 /// /proc/self/comm: python3 may be a launcher that a symlink would
@@ -21,25 +19,15 @@ for t in ts: t.start()
 print("ready", flush=True)
 time.sleep(3600)
 "#;
-    let mut child = StdCommand::new(which("python3"))
-        .args(["-c", script, name])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .process_group(0)
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (child, line) = python_ready(script, &[std::ffi::OsStr::new(name)]);
     assert_eq!(line, "ready\n");
-    let pid = child.id();
+    let pid = child.pid();
     let tids: Vec<i32> = std::fs::read_dir(format!("/proc/{pid}/task"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_str().unwrap().parse().unwrap())
         .collect();
     assert_eq!(tids.len(), 4);
-    (Reaped(child), tids)
+    (child, tids)
 }
 
 fn thread_nice(pid: i32, tid: i32) -> i32 {

@@ -104,6 +104,26 @@ pub fn spawn_named(dir: &Path, name: &str, program: &str, args: &[&str]) -> Reap
     Reaped(child)
 }
 
+/// Starts `python3 -c SCRIPT ARGS...` (stdin null, a process group of its
+/// own, so that its children die with it) and waits for the first line it
+/// prints, which says it is ready; returns it with that line.
+pub fn python_ready(script: &str, args: &[&std::ffi::OsStr]) -> (Reaped, String) {
+    use std::io::{BufRead, BufReader};
+    let mut child = StdCommand::new(which("python3"))
+        .args(["-c", script])
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .expect("start python3");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("piped stdout"))
+        .read_line(&mut line)
+        .expect("python3's first line");
+    (Reaped(child), line)
+}
+
 /// The full path of a program on PATH.
 pub fn which(program: &str) -> PathBuf {
     std::env::var_os("PATH")
