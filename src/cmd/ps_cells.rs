@@ -311,7 +311,51 @@ fn proc_dir(ctx: &CellCtx, p: &ProcessInfo) -> std::path::PathBuf {
     }
 }
 
-fn read_file(ctx: &CellCtx, p: &ProcessInfo, name: &str) -> Option<Vec<u8>> {
+/// The number behind a key read from a /proc file of its own (the oom
+/// files, the io counters): `None` when that file cannot be read (another
+/// user's io), where procps prints a stand-in 0 and JSON says null. Other
+/// keys have none.
+pub(crate) fn file_number(pr: Pr, ctx: &CellCtx, p: &ProcessInfo) -> Option<String> {
+    let io_field = match pr {
+        // procps's OOM_ADJ is read from oom_score_adj (-1000..1000,
+        // readproc.c), and so is JSON's `oom_score_adj`.
+        Pr::Oom | Pr::OomAdj => {
+            let file = if pr == Pr::Oom {
+                "oom_score"
+            } else {
+                "oom_score_adj"
+            };
+            let text = read_file(ctx, p, file)?;
+            return Some(String::from_utf8_lossy(&text).trim().to_string());
+        }
+        Pr::Rchars => "rchar",
+        Pr::Rops => "syscr",
+        Pr::Wcbytes => "cancelled_write_bytes",
+        Pr::Wchars => "wchar",
+        Pr::Wops => "syscw",
+        _ => return None,
+    };
+    let io = read_file(ctx, p, "io")?;
+    let value = String::from_utf8_lossy(&io).lines().find_map(|l| {
+        l.strip_prefix(io_field)?
+            .strip_prefix(": ")
+            .map(str::to_string)
+    });
+    // A kernel without the counter: procps's 0.
+    Some(value.unwrap_or_else(|| "0".into()))
+}
+
+/// Whether a key reads a /proc file of its own ([`file_number`]).
+pub(crate) fn has_file_number(pr: Pr) -> bool {
+    matches!(
+        pr,
+        Pr::Oom | Pr::OomAdj | Pr::Rchars | Pr::Rops | Pr::Wcbytes | Pr::Wchars | Pr::Wops
+    )
+}
+
+/// A /proc file of the row's process (its thread's, for a thread row in
+/// procps's table).
+pub(crate) fn read_file(ctx: &CellCtx, p: &ProcessInfo, name: &str) -> Option<Vec<u8>> {
     std::fs::read(proc_dir(ctx, p).join(name)).ok()
 }
 
@@ -530,14 +574,14 @@ pub fn cell(
         } else {
             p.nice.to_string()
         }),
-        Pr::Oom => num(read_file(ctx, p, "oom_score")
-            .map(|b| String::from_utf8_lossy(&b).trim().to_string())
-            .unwrap_or_else(|| "0".into())),
-        // procps's OOM_ADJ is read from oom_score_adj (-1000..1000,
-        // readproc.c), and so is JSON's `oom_score_adj`.
-        Pr::OomAdj => num(read_file(ctx, p, "oom_score_adj")
-            .map(|b| String::from_utf8_lossy(&b).trim().to_string())
-            .unwrap_or_else(|| "0".into())),
+        // procps's stand-in for a file it cannot read is 0.
+        pr @ (Pr::Oom
+        | Pr::OomAdj
+        | Pr::Rchars
+        | Pr::Rops
+        | Pr::Wcbytes
+        | Pr::Wchars
+        | Pr::Wops) => num(file_number(pr, ctx, p).unwrap_or_else(|| "0".into())),
         Pr::Class => num(match policy {
             -1 => "-",
             0 => "TS",
@@ -733,26 +777,6 @@ pub fn cell(
         Pr::Sgroup => group(gid(2)),
         Pr::Rbytes => num(p.io.map_or(0, |io| io.read_bytes).to_string()),
         Pr::Wbytes => num(p.io.map_or(0, |io| io.write_bytes).to_string()),
-        Pr::Rchars | Pr::Rops | Pr::Wcbytes | Pr::Wchars | Pr::Wops => {
-            let field = match spec.pr {
-                Pr::Rchars => "rchar",
-                Pr::Rops => "syscr",
-                Pr::Wcbytes => "cancelled_write_bytes",
-                Pr::Wchars => "wchar",
-                _ => "syscw",
-            };
-            let io = read_file(ctx, p, "io").unwrap_or_default();
-            let text = String::from_utf8_lossy(&io);
-            let v = text
-                .lines()
-                .find_map(|l| {
-                    l.strip_prefix(field)?
-                        .strip_prefix(": ")
-                        .map(str::to_string)
-                })
-                .unwrap_or_else(|| "0".into());
-            num(v)
-        }
         Pr::Procs => num(p.pid.to_string()),
         Pr::Tasks => num(p.tid.to_string()),
         Pr::Nlwp => num(p.num_threads.to_string()),

@@ -7,7 +7,7 @@
 //! The JSON Schema of ps (schemas/ps.json) is generated from the same
 //! tables.
 
-use crate::cmd::ps_cells::{CellCtx, cell};
+use crate::cmd::ps_cells::{CellCtx, cell, file_number, has_file_number, read_file};
 use crate::cmd::ps_procps::typed_column;
 use crate::columns::keys::{KEYS, KeySpec, Pr};
 use crate::columns::{COLUMNS, ColumnCtx, ColumnId, Value};
@@ -135,23 +135,10 @@ static NONE_WHEN_DASH: &[(Pr, &str)] = &[
     (Pr::Luid, "loginuid"),
 ];
 
-/// Keys for which procps prints a stand-in (`0`) when the /proc file
-/// they come from cannot be read (another user's io): that is unknown,
-/// so null in the JSON.
-static UNKNOWN_WHEN_UNREADABLE: &[(Pr, &str)] = &[
-    (Pr::Oom, "oom_score"),
-    (Pr::OomAdj, "oom_score_adj"),
-    (Pr::Rchars, "io"),
-    (Pr::Rops, "io"),
-    (Pr::Wcbytes, "io"),
-    (Pr::Wchars, "io"),
-    (Pr::Wops, "io"),
-];
-
-/// Whether /proc/PID/FILE can be read (some files open and then refuse
-/// the read: io checks ptrace access on read).
+/// Whether the /proc file a key reads could be read (some files open and
+/// then refuse the read: io checks ptrace access on read).
 fn readable(ctx: &CellCtx, p: &ProcessInfo, file: &str) -> bool {
-    std::fs::read(ctx.root.join(p.pid.to_string()).join(file)).is_ok()
+    read_file(ctx, p, file).is_some()
 }
 
 /// Fields whose value is always known when they are written: the schema
@@ -257,12 +244,12 @@ pub fn value(spec: &KeySpec, p: &ProcessInfo, ctx: &CellCtx, typed: &ColumnCtx) 
         }
         _ => {}
     }
-    if let Some((_, file)) = UNKNOWN_WHEN_UNREADABLE
-        .iter()
-        .find(|(pr, _)| *pr == spec.pr)
-        && !readable(ctx, p, file)
-    {
-        return Value::Missing;
+    // procps's stand-in 0 for a file it cannot read is unknown here; one
+    // read decides both.
+    if has_file_number(spec.pr) {
+        return file_number(spec.pr, ctx, p)
+            .and_then(|t| t.parse().ok())
+            .map_or(Value::Missing, Value::Int);
     }
     let (bytes, _) = cell(spec, p, ctx, crate::cmd::ps_procps::OUTBUF_SIZE - 1, &[]);
     let text = String::from_utf8_lossy(&bytes);
