@@ -4,22 +4,11 @@
 //! taskset, ionice and prlimit and the kernel's smaps_rollup.
 
 use std::collections::BTreeSet;
-use std::os::unix::process::CommandExt;
 use std::process::{Command as StdCommand, Stdio};
 
-use crate::util::{Reaped, as_nobody, is_root, proctl, python_ready, stdout_of, which};
-
-fn sleeper() -> Reaped {
-    Reaped(
-        StdCommand::new(which("sleep"))
-            .arg("3600")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .unwrap(),
-    )
-}
+use crate::util::{
+    Reaped, as_nobody, is_root, proctl, python_ready, sleep_child, stdout_of, which,
+};
 
 /// A Python process with one extra thread; returns it and the thread's id.
 fn two_threads() -> (Reaped, i32) {
@@ -115,7 +104,7 @@ fn our_io(text: &str, tid: i32) -> (String, Option<u32>) {
 
 #[test]
 fn values_read_back_by_the_util_linux_peers_after_set() {
-    let child = sleeper();
+    let child = sleep_child();
     let pid = child.pid();
     let p = pid.to_string();
     // As started: what the peers say.
@@ -239,8 +228,8 @@ fn rollup(pid: i32) -> (u64, u64, u64) {
 
 #[test]
 fn json_types_and_sorting_on_raw_values() {
-    let a = sleeper();
-    let b = sleeper();
+    let a = sleep_child();
+    let b = sleep_child();
     let (pa, pb) = (a.pid(), b.pid());
     set(&[
         &pa.to_string(),

@@ -8,7 +8,7 @@ use std::os::unix::process::CommandExt;
 use std::process::{Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{Reaped, assert_golden, fixture, is_root, proctl, which};
+use crate::util::{Reaped, assert_golden, fixture, is_root, proctl, sleep_child, which};
 
 /// Polls `cond` until it holds, failing after 20 s.
 pub fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
@@ -52,19 +52,6 @@ fn proc_field(pid: i32, file: &str, key: &str) -> Option<String> {
         let (k, v) = l.split_once(':')?;
         (k == key).then(|| v.split_whitespace().next().unwrap_or("").to_string())
     })
-}
-
-/// A `sleep 3600` child in its own process group.
-fn sleeper() -> Reaped {
-    Reaped(
-        StdCommand::new(which("sleep"))
-            .arg("3600")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .unwrap(),
-    )
 }
 
 /// A shell with a secret in its environment, a file and a pipe open, a
@@ -371,7 +358,7 @@ fn fixture_text_is_stable() {
 
 #[test]
 fn memory_matches_smaps_rollup() {
-    let child = sleeper();
+    let child = sleep_child();
     let pid = child.pid();
     let p = pid.to_string();
     // A running proctl maps the same libraries as the child, which moves
@@ -558,7 +545,7 @@ fn cgroups_v2_and_v1_as_the_kernel_lists_them() {
         eprintln!("not root: cannot create cgroups; skipped");
         return;
     }
-    let child = sleeper();
+    let child = sleep_child();
     let pid = child.pid();
     let tag = std::process::id();
     let mut guards = Vec::new();
@@ -868,7 +855,7 @@ fn files_resolve_sockets_pipes_and_peers() {
 
 #[test]
 fn maps_list_mapped_files() {
-    let child = sleeper();
+    let child = sleep_child();
     let p = child.pid().to_string();
     // A child just started may still be mapping its libraries: compare
     // with the kernel's list when it is the same before and after.
@@ -906,7 +893,7 @@ fn maps_list_mapped_files() {
 fn show_is_fast() {
     // The target: `proctl show PID` within 20 ms (the best of a few
     // runs, so a busy machine's hiccup does not fail it).
-    let child = sleeper();
+    let child = sleep_child();
     let p = child.pid().to_string();
     let bin = crate::util::binary();
     let best = (0..10)

@@ -124,6 +124,19 @@ pub fn python_ready(script: &str, args: &[&std::ffi::OsStr]) -> (Reaped, String)
     (Reaped(child), line)
 }
 
+/// A `sleep 3600` child in its own process group.
+pub fn sleep_child() -> Reaped {
+    Reaped(
+        StdCommand::new(which("sleep"))
+            .arg("3600")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("start sleep"),
+    )
+}
+
 /// The full path of a program on PATH.
 pub fn which(program: &str) -> PathBuf {
     std::env::var_os("PATH")
