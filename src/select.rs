@@ -116,8 +116,11 @@ pub struct Selection {
     pub sids: Vec<i32>,
     /// Only processes started before this many clock ticks after boot.
     pub started_before: Option<u64>,
-    /// Pids never selected (proctl itself, and for signals its ancestors).
+    /// Pids never selected (for signals proctl and its ancestors).
     pub exclude: Vec<i32>,
+    /// proctl itself is never selected (a pattern would match its own
+    /// command line); see [`Selection::with_own_pid`].
+    pub exclude_self: bool,
     /// Only these pids: the holders of a port (`--port`), resolved after reading.
     pub port_pids: Option<Vec<i32>>,
     /// Only the processes holding one of these paths (`--holding`): not
@@ -142,8 +145,22 @@ impl Selection {
             sids: Vec::new(),
             started_before: None,
             exclude: Vec::new(),
+            exclude_self: false,
             port_pids: None,
             holding: Vec::new(),
+        }
+    }
+
+    /// This selection where proctl's own pid is `own` (`None` in a fixture
+    /// tree): with `exclude_self`, that pid is excluded.
+    pub fn with_own_pid(&self, own: Option<i32>) -> std::borrow::Cow<'_, Selection> {
+        match own {
+            Some(me) if self.exclude_self => {
+                let mut sel = self.clone();
+                sel.exclude.push(me);
+                std::borrow::Cow::Owned(sel)
+            }
+            _ => std::borrow::Cow::Borrowed(self),
         }
     }
 

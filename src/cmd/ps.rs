@@ -154,7 +154,7 @@ impl PsPlan {
         if let Some(text) = &ext.pattern {
             extra.pattern = Some(Pattern::new(text, ext.regex, ext.exact, ext.full)?);
             // A pattern never matches proctl itself (its own command line holds it).
-            extra.exclude = vec![std::process::id() as i32];
+            extra.exclude_self = true;
         } else if ext.regex || ext.exact || ext.full {
             return Err(Error::usage(
                 "--regex, --exact and --full need --match PATTERN",
@@ -426,9 +426,7 @@ fn build_selection(args: &ModernArgs) -> Result<Selection> {
     }
     if sel.is_explicit() {
         sel.scope = Scope::All;
-        if sel.pattern.is_some() {
-            sel.exclude = vec![std::process::id() as i32];
-        }
+        sel.exclude_self = sel.pattern.is_some();
     }
     Ok(sel)
 }
@@ -440,7 +438,7 @@ pub fn run(config: &PsConfig, source: &ProcSource, out: &mut dyn Write) -> Resul
         return Ok(Exit::Success);
     }
     let needs = config.needs();
-    let mut selection = config.selection.clone();
+    let mut selection = config.selection.with_own_pid(source.own_pid()).into_owned();
     if let Some((port, proto)) = config.port {
         selection.port_pids = Some(pids_on_port(source, port, proto));
         selection.scope = Scope::All;

@@ -167,10 +167,11 @@ pub fn run(
     let mut snapshot = read(req, source, threads)?;
     // proctl lists itself when selected, as procps does. Its main thread
     // waits for the reader threads while /proc is read, but it is running.
-    let me = std::process::id() as i32;
-    for p in &mut snapshot.processes {
-        if p.pid == me && p.tid == me {
-            p.state = 'R';
+    if let Some(me) = source.own_pid() {
+        for p in &mut snapshot.processes {
+            if p.pid == me && p.tid == me {
+                p.state = 'R';
+            }
         }
     }
     let mut procs = select(req, source, extra, snapshot.processes);
@@ -267,12 +268,13 @@ fn select(
 ) -> Vec<ProcessInfo> {
     let euid = nix::unistd::geteuid().as_raw();
     let own_tty = own_tty();
+    let extra = extra.map(|s| s.with_own_pid(source.own_pid()));
     let mut selected: Vec<ProcessInfo> = processes
         .into_iter()
         .filter(|p| wanted(req, p, euid, own_tty))
-        .filter(|p| extra.is_none_or(|s| s.matches(p)))
+        .filter(|p| extra.as_ref().is_none_or(|s| s.matches(p)))
         .collect();
-    complete(req, source, extra, &mut selected);
+    complete(req, source, extra.as_deref(), &mut selected);
     // -q reads only the listed pids, in the order given (procps's
     // simple_spew selects them, display.c): `-q 1 -e` is pid 1 alone;
     // without threads a pid listed twice prints twice, with threads

@@ -51,6 +51,15 @@ pub enum Threads {
 }
 
 /// Everything `proctl pstree` needs, decided from the command line.
+/// Which process `-h`/`-H` marks, with its ancestors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Highlight {
+    /// `-H PID`.
+    Pid(i32),
+    /// `-h`: proctl itself.
+    Own,
+}
+
 #[derive(Debug)]
 pub struct PstreeConfig {
     pub target: Target,
@@ -58,7 +67,7 @@ pub struct PstreeConfig {
     pub numeric_sort: bool,
     pub show_parents: bool,
     pub threads: Threads,
-    pub highlight: Option<i32>,
+    pub highlight: Option<Highlight>,
     pub pattern: Option<Pattern>,
     pub depth: Option<usize>,
     pub format: TreeFormat,
@@ -115,10 +124,10 @@ impl PstreeConfig {
         };
         let highlight = match (&args.highlight_pid, args.highlight_all) {
             (Some(_), true) => return Err(usage("-h and -H cannot be used together")),
-            (Some(p), false) => {
-                Some(parse_pid(p, "pid for -H").map_err(|e| usage(format_args!("{e}")))?)
-            }
-            (None, true) => Some(std::process::id() as i32),
+            (Some(p), false) => Some(Highlight::Pid(
+                parse_pid(p, "pid for -H").map_err(|e| usage(format_args!("{e}")))?,
+            )),
+            (None, true) => Some(Highlight::Own),
             (None, false) => None,
         };
         if args.full && args.match_pattern.is_none() {
@@ -308,7 +317,13 @@ pub fn run(config: &PstreeConfig, source: &ProcSource, out: &mut dyn Write) -> R
             cut_below(&mut nodes, r, depth);
         }
     }
-    if let Some(h) = config.highlight {
+    let highlight = match config.highlight {
+        Some(Highlight::Pid(pid)) => Some(pid),
+        // In a fixture tree there is no "current process" to mark.
+        Some(Highlight::Own) => source.own_pid(),
+        None => None,
+    };
+    if let Some(h) = highlight {
         let mut at = find(h);
         while let Some(i) = at {
             nodes[i].highlight = true;

@@ -29,7 +29,7 @@ pub(super) fn rows(
 ) -> Vec<ProcessInfo> {
     let mut rows = Vec::with_capacity(procs.len());
     let want_names = config.threads == Threads::Named || config.format == TreeFormat::Json;
-    let own = (source.root() == Path::new("/proc")).then(|| std::process::id() as i32);
+    let own = source.own_pid();
     for p in procs {
         if config.threads != Threads::Hidden && p.num_threads > 1 && Some(p.pid) != own {
             for tid in source.task_ids(p.pid).into_iter().filter(|&t| t != p.pid) {

@@ -57,7 +57,7 @@ impl ShowConfig {
 
 /// Runs `proctl show`.
 pub fn run(config: &ShowConfig, source: &ProcSource, out: &mut dyn Write) -> Result<Exit> {
-    let me = std::process::id() as i32;
+    let me = source.own_pid();
     if let Some(pid) = config.pid
         && let Some(tgid) = thread_group_of(source.root(), pid)
     {
@@ -83,7 +83,7 @@ pub fn run(config: &ShowConfig, source: &ProcSource, out: &mut dyn Write) -> Res
                 })?
                 .processes
                 .into_iter()
-                .filter(|p| p.pid != me && pattern.matches(p))
+                .filter(|p| Some(p.pid) != me && pattern.matches(p))
                 .map(|p| p.pid)
                 .collect()
         }
@@ -91,7 +91,7 @@ pub fn run(config: &ShowConfig, source: &ProcSource, out: &mut dyn Write) -> Res
             .pids()
             .map_err(|e| Error::Failed(format!("cannot read {}: {e}", source.root().display())))?
             .into_iter()
-            .filter(|&p| p != me)
+            .filter(|&p| Some(p) != me)
             .collect(),
     };
     let mut holds = std::collections::BTreeMap::new();

@@ -47,6 +47,12 @@ impl ProcSource {
         &self.root
     }
 
+    /// proctl's own pid in this source: none in a fixture tree, where the
+    /// same number is another process.
+    pub fn own_pid(&self) -> Option<i32> {
+        self.live.then(|| std::process::id() as i32)
+    }
+
     /// System-wide figures for this source.
     pub fn system_facts(&self) -> SystemFacts {
         if self.live {

@@ -298,7 +298,8 @@ pub fn run(
     let facts = source.system_facts();
     let rows = rows(plan, source, &facts)
         .map_err(|e| Stop::fail(3, prog.message(&format!("cannot read processes: {e}"))))?;
-    let myself = std::process::id() as i32;
+    // In a fixture tree proctl's own pid is another process's.
+    let myself = source.own_pid().unwrap_or(0);
     let selector = Selector {
         plan,
         regex,

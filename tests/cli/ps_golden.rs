@@ -181,3 +181,57 @@ fn plain_format_without_header() {
         ],
     );
 }
+
+/// proctl run as pid 1 of a private pid namespace, reading the fixture tree
+/// (where pid 1 is /sbin/init), through `name` (a link to the binary).
+fn as_pid_1(dir: &std::path::Path, name: &str, args: &[&str]) -> std::process::Output {
+    let link = dir.join(name);
+    if !link.exists() {
+        std::os::unix::fs::symlink(crate::util::binary(), &link).unwrap();
+    }
+    std::process::Command::new("unshare")
+        .args(["--pid", "--fork", "--"])
+        .arg(&link)
+        .args(args)
+        .env("PROCTL_PROC_ROOT", crate::util::fixture_root())
+        .env("PROCTL_NOW", crate::util::FIXTURE_NOW)
+        .env("TZ", "UTC")
+        .env("TERM", "xterm")
+        .env_remove("COLUMNS")
+        .output()
+        .expect("unshare (util-linux)")
+}
+
+#[test]
+fn fixture_output_does_not_depend_on_proctls_own_pid() {
+    // CI once ran proctl as pid 701, a fixture process, which `ps aux` then
+    // showed running as itself ("Rs" for "ts").
+    if !crate::util::is_root() {
+        eprintln!("skipped: needs root (for unshare --pid)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = as_pid_1(dir.path(), "proctl", &["ps", "aux"]);
+    assert!(out.status.success(), "{out:?}");
+    assert_golden("ps_aux.txt", &out.stdout);
+    // A pattern excludes proctl itself, never the fixture's pid 1.
+    let out = as_pid_1(
+        dir.path(),
+        "proctl",
+        &["ps", "-e", "-o", "pid,comm", "--match", "init"],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "  PID COMMAND\n    1 init\n"
+    );
+    let out = as_pid_1(dir.path(), "proctl", &["show", "init", "--format", "json"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("\"pid\": 1,"),
+        "{out:?}"
+    );
+    // pstree -h marks the current process: there is none in a fixture tree.
+    let out = as_pid_1(dir.path(), "proctl", &["pstree", "-h"]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(!out.stdout.contains(&0x1b), "{out:?}");
+}
