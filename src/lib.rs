@@ -138,6 +138,8 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Result<Exit, Error> {
             cmd::wait::run(&config, &source, &mut out)?
         }
         Command::Top(cli::Deferred(args)) => {
+            // Its pid columns are as wide as ps's, from the same source.
+            columns::keys::init_pid_length(source.root());
             let config = cmd::top::TopConfig::from_args(&args, &term, theme)?;
             cmd::top::run(&config, source, &mut out)?
         }

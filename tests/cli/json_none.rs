@@ -366,8 +366,12 @@ fn wchan_is_left_out_when_not_waiting_in_the_kernel() {
         "sh",
         &["-c", "while :; do :; done"],
     );
+    // Asleep in its nanosleep, not in a wait of its start-up: the kernel
+    // names a wait channel only while the task is off the CPU.
     eventually("the sleeper to sleep", || {
         stat_fields(sleeper.pid()).is_some_and(|f| f.0 == 'S')
+            && std::fs::read_to_string(format!("/proc/{}/wchan", sleeper.pid()))
+                .is_ok_and(|w| w.contains("sleep"))
     });
     let list = format!("{},{}", sleeper.pid(), busy.pid());
     let (_, doc) = json(&["ps", "-p", &list, "-o", "pid,wchan", "--format", "json"]);
