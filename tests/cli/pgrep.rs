@@ -57,12 +57,33 @@ fn id(flag: &str) -> u32 {
 /// with procps installed, procps's pgrep must print the same.
 fn check(links: &Links, name: &str, args: &[&str], code: i32, stdout: &str) -> String {
     let ran = links.run(name, args);
-    assert_eq!(
-        (ran.code, ran.stdout.as_str()),
-        (code, stdout),
-        "{name} {args:?}: {}",
-        ran.stderr
-    );
+    if (ran.code, ran.stdout.as_str()) != (code, stdout) {
+        // What the kernel showed of the test's processes, and procps's answer.
+        let listing = std::process::Command::new("ps")
+            .args(["-eo", "pid,stat,wchan:20,args"])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
+        let recorders: Vec<&str> = listing
+            .lines()
+            .filter(|l| l.contains("signal_recorder_child"))
+            .map(|l| l.get(..200).unwrap_or(l))
+            .collect();
+        let peer: Option<(i32, String)> = have_peer().then(|| {
+            let o = links.peer(name).args(args).output().unwrap();
+            (
+                o.status.code().unwrap_or(-1),
+                String::from_utf8_lossy(&o.stdout).into_owned(),
+            )
+        });
+        panic!(
+            "{name} {args:?}: got {:?} (stderr {:?}), wanted {:?}; procps now: {peer:?}; recorders:\n{}",
+            (ran.code, &ran.stdout),
+            ran.stderr,
+            (code, stdout),
+            recorders.join("\n")
+        );
+    }
     if have_peer() {
         links.same(name, args);
     }
