@@ -115,6 +115,7 @@ pub fn have_peer() -> bool {
 
 fn command(path: &Path, name: &str) -> Command {
     let mut cmd = Command::new(path);
+    crate::util::without_output_variables(&mut cmd);
     cmd.arg0(name)
         .env("LC_ALL", "C.UTF-8")
         .env_remove("POSIXLY_CORRECT")

@@ -421,7 +421,7 @@ fn a_link_named_ps_behaves_as_proctl_ps() {
     let dir = tempfile::tempdir().unwrap();
     let link = dir.path().join("ps");
     std::os::unix::fs::symlink(binary(), &link).unwrap();
-    let out = StdCommand::new(&link)
+    let out = crate::util::without_output_variables(&mut StdCommand::new(&link))
         .env("PROCTL_PROC_ROOT", crate::util::fixture_root())
         .env("PROCTL_NOW", crate::util::FIXTURE_NOW)
         .env("TZ", "UTC")
@@ -437,7 +437,7 @@ fn a_link_named_ps_behaves_as_proctl_ps() {
         String::from_utf8(out.stdout).unwrap(),
         "  PID COMMAND\n  400 java\n"
     );
-    let out = StdCommand::new(&link)
+    let out = crate::util::without_output_variables(&mut StdCommand::new(&link))
         .env("PROCTL_PROC_ROOT", crate::util::fixture_root())
         .arg("aux")
         .output()
@@ -448,7 +448,7 @@ fn a_link_named_ps_behaves_as_proctl_ps() {
             .starts_with("USER       PID ")
     );
     // Bare `ps` under that name is procps's PID TTY TIME CMD, not proctl's view.
-    let out = StdCommand::new(&link)
+    let out = crate::util::without_output_variables(&mut StdCommand::new(&link))
         .env("PROCTL_PROC_ROOT", crate::util::fixture_root())
         .output()
         .unwrap();

@@ -196,6 +196,7 @@ fn as_pid_1(dir: &std::path::Path, name: &str, args: &[&str]) -> std::process::O
         .env("PROCTL_PROC_ROOT", crate::util::fixture_root())
         .env("PROCTL_NOW", crate::util::FIXTURE_NOW)
         .env("TZ", "UTC")
+        .env("LC_ALL", "C.UTF-8")
         .env("TERM", "xterm")
         .env_remove("COLUMNS")
         .output()

@@ -269,7 +269,7 @@ fn start_subtree(dir: &std::path::Path) -> Reaped {
 fn settle(root: i32) {
     for _ in 0..5000 {
         let out = StdCommand::new(which("pstree"))
-            .args(["-p", &root.to_string()])
+            .args(["-lp", &root.to_string()])
             .output()
             .unwrap();
         let text = String::from_utf8_lossy(&out.stdout);

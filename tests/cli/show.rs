@@ -593,7 +593,7 @@ fn cgroups_v2_and_v1_as_the_kernel_lists_them() {
     let theirs: Vec<&str> = kernel.lines().collect();
     assert_eq!(ours, theirs);
     // The cgroup field is procps's cgroup column: non-root lines, commas.
-    let column = StdCommand::new(which("ps"))
+    let column = crate::util::without_output_variables(&mut StdCommand::new(which("ps")))
         .args(["-o", "cgroup=", "-p", &pid.to_string()])
         .output()
         .unwrap();

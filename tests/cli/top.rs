@@ -57,7 +57,11 @@ fn summary_shape(text: &str) -> Vec<String> {
 #[test]
 fn batch_summary_lines_read_like_procps_top_b() {
     let frame = |mut cmd: StdCommand| {
-        let out = cmd.env("TZ", "UTC").stdin(Stdio::null()).output().unwrap();
+        let out = crate::util::without_output_variables(&mut cmd)
+            .env("TZ", "UTC")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
         assert!(out.status.success());
         summary_shape(&String::from_utf8_lossy(&out.stdout))
     };

@@ -10,17 +10,34 @@ use assert_cmd::Command;
 /// The fixed "now" of the fixture tree: 2026-11-26T10:00:00Z.
 pub const FIXTURE_NOW: &str = "1795687200";
 
+/// Variables of the caller's environment that change what proctl or its
+/// peers print: colors, widths, procps's format and personality.
+pub const OUTPUT_VARIABLES: [&str; 11] = [
+    "NO_COLOR",
+    "FORCE_COLOR",
+    "CLICOLOR_FORCE",
+    "COLUMNS",
+    "LINES",
+    "PS_FORMAT",
+    "PS_PERSONALITY",
+    "CMD_ENV",
+    "I_WANT_A_BROKEN_PS",
+    "PROCTL_PROC_ROOT",
+    "PROCTL_NOW",
+];
+
+/// Removes [`OUTPUT_VARIABLES`] from a command's environment.
+pub fn without_output_variables(cmd: &mut StdCommand) -> &mut StdCommand {
+    for var in OUTPUT_VARIABLES {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
 /// `proctl` with an environment that cannot change its output.
 pub fn proctl() -> Command {
     let mut cmd = Command::cargo_bin("proctl").expect("binary built");
-    for var in [
-        "NO_COLOR",
-        "FORCE_COLOR",
-        "CLICOLOR_FORCE",
-        "COLUMNS",
-        "PROCTL_PROC_ROOT",
-        "PROCTL_NOW",
-    ] {
+    for var in OUTPUT_VARIABLES {
         cmd.env_remove(var);
     }
     cmd
@@ -36,11 +53,13 @@ pub fn fixture_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/proc")
 }
 
-/// `proctl` reading the fixture tree at its fixed time, in UTC.
+/// `proctl` reading the fixture tree at its fixed time, in UTC, in a UTF-8
+/// locale (as procps, proctl escapes names by the locale's character set).
 pub fn fixture() -> Command {
     let mut cmd = proctl();
     cmd.env("PROCTL_NOW", FIXTURE_NOW)
         .env("TZ", "UTC")
+        .env("LC_ALL", "C.UTF-8")
         .arg("--proc-root")
         .arg(fixture_root());
     cmd
