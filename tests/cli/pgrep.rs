@@ -526,7 +526,19 @@ fn usage_errors_and_help_match_procps() {
         return;
     }
     let links = Links::new();
+    // pkill and pidwait act on what they match, and these cases run on the
+    // whole machine: their pattern is a name no process has and pkill
+    // sends signal 0, so that no case, and no slip in parsing one, can
+    // signal or wait on a process the test did not start. (`pkill -i -i x`
+    // once sent TERM to every process with an x in its name.)
+    let nobody_has = unique("none");
     for name in ["pgrep", "pkill", "pidwait"] {
+        let x = if name == "pgrep" {
+            "x"
+        } else {
+            nobody_has.as_str()
+        };
+        let harmless: &[&str] = if name == "pkill" { &["-0"] } else { &[] };
         for args in [
             &["-h"][..],
             &["--help"],
@@ -534,13 +546,13 @@ fn usage_errors_and_help_match_procps() {
             &["-Z"],
             &["--bogus"],
             &["--list"],
-            &["--count=3", "x"],
+            &["--count=3", x],
             &["--signal"],
             &["-d"],
             &["a", "b"],
-            &["-i", "-i", "x"],
-            &["-n", "-v", "x"],
-            &["-v", "-o", "x"],
+            &["-i", "-i", x],
+            &["-n", "-v", x],
+            &["-v", "-o", x],
             &["-u", "no-such-user-xyz"],
             &["-G", "no-such-group-xyz"],
             &["-P", "x"],
@@ -548,19 +560,21 @@ fn usage_errors_and_help_match_procps() {
             &["-s", "+x"],
             &["-P", ""],
             &["-t", ""],
-            &["--nslist", "bogus", "x"],
-            &["--nslist", "", "x"],
-            &["--ns", "-3", "x"],
-            &["-q", "1", "x"],
-            &["-e", "x", "-l"],
+            &["--nslist", "bogus", x],
+            &["--nslist", "", x],
+            &["--ns", "-3", x],
+            &["-q", "1", x],
+            &["-e", x, "-l"],
             &["-r"],
             &["--ignore-ancestors"],
         ] {
-            links.same(name, args);
+            let all: Vec<&str> = harmless.iter().chain(args).copied().collect();
+            links.same(name, &all);
         }
         // POSIXLY_CORRECT: options end at the first operand, as in glibc.
         let posix = |mut cmd: std::process::Command| -> crate::procps_peer::Ran {
-            cmd.args(["-c", "x", "-l"])
+            cmd.args(harmless)
+                .args(["-c", x, "-l"])
                 .env("POSIXLY_CORRECT", "1")
                 .output()
                 .unwrap()
