@@ -607,7 +607,7 @@ while True:
 "#;
     let mut children: Vec<std::process::Child> = (0..count)
         .map(|_| {
-            StdCommand::new(which("python3"))
+            with_default_signals(&mut StdCommand::new(which("python3")))
                 .args(["-c", script])
                 .stdin(Stdio::null())
                 .stdout(Stdio::piped())
