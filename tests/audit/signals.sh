@@ -21,17 +21,21 @@ perf script -i "$data/perf.data" >"$data/events" 2>/dev/null
 python3 - "$data/events" <<'PY'
 import re, sys
 parent, signals, root = {}, [], None
-fork = re.compile(r'sched_process_fork: comm=.*? pid=(\d+) child_comm=.*? child_pid=(\d+)')
-sig = re.compile(r'^\s*(.*?)\s+(\d+)\s+\[\d+\]\s+[\d.]+:\s+signal:signal_generate: '
-                 r'sig=(\d+) errno=\d+ code=(-?\d+) comm=(.*) pid=(\d+) grp=\d+ res=\d+')
-for line in open(sys.argv[1], errors='replace'):
-    if m := fork.search(line):
+# Names may hold newlines (the hostile-name tests): match across lines.
+text = open(sys.argv[1], errors='replace').read()
+event = re.compile(
+    r'sched_process_fork: comm=.*? pid=(\d+) child_comm=.*? child_pid=(\d+)'
+    r'|^\s*(\S[^\n]*?)\s+(\d+)\s+\[\d+\]\s+[\d.]+:\s+signal:signal_generate: '
+    r'sig=(\d+) errno=-?\d+ code=-?\d+ comm=(.*?) pid=(\d+) grp=\d+ res=\d+',
+    re.S | re.M)
+for m in event.finditer(text):
+    if m.group(1):
         p, c = int(m.group(1)), int(m.group(2))
         parent[c] = p
         if root is None:
             root = p  # unshare: the first process that forks is perf's workload
-    elif m := sig.search(line):
-        signals.append((m.group(1), int(m.group(2)), int(m.group(3)), m.group(5), int(m.group(6))))
+    else:
+        signals.append((m.group(3), int(m.group(4)), int(m.group(5)), m.group(6), int(m.group(7))))
 def started_by_suite(pid):
     while pid in parent:
         if pid == root:

@@ -7,6 +7,7 @@ use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command as StdCommand, Stdio};
 
+use crate::procps_peer::wait_for;
 use crate::util::{Reaped, is_root, proctl, which};
 
 /// The commands that select by `--holding` and say how: `show`, `ps` in
@@ -176,6 +177,10 @@ fn a_file_held_open_executed_and_mapped() {
         &format!("echo ready; exec {} 3600", exe.display()),
         dir.path(),
     );
+    // "ready" comes before the exec: wait for the program to be the copy.
+    let runs_copy =
+        |pid: i32| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|p| p == exe);
+    wait_for("the copy of sleep to run", || runs_copy(runner.pid()));
     let pids = [reader.pid() as i64, writer.pid() as i64];
     let got = ours(&[], &[&file]);
     assert_eq!(got, fuser(&[], &file));
@@ -200,6 +205,11 @@ fn a_file_held_open_executed_and_mapped() {
             &format!("echo ready; exec {loader} {} 3600", exe.display()),
             dir.path(),
         );
+        // The loader maps the program some time after the exec.
+        wait_for("the loader to map the copy", || {
+            std::fs::read_to_string(format!("/proc/{}/maps", mapped.pid()))
+                .is_ok_and(|m| m.contains(exe.to_str().unwrap()))
+        });
         let got = ours(&[], &[&exe]);
         assert_eq!(got, fuser(&[], &exe));
         assert_eq!(got[&(mapped.pid() as i64)], BTreeSet::from(['m']));
