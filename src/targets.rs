@@ -426,9 +426,13 @@ pub fn select(
         .collect())
 }
 
-/// proctl and its ancestors: never chosen by a selector.
+/// proctl and its ancestors: never chosen by a selector. None in a fixture
+/// tree, where proctl's pid is another process's.
 pub fn self_and_ancestors(source: &ProcSource) -> Vec<i32> {
-    let mut chain = vec![std::process::id() as i32];
+    let Some(me) = source.own_pid() else {
+        return Vec::new();
+    };
+    let mut chain = vec![me];
     while let Some(p) = chain
         .last()
         .and_then(|&pid| source.read_process(pid, Needs::STAT))

@@ -47,6 +47,12 @@ impl ProcSource {
         &self.root
     }
 
+    /// Whether this is the live /proc (not a fixture tree, whose pids name
+    /// no running process).
+    pub fn is_live(&self) -> bool {
+        self.live
+    }
+
     /// proctl's own pid in this source: none in a fixture tree, where the
     /// same number is another process.
     pub fn own_pid(&self) -> Option<i32> {

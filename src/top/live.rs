@@ -245,7 +245,13 @@ fn deliver(source: &ProcSource, target: &Target, signal: Signal, tree: bool) -> 
             outcome => format!("{signal} not sent to {who}: {outcome}"),
         };
     }
-    let result = signal_tree(source, handle, signal, None, &own_lineage(source));
+    let result = signal_tree(
+        source,
+        handle,
+        signal,
+        None,
+        &crate::targets::self_and_ancestors(source),
+    );
     let reached = result.reached.iter().filter(|(_, o)| o.ok()).count();
     let failed = result.reached.len() - reached + result.missed.len();
     if failed == 0 {
@@ -253,21 +259,6 @@ fn deliver(source: &ProcSource, target: &Target, signal: Signal, tree: bool) -> 
     } else {
         format!("{signal} sent to the tree of {who}: {reached} processes, {failed} not reached")
     }
-}
-
-/// proctl and its ancestors: never part of a tree it signals.
-fn own_lineage(source: &ProcSource) -> Vec<i32> {
-    let mut pids = vec![std::process::id() as i32];
-    while let Some(p) = pids
-        .last()
-        .and_then(|&pid| source.read_process(pid, crate::model::Needs::STAT))
-    {
-        if p.ppid <= 0 || pids.contains(&p.ppid) {
-            break;
-        }
-        pids.push(p.ppid);
-    }
-    pids
 }
 
 fn renice(source: &ProcSource, target: &Target, nice: i32) -> String {

@@ -690,4 +690,38 @@ fn terminal_selector_on_the_fixture() {
         .map(|r| r["pid"].as_i64().unwrap())
         .collect();
     assert_eq!(pids, [200, 300, 301]);
+    // A fixture's pids name no live process: nothing read from it is acted on.
+    let out = crate::util::fixture()
+        .args(["signal", "-t", "pts/0", "-s", "0", "-y", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let rows = json(&String::from_utf8(out.stdout).unwrap());
+    assert_eq!(rows.len(), 3);
+    assert!(rows.iter().all(|r| r["outcome"] == "refused"), "{rows:?}");
+}
+
+#[test]
+fn proctls_own_pid_protects_nothing_in_a_fixture() {
+    // proctl as pid 100 of a private pid namespace: in the fixture, 100 is
+    // sshd, which proctl once took for itself and never selected.
+    if !is_root() {
+        eprintln!("skipped: needs root (for unshare --pid)");
+        return;
+    }
+    let out = StdCommand::new("unshare")
+        .args(["--pid", "--fork", "--mount-proc", "sh", "-c"])
+        .arg("echo 99 >/proc/sys/kernel/ns_last_pid && \"$0\" \"$@\"")
+        .arg(binary())
+        .args(["signal", "--name", "sshd", "--dry-run", "--format", "json"])
+        .env("PROCTL_PROC_ROOT", crate::util::fixture_root())
+        .env("PROCTL_NOW", crate::util::FIXTURE_NOW)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let pids: Vec<i64> = json(&String::from_utf8(out.stdout).unwrap())
+        .iter()
+        .map(|r| r["pid"].as_i64().unwrap())
+        .collect();
+    assert_eq!(pids, [100]);
 }
