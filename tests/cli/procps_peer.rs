@@ -124,9 +124,11 @@ fn command(path: &Path, name: &str) -> Command {
 }
 
 /// A name no other process has: the tag and this test process's pid, at
-/// most 15 characters (the kernel's limit for process names).
+/// most 15 characters (the kernel's limit for process names). It ends in a
+/// letter: pkill's patterns match substrings, and `pxpk1234` would match
+/// another run's `pxpk12345`.
 pub fn unique(tag: &str) -> String {
-    let name = format!("px{tag}{}", std::process::id());
+    let name = format!("px{tag}{}z", std::process::id());
     assert!(name.len() <= 15, "{name} is too long for a process name");
     name
 }

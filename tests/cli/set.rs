@@ -157,6 +157,8 @@ fn selectors_json_and_dry_run() {
     assert_eq!(thread_nice(a.pid(), a.pid()), 0, "dry run changed nothing");
     let (code, out, err) = run(&[
         "set",
+        "-P",
+        &crate::util::own_pid_text(),
         "--name",
         "^pxset-sel-a$",
         "--nice",

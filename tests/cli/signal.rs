@@ -169,10 +169,13 @@ fn bad_usage_exits_2() {
         (&["kill"], "nothing to signal"),
         (&["kill", "abc"], "invalid target 'abc'"),
         (
-            &["signal", "--older-than", "soon", "--name", "x"],
+            &["signal", "-s", "0", "--older-than", "soon", "--name", "x"],
             "invalid duration 'soon'",
         ),
-        (&["signal", "--user", "no-such-user-xyz"], "unknown user"),
+        (
+            &["signal", "-s", "0", "--user", "no-such-user-xyz"],
+            "unknown user",
+        ),
         (&["signal", "--tree", "x"], "invalid pid for --tree"),
         (&["signal", "--name", "("], "invalid regex"),
         (&["wait", "x"], "invalid pid 'x'"),
@@ -235,18 +238,35 @@ fn selectors_pattern_full_exact_user_parent() {
     let mut a = recorder(dir.path(), "pxsig-pat-one");
     let mut b = recorder(dir.path(), "pxsig-pat-two");
     let mut other = recorder(dir.path(), "pxsig-other");
-    let (code, _, err) = run(&["signal", "--name", "^pxsig-pat-", "-y"]);
+    let (code, _, err) = run(&[
+        "signal",
+        "-P",
+        &crate::util::own_pid_text(),
+        "--name",
+        "^pxsig-pat-",
+        "-y",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(a.caught(), "TERM\n");
     assert_eq!(b.caught(), "TERM\n");
     assert!(other.alive());
 
     // --exact: the whole name; --full: the command line (the log path is an argument).
-    let (code, _, _) = run(&["signal", "--name", "pxsig-oth", "--exact", "-y"]);
+    let (code, _, _) = run(&[
+        "signal",
+        "-P",
+        &crate::util::own_pid_text(),
+        "--name",
+        "pxsig-oth",
+        "--exact",
+        "-y",
+    ]);
     assert_eq!(code, 1, "a partial name must not match with --exact");
     assert!(other.alive());
     let (code, _, err) = run(&[
         "signal",
+        "-P",
+        &crate::util::own_pid_text(),
         "--name",
         "pxsig-other\\.log",
         "--full",
@@ -257,10 +277,26 @@ fn selectors_pattern_full_exact_user_parent() {
     assert_eq!(other.caught(), "USR2\n");
 
     let mut c = recorder(dir.path(), "pxsig-user");
-    let (code, _, _) = run(&["signal", "--user", "nobody", "--name", "^pxsig-user$"]);
+    let (code, _, _) = run(&[
+        "signal",
+        "-P",
+        &crate::util::own_pid_text(),
+        "--user",
+        "nobody",
+        "--name",
+        "^pxsig-user$",
+    ]);
     assert_eq!(code, 1, "not nobody's process");
     let me = nix::unistd::geteuid().as_raw().to_string();
-    let (code, _, err) = run(&["signal", "--user", &me, "--name", "^pxsig-user$"]);
+    let (code, _, err) = run(&[
+        "signal",
+        "-P",
+        &crate::util::own_pid_text(),
+        "--user",
+        &me,
+        "--name",
+        "^pxsig-user$",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(c.caught(), "TERM\n");
 
@@ -299,11 +335,29 @@ fn newest_and_oldest() {
         drop(new);
         new = recorder(dir.path(), "pxsig-age-2");
     }
-    let (code, _, err) = run(&["signal", "--name", "^pxsig-age-", "--newest", "-s", "USR1"]);
+    let (code, _, err) = run(&[
+        "signal",
+        "-P",
+        &crate::util::own_pid_text(),
+        "--name",
+        "^pxsig-age-",
+        "--newest",
+        "-s",
+        "USR1",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(new.caught(), "USR1\n");
     assert!(old.alive());
-    let (code, _, err) = run(&["signal", "--name", "^pxsig-age-", "--oldest", "-s", "USR2"]);
+    let (code, _, err) = run(&[
+        "signal",
+        "-P",
+        &crate::util::own_pid_text(),
+        "--name",
+        "^pxsig-age-",
+        "--oldest",
+        "-s",
+        "USR2",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(old.caught(), "USR2\n");
 }
@@ -370,7 +424,16 @@ fn proctl_never_selects_itself_or_its_ancestors() {
     // process can be an ancestor of the test.
     let other = crate::util::sleep_child();
     let child = StdCommand::new(binary())
-        .args(["signal", "--name", ".", "--dry-run", "--format", "json"])
+        .args([
+            "signal",
+            "-s",
+            "0",
+            "--name",
+            ".",
+            "--dry-run",
+            "--format",
+            "json",
+        ])
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -463,9 +526,9 @@ fn waiting_on_children_non_children_and_zombies() {
     assert!(err.contains("still running"), "{err}");
     let (code, _, err) = run(&["signal", "--wait", "--timeout", "20s", &grandchild]);
     assert_eq!(code, 0, "{err}");
-    let (code, _, err) = run(&["wait", "999999"]);
+    let (code, _, err) = run(&["wait", "4194305"]);
     assert_eq!(code, 1);
-    assert!(err.contains("no such process: 999999"), "{err}");
+    assert!(err.contains("no such process: 4194305"), "{err}");
 }
 
 #[test]
@@ -502,13 +565,19 @@ fn a_recycled_pid_is_not_signalled() {
 fn reports_in_json_and_verbose_text() {
     let dir = tempfile::tempdir().unwrap();
     let mut rec = recorder(dir.path(), "pxsig-json");
-    let (code, out, _) = run(&["kill", "--format", "json", &rec.pid().to_string(), "999999"]);
+    let (code, out, _) = run(&[
+        "kill",
+        "--format",
+        "json",
+        &rec.pid().to_string(),
+        "4194305",
+    ]);
     assert_eq!(code, 1);
     let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
     let rows = rows.as_array().unwrap();
     assert!(
         rows.iter()
-            .any(|r| r["pid"] == 999999 && r["outcome"] == "no_such_process")
+            .any(|r| r["pid"] == 4194305 && r["outcome"] == "no_such_process")
     );
     assert!(rows.iter().any(|r| r["pid"] == rec.pid()
         && r["outcome"] == "sent"
@@ -524,7 +593,8 @@ fn reports_in_json_and_verbose_text() {
 
 #[test]
 fn pid_1_is_refused_unless_forced() {
-    let (code, _, err) = run(&["kill", "1"]);
+    // Signal 0: a slip in the refusal would send nothing to the host's init.
+    let (code, _, err) = run(&["kill", "-s", "0", "1"]);
     assert_eq!(code, 1);
     assert!(
         err.contains("refused: 1 (") && err.contains("use --force"),

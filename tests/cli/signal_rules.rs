@@ -83,12 +83,26 @@ fn a_signal_after_options_is_the_signal_never_a_group() {
 fn with_a_selector_dash_one_is_hup() {
     let dir = tempfile::tempdir().unwrap();
     let mut rec = recorder(dir.path(), "pxrule-hup");
-    let (code, _, err) = run(&["kill", "--name", "^pxrule-hup$", "-1"]);
+    let (code, _, err) = run(&[
+        "kill",
+        "-P",
+        &crate::util::own_pid_text(),
+        "--name",
+        "^pxrule-hup$",
+        "-1",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(rec.caught(), "HUP\n");
     // pkill's procps test "signal option order": the signal last.
     let mut rec = recorder(dir.path(), "pxrule-last");
-    let (code, _, err) = run(&["signal", "--name", "^pxrule-last$", "-USR2"]);
+    let (code, _, err) = run(&[
+        "signal",
+        "-P",
+        &crate::util::own_pid_text(),
+        "--name",
+        "^pxrule-last$",
+        "-USR2",
+    ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(rec.caught(), "USR2\n");
 }
@@ -223,8 +237,8 @@ fn kill_zero_signals_the_own_group_and_survives() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(rec.caught(), "USR2\n");
-    // -1 needs --force.
-    let (code, _, err) = run(&["kill", "-9", "-1"]);
+    // -1 needs --force (signal 0: a slip in the refusal sends nothing).
+    let (code, _, err) = run(&["kill", "-s", "0", "-1"]);
     assert_eq!(code, 1);
     assert!(err.contains("-1 is every process"), "{err}");
 }
@@ -280,18 +294,18 @@ fn json_is_an_empty_array_when_nothing_matches() {
 fn usage_errors_name_the_culprit() {
     for (args, needle) in [
         (
-            &["kill", "--timeout", "1", "42"][..],
+            &["kill", "--timeout", "1", "4194305"][..],
             "--timeout goes with --wait",
         ),
-        (&["kill", "--group", "42"], "--pgroup"),
+        (&["kill", "--group", "4194305"], "--pgroup"),
         (&["kill", "--pgroup", ""], "empty process group"),
-        (&["kill", "-u", "root,"], "empty user"),
-        (&["kill", "-r", "Q", "-y"], "invalid state 'Q'"),
+        (&["kill", "-s", "0", "-u", "root,"], "empty user"),
+        (&["kill", "-s", "0", "-r", "Q", "-y"], "invalid state 'Q'"),
         (
             &["kill", "-F", "/nonexistent/pidfile"],
             "cannot read pidfile",
         ),
-        (&["kill", "-i", "42"], "go with --name"),
+        (&["kill", "-i", "4194305"], "go with --name"),
         (&["wait"], "nothing to wait for"),
     ] {
         let (code, out, err) = run(args);
@@ -308,6 +322,8 @@ fn names_longer_than_the_kernel_keeps_still_match() {
     let mut rec = recorder(dir.path(), "pxrule-a-rather-long-name");
     let (code, _, err) = run(&[
         "signal",
+        "-P",
+        &crate::util::own_pid_text(),
         "--name",
         "^pxrule-a-rather-long-name$",
         "-s",
@@ -478,7 +494,8 @@ fn pgrep_selectors_runstates_pidfile_inverse_age() {
     .unwrap();
     until("b to stop", || state(pb) == Some('T'));
     let dry = |extra: &[&str]| -> Vec<i64> {
-        let mut args = vec!["signal", "--dry-run", "--format", "json"];
+        // Signal 0 as well: a slip in --dry-run would send nothing.
+        let mut args = vec!["signal", "-s", "0", "--dry-run", "--format", "json"];
         args.extend_from_slice(extra);
         let (_, out, _) = run(&args);
         json(&out)
@@ -521,8 +538,9 @@ fn no_prompt_when_stderr_is_not_a_terminal() {
     // script(1) gives proctl a terminal on stdin and stdout; stderr is a file.
     let err_file = dir.path().join("err");
     let command = format!(
-        "{} signal --name '^pxrule-ask-' -s HUP 2>{}",
+        "{} signal -P {} --name '^pxrule-ask-' -s HUP 2>{}",
         binary().display(),
+        std::process::id(),
         err_file.display()
     );
     let status = StdCommand::new(which("script"))

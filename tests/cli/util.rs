@@ -43,6 +43,12 @@ pub fn proctl() -> Command {
     cmd
 }
 
+/// This test process's pid as text: `-P` with it keeps a pattern to the
+/// test's own children (another run of the suite has the same names).
+pub fn own_pid_text() -> String {
+    std::process::id().to_string()
+}
+
 /// The path of the built binary.
 pub fn binary() -> PathBuf {
     assert_cmd::cargo::cargo_bin("proctl")
@@ -97,8 +103,21 @@ impl Reaped {
 
 impl Drop for Reaped {
     fn drop(&mut self) {
-        let group = nix::unistd::Pid::from_raw(-self.pid());
-        let _ = nix::sys::signal::kill(group, nix::sys::signal::Signal::SIGKILL);
+        use nix::sys::wait::{Id, WaitPidFlag, waitid};
+        let pid = self.pid();
+        // Until the leader is reaped its pid cannot be reused, so the group
+        // of that number is ours. Once the test has reaped it, the number
+        // is still ours while no process has it (members left in the group
+        // keep it reserved); a process that has it now is another one.
+        let unreaped = waitid(
+            Id::Pid(nix::unistd::Pid::from_raw(pid)),
+            WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG | WaitPidFlag::WNOWAIT,
+        )
+        .is_ok();
+        if unreaped || !Path::new(&format!("/proc/{pid}")).exists() {
+            let group = nix::unistd::Pid::from_raw(-pid);
+            let _ = nix::sys::signal::kill(group, nix::sys::signal::Signal::SIGKILL);
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
