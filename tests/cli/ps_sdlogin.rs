@@ -17,7 +17,10 @@ use crate::util::{binary, is_root, which};
 const SCRIPT: &str = r#"
 set -u
 CG=$1; TAG=$2; PROCTL=$3
-mount -t tmpfs tmpfs /run/systemd 2>/dev/null || { mkdir -p /run/systemd && mount -t tmpfs tmpfs /run/systemd; }
+# The directory is made (and removed at the end) on the host's /run when
+# it has none; only the tmpfs over it is private.
+MADE=
+mount -t tmpfs tmpfs /run/systemd 2>/dev/null || { mkdir /run/systemd && MADE=1 && mount -t tmpfs tmpfs /run/systemd; }
 mkdir -p /run/systemd/sessions /run/systemd/machines
 printf 'UID=4242\nSEAT=seat%s\nACTIVE=1\n' "$TAG" >/run/systemd/sessions/t$TAG
 printf '# no seat here\nUID=4243\n' >/run/systemd/sessions/u$TAG
@@ -40,6 +43,7 @@ cleanup() {
     p=$d
     while [ -n "$p" ] && [ "$p" != . ]; do rmdir "$CG/$p" 2>/dev/null; p=$(dirname "$p"); done
   done
+  if [ -n "$MADE" ]; then umount /run/systemd && rmdir /run/systemd; fi
 }
 trap cleanup EXIT
 for d in "${dirs[@]}"; do

@@ -483,8 +483,15 @@ fn capabilities_are_decoded() {
     assert_eq!(v["cap_effective"], both);
     assert_eq!(v["cap_bounding"], both);
     assert_eq!(v["cap_ambient"], serde_json::json!([]));
-    assert_eq!(v["no_new_privs"], false);
-    assert_eq!(v["seccomp"], "disabled");
+    // As the kernel says (a container's runtime may have set both).
+    let no_new_privs = proc_field(pid, "status", "NoNewPrivs").unwrap();
+    assert_eq!(v["no_new_privs"], no_new_privs == "1");
+    let seccomp = match proc_field(pid, "status", "Seccomp").unwrap().as_str() {
+        "0" => "disabled",
+        "1" => "strict",
+        _ => "filter",
+    };
+    assert_eq!(v["seccomp"], seccomp);
     assert_eq!(
         v["umask"],
         format!(

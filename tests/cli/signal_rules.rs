@@ -361,6 +361,11 @@ fn recording_tree(dir: &std::path::Path) -> (Reaped, std::path::PathBuf, i32) {
     );
     let (child, line) = shell(&script, Stdio::null());
     let sleeper: i32 = line.trim().parse().unwrap();
+    // $! is printed before the subshell has ignored USR1: ready once it
+    // runs sleep (the ignoring survives the exec).
+    until("the child to run sleep", || {
+        std::fs::read_to_string(format!("/proc/{sleeper}/comm")).is_ok_and(|c| c == "sleep\n")
+    });
     (child, log, sleeper)
 }
 
