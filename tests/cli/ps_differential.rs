@@ -65,15 +65,9 @@ fn start_children(dir: &std::path::Path) -> Vec<Reaped> {
 fn settled(children: &[Reaped], names: &[&str]) {
     for (child, name) in children.iter().zip(names) {
         let path = format!("/proc/{}/comm", child.pid());
-        for _ in 0..2000 {
-            if std::fs::read_to_string(&path)
-                .map(|c| c.trim() == *name)
-                .unwrap_or(false)
-            {
-                break;
-            }
-            std::thread::yield_now();
-        }
+        crate::procps_peer::wait_for("a child to exec", || {
+            std::fs::read_to_string(&path).is_ok_and(|c| c.trim() == *name)
+        });
     }
 }
 
