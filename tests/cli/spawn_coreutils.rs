@@ -340,17 +340,30 @@ fn env_signal_handler_sh_ignored_signals_need_the_kill() {
         ));
         cases.push((sig, "--ignore-signal"));
     }
-    for (sig, opt) in cases {
-        // Where the program should end by the signal, a KILL after a long
-        // while shows that it did not need one, even on a loaded machine.
-        let kill_after = if opt.is_empty() { "20" } else { ".1" };
-        // coreutils waits .1 s; the inner proctl must have set its
-        // dispositions by the time the signal comes, even on a loaded
-        // machine, or the signal ends it before it could ignore it.
-        let (code, _, err) = sh(&format!(
-            "\"$P\" spawn --verbose --kill-after {kill_after} --timeout-signal {sig} --timeout 1 -- \
-             \"$P\" spawn {opt} -- sleep 10"
-        ));
+    // coreutils waits .1 s; the inner proctl must have set its
+    // dispositions by the time the signal comes, or the signal ends it
+    // before it could ignore it: a debug build on a loaded machine can
+    // take a second to get there, so wait 5 s, and run the cases side by
+    // side so that the waits overlap.
+    let runs: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = cases
+            .iter()
+            .map(|&(sig, opt)| {
+                // Where the program should end by the signal, a KILL after
+                // a long while shows that it did not need one, even on a
+                // loaded machine.
+                let kill_after = if opt.is_empty() { "20" } else { ".1" };
+                scope.spawn(move || {
+                    sh(&format!(
+                        "\"$P\" spawn --verbose --kill-after {kill_after} --timeout-signal {sig} \
+                         --timeout 5 -- \"$P\" spawn {opt} -- sleep 10"
+                    ))
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for (&(sig, opt), (code, _, err)) in cases.iter().zip(runs) {
         let first = format!(
             "proctl: sending signal {sig} to command '{}'\n",
             binary().display()
