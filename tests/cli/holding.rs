@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command as StdCommand, Stdio};
 
 use crate::procps_peer::wait_for;
-use crate::util::{Reaped, is_root, proctl, which};
+use crate::util::{Reaped, cloexec_pty, is_root, proctl, which};
 
 /// The commands that select by `--holding` and say how: `show`, `ps` in
 /// its own view, `ps` with procps's options (`-e -o pid,holds`).
@@ -344,13 +344,13 @@ fn a_tmpfs_mount_like_fuser_m() {
 
 #[test]
 fn a_terminal_device() {
-    let pty = nix::pty::openpty(None, None).unwrap();
+    let (master, slave) = cloexec_pty(None);
     let name = std::fs::read_link(format!(
         "/proc/self/fd/{}",
-        std::os::fd::AsRawFd::as_raw_fd(&pty.slave)
+        std::os::fd::AsRawFd::as_raw_fd(&slave)
     ))
     .unwrap();
-    let slave = std::fs::File::from(pty.slave);
+    let slave = std::fs::File::from(slave);
     let child = Reaped(
         StdCommand::new(which("sleep"))
             .arg("3600")
@@ -366,7 +366,7 @@ fn a_terminal_device() {
     assert_eq!(got, only(fuser(&[], &name), &[pid]));
     assert_eq!(got[&pid], BTreeSet::from(['F']), "stdin opened read-write");
     assert_eq!(lsof(&name, &[pid]), BTreeSet::from([pid]));
-    drop(pty.master);
+    drop(master);
 }
 
 #[test]

@@ -9,7 +9,9 @@ use std::os::unix::process::CommandExt;
 use std::process::{Command as StdCommand, Stdio};
 
 use crate::spawn::eventually;
-use crate::util::{Reaped, as_nobody, binary, is_root, python_ready, spawn_named, which};
+use crate::util::{
+    Reaped, as_nobody, binary, cloexec_pty, is_root, python_ready, spawn_named, which,
+};
 
 /// Runs proctl; returns the exit code and stdout parsed as JSON.
 fn json(args: &[&str]) -> (Option<i32>, serde_json::Value) {
@@ -59,10 +61,10 @@ fn without_terminal() -> Reaped {
 /// `sleep 300` whose controlling terminal is a new pseudo-terminal (the
 /// master is returned so the terminal stays open).
 fn on_terminal() -> (Reaped, std::os::fd::OwnedFd) {
-    let pty = nix::pty::openpty(None, None).expect("openpty");
+    let (master, slave) = cloexec_pty(None);
     let mut cmd = StdCommand::new(which("sleep"));
     cmd.arg("300")
-        .stdin(Stdio::from(pty.slave.try_clone().unwrap()))
+        .stdin(Stdio::from(slave.try_clone().unwrap()))
         .stdout(Stdio::null());
     // SAFETY: setsid(2) and ioctl(2) are async-signal-safe; TIOCSCTTY on
     // stdin makes the terminal the new session's controlling terminal.
@@ -76,8 +78,8 @@ fn on_terminal() -> (Reaped, std::os::fd::OwnedFd) {
         });
     }
     let child = Reaped(cmd.spawn().unwrap());
-    drop(pty.slave);
-    (child, pty.master)
+    drop(slave);
+    (child, master)
 }
 
 #[test]

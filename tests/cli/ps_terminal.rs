@@ -4,12 +4,11 @@
 //! (testsuite/ps.test: output flags, AIX descriptors, SCHED_BATCH).
 
 use std::io::Read;
-use std::os::fd::OwnedFd;
 use std::process::{Command as StdCommand, Stdio};
 
-use nix::pty::{Winsize, openpty};
+use nix::pty::Winsize;
 
-use crate::util::{Reaped, binary, spawn_named, which};
+use crate::util::{Reaped, binary, cloexec_pty, spawn_named, which};
 
 /// What `program ARGS` writes to a terminal `cols` wide.
 fn on_terminal(program: &std::path::Path, args: &[&str], cols: u16) -> (Vec<u8>, Option<i32>) {
@@ -19,8 +18,7 @@ fn on_terminal(program: &std::path::Path, args: &[&str], cols: u16) -> (Vec<u8>,
         ws_xpixel: 0,
         ws_ypixel: 0,
     };
-    let pty = openpty(Some(&size), None).expect("openpty");
-    let slave: OwnedFd = pty.slave;
+    let (master, slave) = cloexec_pty(Some(&size));
     let mut child = StdCommand::new(program)
         .args(args)
         .env_remove("COLUMNS")
@@ -32,7 +30,7 @@ fn on_terminal(program: &std::path::Path, args: &[&str], cols: u16) -> (Vec<u8>,
         .spawn()
         .expect("spawn");
     drop(slave);
-    let mut master = std::fs::File::from(pty.master);
+    let mut master = std::fs::File::from(master);
     let mut out = Vec::new();
     let mut buf = [0u8; 4096];
     loop {

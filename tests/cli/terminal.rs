@@ -5,12 +5,12 @@
 use std::io::Read;
 use std::process::{Command as StdCommand, Stdio};
 
-use crate::util::{FIXTURE_NOW, binary, fixture_root};
+use crate::util::{FIXTURE_NOW, binary, cloexec_pty, fixture_root};
 
 /// Runs `proctl ps` on the fixture with stdout on a pseudo-terminal and
 /// returns what it printed.
 fn on_a_terminal(env: &[(&str, &str)]) -> Vec<u8> {
-    let pty = nix::pty::openpty(None, None).unwrap();
+    let (master, slave) = cloexec_pty(None);
     let mut cmd = StdCommand::new(binary());
     for var in [
         "NO_COLOR",
@@ -30,13 +30,13 @@ fn on_a_terminal(env: &[(&str, &str)]) -> Vec<u8> {
         .arg(fixture_root())
         .arg("ps")
         .stdin(Stdio::null())
-        .stdout(Stdio::from(std::fs::File::from(pty.slave)))
+        .stdout(Stdio::from(slave))
         .spawn()
         .unwrap();
     // Our copy of the terminal's slave side must be closed for the read
     // below to end (EIO) once the child has exited.
     drop(cmd);
-    let mut master = std::fs::File::from(pty.master);
+    let mut master = std::fs::File::from(master);
     let mut out = Vec::new();
     let mut buf = [0u8; 4096];
     loop {

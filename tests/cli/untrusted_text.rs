@@ -9,7 +9,7 @@ use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command as StdCommand, Stdio};
 
-use crate::util::{Reaped, binary, proctl, spawn_named, which};
+use crate::util::{Reaped, binary, cloexec_pty, proctl, spawn_named, which};
 
 /// A literal backslash and `e`: text that looks like one of proctl's escapes.
 const FAKE: &str = "fake\\e[31mX";
@@ -160,9 +160,9 @@ fn signal_messages_and_prompts_tell_the_names_apart() {
 
     // The confirmation prompt lists the targets; it appears only when stdin
     // and stderr are a terminal, so give it a pseudo-terminal and answer no.
-    let pty = nix::pty::openpty(None, None).unwrap();
+    let (master, slave) = cloexec_pty(None);
     let pattern = regex::escape(dir.path().to_str().unwrap());
-    let slave = std::fs::File::from(pty.slave);
+    let slave = std::fs::File::from(slave);
     let mut cmd = StdCommand::new(binary());
     cmd.args(["signal", "-s", "CONT", "-f", "--name", &pattern])
         .stdin(Stdio::from(slave.try_clone().unwrap()))
@@ -172,7 +172,7 @@ fn signal_messages_and_prompts_tell_the_names_apart() {
     let mut child = cmd.spawn().unwrap();
     // Our copies of the slave side must go for the reads to end (EIO).
     drop(cmd);
-    let mut master = std::fs::File::from(pty.master);
+    let mut master = std::fs::File::from(master);
     let mut prompt = Vec::new();
     let mut buf = [0u8; 4096];
     // Read up to the question, then answer it.

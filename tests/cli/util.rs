@@ -238,3 +238,45 @@ pub fn with_default_signals(cmd: &mut StdCommand) -> &mut StdCommand {
         })
     }
 }
+
+/// A new pseudo-terminal as (master, slave), both close-on-exec from the
+/// moment they exist, with the window size `size` when given. openpty(3)
+/// leaves both inheritable: a child another test starts at that moment
+/// would hold them, and a read of the master that waits for EIO (the last
+/// slave closed) would block until that stranger exits. A child that needs
+/// the slave gets it as a `Stdio`, whose dup2 clears close-on-exec.
+pub fn cloexec_pty(
+    size: Option<&nix::pty::Winsize>,
+) -> (std::os::fd::OwnedFd, std::os::fd::OwnedFd) {
+    use nix::fcntl::OFlag;
+    use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd, OwnedFd};
+    use std::os::unix::fs::OpenOptionsExt;
+    let master = nix::pty::posix_openpt(OFlag::O_RDWR | OFlag::O_NOCTTY | OFlag::O_CLOEXEC)
+        .expect("posix_openpt");
+    // posix_openpt(3) documents only O_RDWR and O_NOCTTY; glibc passes
+    // the flags on to open(2). Make sure this libc did.
+    let flags = nix::fcntl::fcntl(&master, nix::fcntl::FcntlArg::F_GETFD).expect("F_GETFD");
+    assert!(
+        nix::fcntl::FdFlag::from_bits_truncate(flags).contains(nix::fcntl::FdFlag::FD_CLOEXEC),
+        "posix_openpt ignored O_CLOEXEC"
+    );
+    nix::pty::grantpt(&master).expect("grantpt");
+    nix::pty::unlockpt(&master).expect("unlockpt");
+    let name = nix::pty::ptsname_r(&master).expect("ptsname_r");
+    // std opens every file close-on-exec.
+    let slave = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(nix::libc::O_NOCTTY)
+        .open(&name)
+        .unwrap_or_else(|e| panic!("open {name}: {e}"));
+    if let Some(size) = size {
+        // SAFETY: TIOCSWINSZ reads one winsize from a valid pointer.
+        let rc = unsafe { nix::libc::ioctl(slave.as_raw_fd(), nix::libc::TIOCSWINSZ, size) };
+        assert_eq!(rc, 0, "TIOCSWINSZ: {}", std::io::Error::last_os_error());
+    }
+    // SAFETY: the descriptor is the master's, whose ownership into_raw_fd
+    // gives up.
+    let master = unsafe { OwnedFd::from_raw_fd(master.into_raw_fd()) };
+    (master, OwnedFd::from(slave))
+}
