@@ -383,6 +383,11 @@ fn ps_says_how_and_narrows_its_selection() {
     );
     let idle = sh("echo ready; exec sleep 3600", Path::new("/"));
     let (r, i) = (reader.pid().to_string(), idle.pid().to_string());
+    // "ready" comes before the exec, and the plain view's row below names
+    // the command: wait for the reader to be sleep.
+    wait_for("the reader to exec sleep", || {
+        std::fs::read_to_string(format!("/proc/{r}/comm")).is_ok_and(|c| c == "sleep\n")
+    });
     let ps = |args: &[&str]| {
         let out = proctl().arg("ps").args(args).output().unwrap();
         (
