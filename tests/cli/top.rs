@@ -57,8 +57,11 @@ fn summary_shape(text: &str) -> Vec<String> {
 #[test]
 fn batch_summary_lines_read_like_procps_top_b() {
     let frame = |mut cmd: StdCommand| {
+        // procps top calls setlocale: in de_DE its load averages read
+        // "0,52"; both run in the C locale.
         let out = crate::util::without_output_variables(&mut cmd)
             .env("TZ", "UTC")
+            .env("LC_ALL", "C")
             .stdin(Stdio::null())
             .output()
             .unwrap();
