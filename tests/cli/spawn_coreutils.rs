@@ -157,7 +157,11 @@ fn timeout_group_sh_killing_proctl_signals_the_program() {
             "-c",
             &script,
         ])
+        // Not the runner's terminal: a timed-out group takes its
+        // foreground.
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut line = String::new();
@@ -220,7 +224,10 @@ fn init_parent_sh_proctl_as_pid_1() {
 #[test]
 fn timeout_blocked_pl_alrm_blocked_at_start() {
     let mut cmd = StdCommand::new(binary());
-    cmd.args(["spawn", "--timeout", ".1", "--", "sleep", "10"]);
+    cmd.args(["spawn", "--timeout", ".1", "--", "sleep", "10"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     // SAFETY: sigprocmask between fork and exec.
     unsafe {
         std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
