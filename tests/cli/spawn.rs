@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::{Command as StdCommand, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{Reaped, binary, proctl};
+use crate::util::{Reaped, binary, proctl, with_default_signals};
 
 fn spawn(args: &[&str]) -> (i32, String, String) {
     let out = proctl()
@@ -540,7 +540,9 @@ fn detach_writes_a_pidfile_and_returns_at_once() {
 fn supervised_recorder(dir: &Path, extra: &[&str]) -> (Reaped, i32, std::path::PathBuf) {
     let log = dir.join("signals.log");
     let script = "trap 'echo INT >> \"$0\"' INT; trap 'echo USR1 >> \"$0\"' USR1; trap 'exit 0' TERM; echo ready $$; while :; do sleep 1 & wait $!; done";
-    let mut child = StdCommand::new(binary())
+    // The recorder traps INT and USR1: a signal ignored when the shell
+    // started cannot be trapped, so the runner's ignoring is not handed on.
+    let mut child = with_default_signals(&mut StdCommand::new(binary()))
         .arg("spawn")
         .args(extra)
         .args(["sh", "-c", script])

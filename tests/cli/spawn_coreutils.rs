@@ -17,11 +17,13 @@ use std::time::Duration;
 
 use crate::spawn::eventually;
 use crate::spawn_contract::finish;
-use crate::util::{binary, which};
+use crate::util::{binary, which, with_default_signals};
 
 /// Runs a bash script with $P set to proctl: (status, stdout, stderr).
 fn sh(script: &str) -> (i32, String, String) {
-    let child = StdCommand::new(which("bash"))
+    // The scripts trap and send INT, USR1 and PIPE themselves: a runner
+    // that ignores one (nohup, a shell's background) must not hand that on.
+    let child = with_default_signals(&mut StdCommand::new(which("bash")))
         .arg("-c")
         .arg(script)
         .env("P", binary())
