@@ -414,7 +414,7 @@ fn run_in_namespace(cases: &[String]) -> Vec<Option<String>> {
         .find(|&c| allowed.is_set(c).unwrap_or(false))
         .unwrap();
     let mut command = StdCommand::new(which("taskset"));
-    command
+    crate::util::without_output_variables(&mut command)
         .args(["-c", &cpu.to_string()])
         .arg(which("unshare"))
         .args(["--pid", "--fork", "--mount-proc", "bash"])
@@ -423,17 +423,6 @@ fn run_in_namespace(cases: &[String]) -> Vec<Option<String>> {
         .arg(&helper)
         .arg(binary())
         .env("LC_ALL", "C.UTF-8");
-    for var in [
-        "COLUMNS",
-        "LINES",
-        "PS_FORMAT",
-        "PS_PERSONALITY",
-        "CMD_ENV",
-        "I_WANT_A_BROKEN_PS",
-        "_XPG",
-    ] {
-        command.env_remove(var);
-    }
     let status = command.status().unwrap();
     assert!(
         status.success() && t.join("done").exists(),

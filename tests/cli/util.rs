@@ -11,8 +11,8 @@ use assert_cmd::Command;
 pub const FIXTURE_NOW: &str = "1795687200";
 
 /// Variables of the caller's environment that change what proctl or its
-/// peers print: colors, widths, procps's format and personality.
-pub const OUTPUT_VARIABLES: [&str; 11] = [
+/// peers print: colors, widths, procps's format, personality and POSIX mode.
+pub const OUTPUT_VARIABLES: [&str; 12] = [
     "NO_COLOR",
     "FORCE_COLOR",
     "CLICOLOR_FORCE",
@@ -22,6 +22,7 @@ pub const OUTPUT_VARIABLES: [&str; 11] = [
     "PS_PERSONALITY",
     "CMD_ENV",
     "I_WANT_A_BROKEN_PS",
+    "_XPG",
     "PROCTL_PROC_ROOT",
     "PROCTL_NOW",
 ];
