@@ -224,6 +224,14 @@ impl Supervisor<'_> {
     /// When continued, the SIGCONT that woke it is read from the signalfd
     /// and forwarded, giving the terminal back first.
     fn follow_stop(&self) {
+        // The stop may be over already: a `fg` or `bg` typed just as the
+        // child stopped continues proctl's group before proctl follows,
+        // and its CONT is either still unread in the signalfd or was
+        // forwarded and woke the child. Stopping now would leave the job
+        // stopped after `fg` (nothing would continue proctl again).
+        if continue_pending() || !is_stopped(self.pid) {
+            return;
+        }
         self.take_terminal();
         // SAFETY: stops this process; returns once it is continued.
         unsafe { libc::kill(libc::getpid(), libc::SIGSTOP) };
@@ -257,6 +265,30 @@ impl Supervisor<'_> {
     }
 }
 
+/// Whether a SIGCONT waits in proctl's pending set (blocked for the
+/// signalfd, it stays there until read).
+fn continue_pending() -> bool {
+    let mut set = std::mem::MaybeUninit::<libc::sigset_t>::zeroed();
+    // SAFETY: sigpending fills the set it is given; sigismember reads it.
+    unsafe {
+        libc::sigpending(set.as_mut_ptr()) == 0
+            && libc::sigismember(set.as_ptr(), libc::SIGCONT) == 1
+    }
+}
+
+/// Whether the child is stopped now (state T in /proc/PID/stat); if it
+/// cannot be read, as stopped, as wait4 said.
+fn is_stopped(pid: i32) -> bool {
+    let Ok(stat) = std::fs::read(format!("/proc/{pid}/stat")) else {
+        return true;
+    };
+    let state = stat
+        .iter()
+        .rposition(|&b| b == b')')
+        .and_then(|close| stat.get(close + 2));
+    state.is_none_or(|&s| s == b'T')
+}
+
 /// proctl's controlling terminal among its standard descriptors, whoever
 /// holds its foreground now: started in the background (`&`), proctl
 /// hands it to the child's group once `fg` gives it to proctl's.
@@ -272,4 +304,36 @@ pub fn foreground_terminal() -> Option<RawFd> {
     // SAFETY: getpgrp and tcgetpgrp only read.
     let own = unsafe { libc::getpgrp() };
     (0..3).find(|&fd| unsafe { libc::isatty(fd) == 1 && libc::tcgetpgrp(fd) == own })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stopped_child_is_seen_stopped_and_a_continued_one_not() {
+        let mut child = std::process::Command::new("sleep")
+            .arg("60")
+            .spawn()
+            .expect("start sleep");
+        let pid = child.id() as i32;
+        let wait_state = |stopped: bool| {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+            while is_stopped(pid) != stopped {
+                assert!(std::time::Instant::now() < deadline, "never {stopped}");
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        };
+        wait_state(false);
+        // SAFETY: signals our own child.
+        unsafe { libc::kill(pid, libc::SIGSTOP) };
+        wait_state(true);
+        // SAFETY: as above.
+        unsafe { libc::kill(pid, libc::SIGCONT) };
+        wait_state(false);
+        let _ = child.kill();
+        let _ = child.wait();
+        // Not pending here: this test thread blocks no CONT.
+        assert!(!continue_pending());
+    }
 }
