@@ -50,7 +50,6 @@ pub enum Threads {
     Named,
 }
 
-/// Everything `proctl pstree` needs, decided from the command line.
 /// Which process `-h`/`-H` marks, with its ancestors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Highlight {
@@ -60,6 +59,7 @@ pub enum Highlight {
     Own,
 }
 
+/// Everything `proctl pstree` needs, decided from the command line.
 #[derive(Debug)]
 pub struct PstreeConfig {
     pub target: Target,
