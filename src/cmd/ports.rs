@@ -128,7 +128,7 @@ pub fn run(config: &PortsConfig, source: &ProcSource, out: &mut dyn Write) -> Re
     }
     // /proc/net shows a listener's send queue as 0; inet_diag has the
     // backlog there, as ss prints it.
-    if source.root() == std::path::Path::new("/proc")
+    if source.is_live()
         && let Some(queues) = inet_queues()
     {
         for s in &mut sockets {
@@ -408,7 +408,7 @@ fn whose(pids: &[i32]) -> String {
 /// `ports --unix`: unix sockets (listening ones, or all with --all), as
 /// `ss -x` lists them: type, state, queues, name, inode, peer, owners.
 fn run_unix(config: &PortsConfig, source: &ProcSource, out: &mut dyn Write) -> Result<Exit> {
-    let live = source.root() == std::path::Path::new("/proc");
+    let live = source.is_live();
     let mut sockets: Vec<UnixSocket> = read_unix_sockets(source.root(), live)
         .into_iter()
         .filter(|s| config.all || s.is_listening())

@@ -541,7 +541,7 @@ fn take_snapshot(config: &PsConfig, source: &ProcSource, needs: Needs) -> Result
 
 /// Reads what the columns need after selection (`model::extras`).
 pub(crate) fn fill_extras(source: &ProcSource, procs: &mut [ProcessInfo], wants: Wants) {
-    let live = source.root() == Path::new("/proc");
+    let live = source.is_live();
     crate::model::extras::fill(source.root(), live, procs, wants);
 }
 

@@ -4,7 +4,6 @@
 //! value, or the real reason it is missing.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use procfs::process::Process;
 
@@ -153,7 +152,7 @@ pub fn read_detail(source: &ProcSource, pid: i32, opts: DetailOptions) -> Option
     };
     let info = source.read_process(pid, needs)?;
     let dir = source.root().join(pid.to_string());
-    let live = source.root() == Path::new("/proc");
+    let live = source.is_live();
     let proc = Process::new_with_root(dir.clone()).ok()?;
     let stat = std::fs::read(dir.join("stat")).unwrap_or_default();
     let status = std::fs::read(dir.join("status"))

@@ -209,7 +209,7 @@ impl Sampler {
             uptime_secs: system.boot_ticks / system.hz.max(1),
             load: summary::read_load(&root),
             // Only the live system has its users: not a fixture tree.
-            users: if root == std::path::Path::new("/proc") {
+            users: if self.live() {
                 summary::read_users(std::path::Path::new(summary::UTMP))
             } else {
                 0
@@ -236,7 +236,7 @@ impl Sampler {
 impl Sampler {
     /// Whether it reads the live /proc.
     fn live(&self) -> bool {
-        self.source.root() == std::path::Path::new("/proc")
+        self.source.is_live()
     }
 
     /// A file of a process's directory: relative to the open root.
