@@ -24,18 +24,18 @@ parent, signals, root = {}, [], None
 # Names may hold newlines (the hostile-name tests): match across lines.
 text = open(sys.argv[1], errors='replace').read()
 event = re.compile(
-    r'sched_process_fork: comm=.*? pid=(\d+) child_comm=.*? child_pid=(\d+)'
+    r'sched_process_fork: comm=(.*?) pid=(\d+) child_comm=.*? child_pid=(\d+)'
     r'|^\s*(\S[^\n]*?)\s+(\d+)\s+\[\d+\]\s+[\d.]+:\s+signal:signal_generate: '
     r'sig=(\d+) errno=-?\d+ code=-?\d+ comm=(.*?) pid=(\d+) grp=\d+ res=\d+',
     re.S | re.M)
 for m in event.finditer(text):
-    if m.group(1):
-        p, c = int(m.group(1)), int(m.group(2))
+    if m.group(2):
+        p, c = int(m.group(2)), int(m.group(3))
         parent[c] = p
-        if root is None:
-            root = p  # unshare: the first process that forks is perf's workload
+        if root is None and m.group(1) == 'unshare':
+            root = p  # perf's workload; the machine's other forks come first too
     else:
-        signals.append((m.group(3), int(m.group(4)), int(m.group(5)), m.group(6), int(m.group(7))))
+        signals.append((m.group(4), int(m.group(5)), int(m.group(6)), m.group(7), int(m.group(8))))
 def started_by_suite(pid):
     while pid in parent:
         if pid == root:
